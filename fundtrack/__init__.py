@@ -1,0 +1,63 @@
+"""fundtrack: the ledger (台账) of integrated agricultural funding, project by project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+from .extensions import db, migrate
+
+PACKAGE_DIR = Path(__file__).parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def _templates_dir() -> Path:
+    # Installed: the top-level templates/ folder ships as fundtrack/templates.
+    # Source checkout: it sits beside the package.
+    inside = PACKAGE_DIR / "templates"
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(_templates_dir()),
+        static_folder="static",
+    )
+    app.config.update(config.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+        if "SQLALCHEMY_DATABASE_URI" in test_config:
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(
+                test_config["SQLALCHEMY_DATABASE_URI"]
+            )
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import database  # noqa: F401  (SQLite transaction handling)
+    from .models import import_all
+
+    import_all()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+
+
+def register_blueprints(app: Flask) -> None:
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

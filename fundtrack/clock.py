@@ -1,0 +1,13 @@
+"""What "today" is: the default as-of date, in the county's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def today() -> dt.date:
+    tz = ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"])
+    return dt.datetime.now(tz).date()

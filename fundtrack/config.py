@@ -1,0 +1,48 @@
+"""Settings, read from the environment (``FUNDTRACK_*``) when the app is created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The secret key: from the environment, else generated once into the instance folder."""
+    env = os.environ.get("FUNDTRACK_SECRET_KEY")
+    if env:
+        return env
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict:
+    """Configuration for an app whose instance folder is ``instance_path``."""
+    inst = Path(instance_path)
+    inst.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("FUNDTRACK_DATABASE_URL") or f"sqlite:///{inst / 'fundtrack.sqlite'}"
+    return {
+        "SECRET_KEY": _secret_key(inst),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        #: The county whose ledger this is; heads every computed sheet and ledger reply.
+        "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
+        #: What "today" is: the default as-of date of every figure.
+        "FUNDTRACK_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Asia/Shanghai"),
+        #: A single project above this total investment (yuan) must be tendered (招标).
+        "FUNDTRACK_TENDER_THRESHOLD": Decimal(
+            os.environ.get("FUNDTRACK_TENDER_THRESHOLD", "100000")
+        ),
+    }
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # A busy database waits (up to 30 s) instead of failing; see database.py.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}

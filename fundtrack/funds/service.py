@@ -1,0 +1,363 @@
+"""The rules of the money: every invariant of DOMAIN.md about funds is checked here, once.
+
+Every write that checks a channel-level limit first locks the channel's row
+(``lock_source``): on PostgreSQL ``SELECT ... FOR UPDATE`` makes concurrent postings
+against one channel wait for each other, so nothing can slip between a check and its
+insert. On SQLite the transaction already holds the write lock (see database.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
+from ..errors import NotFound, Refused
+from ..extensions import db
+from ..history.service import record
+from ..milestones.models import Milestone
+from ..milestones.service import acceptance_date
+from ..money import ZERO
+from ..projects.models import Project
+from .models import Allocation, Disbursement, FundArrival, FundSource
+
+
+def get_source(code: str, field: str = "source_code") -> FundSource:
+    source = db.session.scalar(select(FundSource).where(FundSource.code == code))
+    if source is None:
+        raise NotFound(f"资金来源编号「{code}」不存在", field)
+    return source
+
+
+def get_disbursement(voucher_no: str, field: str = "voucher_no") -> Disbursement:
+    d = db.session.scalar(select(Disbursement).where(Disbursement.voucher_no == voucher_no))
+    if d is None:
+        raise NotFound(f"凭证号「{voucher_no}」不存在", field)
+    return d
+
+
+def lock_source(source: FundSource) -> None:
+    """Hold the channel's row until the transaction ends (PostgreSQL; SQLite is locked whole)."""
+    db.session.execute(
+        select(FundSource.id).where(FundSource.id == source.id).with_for_update()
+    )
+
+
+# --- sums the rules compare against (all dates) --------------------------------------
+
+
+def _sum(column, *where) -> Decimal:
+    return db.session.scalar(select(func.sum(column)).where(*where)) or ZERO
+
+
+def pair_allocated(project: Project, source: FundSource) -> Decimal:
+    return _sum(
+        Allocation.amount, Allocation.project_id == project.id, Allocation.source_id == source.id
+    )
+
+
+def pair_spent(project: Project, source: FundSource) -> Decimal:
+    return _sum(
+        Disbursement.amount,
+        Disbursement.project_id == project.id,
+        Disbursement.source_id == source.id,
+    )
+
+
+def source_allocated(source: FundSource) -> Decimal:
+    return _sum(Allocation.amount, Allocation.source_id == source.id)
+
+
+def cash_available(source: FundSource, on: dt.date) -> Decimal:
+    """What a new payment dated ``on`` may take from the channel (invariant 2).
+
+    The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
+    later date, so this is the least such balance from ``on`` onwards.
+    """
+    by_date: dict[dt.date, Decimal] = {}
+    arrivals = db.session.execute(
+        select(FundArrival.arrived_on, func.sum(FundArrival.amount))
+        .where(FundArrival.source_id == source.id)
+        .group_by(FundArrival.arrived_on)
+    )
+    for day, amount in arrivals:
+        by_date[day] = by_date.get(day, ZERO) + amount
+    payments = db.session.execute(
+        select(Disbursement.paid_on, func.sum(Disbursement.amount))
+        .where(Disbursement.source_id == source.id)
+        .group_by(Disbursement.paid_on)
+    )
+    for day, amount in payments:
+        by_date[day] = by_date.get(day, ZERO) - amount
+    running = sum((v for day, v in by_date.items() if day <= on), ZERO)
+    least = running
+    for day in sorted(day for day in by_date if day > on):
+        running += by_date[day]
+        least = min(least, running)
+    return least
+
+
+# --- channels and arrivals ---------------------------------------------------------
+
+
+def create_source(
+    *,
+    code: str,
+    name: str,
+    level: Level,
+    category: FundCategory,
+    year: int,
+    amount_issued: Decimal,
+    document_no: str | None = None,
+    issued_on: dt.date | None = None,
+) -> FundSource:
+    if db.session.scalar(select(FundSource.id).where(FundSource.code == code)) is not None:
+        raise Refused(f"资金来源编号「{code}」已存在", "source_code", conflict=True)
+    if amount_issued < 0:
+        raise Refused("下达金额不能为负数", "amount_issued")
+    source = FundSource(
+        code=code,
+        name=name,
+        level=level,
+        category=category,
+        year=year,
+        amount_issued=amount_issued,
+        document_no=document_no,
+        issued_on=issued_on,
+    )
+    db.session.add(source)
+    record("insert", source)
+    return source
+
+
+def record_arrival(
+    source: FundSource, *, arrived_on: dt.date, amount: Decimal, note: str | None = None
+) -> FundArrival:
+    if amount <= 0:
+        raise Refused("到位金额须大于零", "amount")
+    arrival = FundArrival(source_id=source.id, arrived_on=arrived_on, amount=amount, note=note)
+    db.session.add(arrival)
+    record("insert", arrival)
+    return arrival
+
+
+# --- allocations -------------------------------------------------------------------
+
+
+def allocate(
+    project: Project,
+    source: FundSource,
+    *,
+    amount: Decimal,
+    document_no: str | None = None,
+    allocated_on: dt.date | None = None,
+) -> Allocation:
+    """Allocate (or, with a negative amount, reduce) a channel's money to a project."""
+    if amount == 0:
+        raise Refused("安排金额不能为零", "amount")
+    lock_source(source)
+    if amount > 0:
+        total = source_allocated(source) + amount
+        if total > source.amount_issued:  # invariant 3
+            raise Refused(
+                f"资金来源「{source.code}」累计安排 {total} 元,超过下达金额 "
+                f"{source.amount_issued} 元",
+                "amount",
+                conflict=True,
+            )
+    else:
+        after = pair_allocated(project, source) + amount
+        spent = pair_spent(project, source)
+        if after < spent or after < 0:  # a reduction may not go below what was paid
+            raise Refused(
+                f"调减后安排资金 {after} 元,低于该项目在此渠道已支出的 {spent} 元",
+                "amount",
+                conflict=True,
+            )
+    allocation = Allocation(
+        project_id=project.id,
+        source_id=source.id,
+        amount=amount,
+        document_no=document_no,
+        allocated_on=allocated_on,
+    )
+    db.session.add(allocation)
+    record("insert", allocation)
+    return allocation
+
+
+# --- payments and reversals --------------------------------------------------------
+
+
+def _check_voucher_free(voucher_no: str) -> None:
+    if not voucher_no or not voucher_no.strip():
+        raise Refused("凭证号不能为空", "voucher_no")
+    exists = db.session.scalar(
+        select(Disbursement.id).where(Disbursement.voucher_no == voucher_no)
+    )
+    if exists is not None:
+        raise Refused(f"凭证号「{voucher_no}」已存在", "voucher_no", conflict=True)
+
+
+def post_disbursement(
+    *,
+    voucher_no: str,
+    project: Project,
+    source: FundSource,
+    paid_on: dt.date,
+    amount: Decimal,
+    kind: PaymentKind,
+    payee: str | None = None,
+    memo: str | None = None,
+    reverses: Disbursement | None = None,
+) -> Disbursement:
+    """Post one payment, or with kind 冲销 a reversal of the payment ``reverses``."""
+    if kind == PaymentKind.REVERSAL:
+        return _post_reversal(
+            voucher_no=voucher_no,
+            original=reverses,
+            project=project,
+            source=source,
+            paid_on=paid_on,
+            amount=amount,
+            payee=payee,
+            memo=memo,
+        )
+    if reverses is not None:
+        raise Refused("只有支付类型为“冲销”的凭证才能填写冲销凭证号", "reverses")
+    if amount <= 0:
+        raise Refused("支付金额须大于零(冲销请选择支付类型“冲销”)", "amount")
+    _check_voucher_free(voucher_no)
+    lock_source(source)
+
+    remaining = pair_allocated(project, source) - pair_spent(project, source)
+    if amount > remaining:  # invariant 1
+        raise Refused(
+            f"超出安排资金:项目「{project.code}」在资金来源「{source.code}」的可用安排资金为 "
+            f"{remaining} 元,本次支付 {amount} 元",
+            "amount",
+            conflict=True,
+        )
+    available = cash_available(source, paid_on)
+    if amount > available:  # invariant 2
+        raise Refused(
+            f"超出到位资金:资金来源「{source.code}」截至 {paid_on} 及其后可用的到位资金为 "
+            f"{max(available, ZERO)} 元,本次支付 {amount} 元",
+            "amount",
+            conflict=True,
+        )
+    if kind == PaymentKind.SETTLEMENT:  # invariant 5
+        accepted = acceptance_date(project.id)
+        if accepted is None or accepted > paid_on:
+            raise Refused(
+                f"结算款须在项目验收之后支付:项目「{project.code}」"
+                + (f"验收日期为 {accepted}" if accepted else "尚未验收"),
+                "kind",
+                conflict=True,
+            )
+    payment = Disbursement(
+        voucher_no=voucher_no,
+        project_id=project.id,
+        source_id=source.id,
+        paid_on=paid_on,
+        amount=amount,
+        kind=kind,
+        payee=payee,
+        memo=memo,
+    )
+    db.session.add(payment)
+    record("insert", payment)
+    return payment
+
+
+def reversed_so_far(original: Disbursement) -> Decimal:
+    """How much of a payment its reversals have taken back (a positive amount)."""
+    return -_sum(Disbursement.amount, Disbursement.reverses_id == original.id)
+
+
+def _post_reversal(
+    *,
+    voucher_no: str,
+    original: Disbursement | None,
+    project: Project,
+    source: FundSource,
+    paid_on: dt.date,
+    amount: Decimal,
+    payee: str | None,
+    memo: str | None,
+) -> Disbursement:
+    """Invariant 4: a reversal names its payment, gives a reason, is dated no earlier,
+    and with earlier reversals takes back no more than was paid."""
+    if original is None:
+        raise Refused("冲销须填写被冲销的凭证号", "reverses")
+    if not memo or not memo.strip():
+        raise Refused("冲销须在摘要中写明原因", "memo")
+    if amount >= 0:
+        raise Refused("冲销金额须为负数", "amount")
+    _check_voucher_free(voucher_no)
+    if original.kind == PaymentKind.REVERSAL:
+        raise Refused(f"凭证「{original.voucher_no}」本身是冲销凭证,不能再冲销", "reverses")
+    if original.project_id != project.id or original.source_id != source.id:
+        raise Refused(
+            f"冲销凭证的项目和资金来源须与原凭证「{original.voucher_no}」一致", "reverses"
+        )
+    if paid_on < original.paid_on:
+        raise Refused(
+            f"冲销日期 {paid_on} 早于原凭证「{original.voucher_no}」的支付日期 {original.paid_on}",
+            "paid_on",
+        )
+    lock_source(source)
+    left = original.amount - reversed_so_far(original)
+    if -amount > left:
+        raise Refused(
+            f"冲销金额超过原凭证「{original.voucher_no}」可冲销的余额 {left} 元"
+            + ("(已全部冲销)" if left == 0 else ""),
+            "amount",
+            conflict=True,
+        )
+    reversal = Disbursement(
+        voucher_no=voucher_no,
+        project_id=project.id,
+        source_id=source.id,
+        paid_on=paid_on,
+        amount=amount,
+        kind=PaymentKind.REVERSAL,
+        payee=payee,
+        memo=memo,
+        reverses_id=original.id,
+    )
+    db.session.add(reversal)
+    record("reverse", reversal, before=None)
+    return reversal
+
+
+# --- warnings: worth a user's look, never a refusal ----------------------------------
+
+
+def payment_warnings(payment: Disbursement) -> list[str]:
+    """What the field would question about a posted payment, without refusing it."""
+    notes = []
+    project = db.session.get(Project, payment.project_id)
+    threshold = current_app.config["FUNDTRACK_TENDER_THRESHOLD"]
+    if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
+        tendered = db.session.scalar(
+            select(Milestone.done_on).where(
+                Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
+            )
+        )
+        if tendered is None or tendered > payment.paid_on:
+            notes.append(
+                f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
+                "支付时尚未完成招标"
+            )
+    return notes
+
+
+def arrival_warnings(arrival: FundArrival) -> list[str]:
+    source = db.session.get(FundSource, arrival.source_id)
+    if source.issued_on and arrival.arrived_on < source.issued_on:
+        return [f"到位日期 {arrival.arrived_on} 早于下达日期 {source.issued_on}"]
+    return []

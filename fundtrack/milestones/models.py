@@ -1,0 +1,33 @@
+"""Project milestones (节点) with planned and actual dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import EnumPosition, MilestoneKind
+from ..extensions import db
+from ..projects.models import Project
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+    __table_args__ = (
+        UniqueConstraint("project_id", "kind", name="uq_milestone_project_kind"),
+        CheckConstraint("kind BETWEEN 1 AND 8", name="ck_milestone_kind"),
+        Index("ix_milestone_kind_done", "kind", "done_on"),
+        Index("ix_milestone_planned", "planned_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    #: Position in the fixed order 立项入库 (1) … 报账 (8).
+    kind: Mapped[MilestoneKind] = mapped_column(EnumPosition(MilestoneKind))
+    planned_on: Mapped[dt.date | None]
+    #: 实际日期: the milestone is done as of D when done_on <= D.
+    done_on: Mapped[dt.date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    project: Mapped[Project] = relationship()

@@ -1,0 +1,9 @@
+"""Imports every model module so that the metadata (and Alembic) sees all tables."""
+
+
+def import_all() -> None:
+    from .accounts import models as _accounts  # noqa: F401
+    from .funds import models as _funds  # noqa: F401
+    from .history import models as _history  # noqa: F401
+    from .milestones import models as _milestones  # noqa: F401
+    from .projects import models as _projects  # noqa: F401

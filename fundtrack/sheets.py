@@ -1,0 +1,180 @@
+"""The sheets and columns of the ledger workbook, named exactly as CONTRACT.md fixes them.
+
+Each column has its Chinese header (what the workbook and screens show), its English key
+(what JSON and the code use, and what import also accepts as a header), and a kind that
+says how a value is read and written. This module is the one place these names live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    #: text, code (text, never a number), money, rate, int, date, enum, yesno
+    kind: str = "text"
+    required: bool = False
+    #: Column width in the exported workbook (characters).
+    width: int = 12
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    #: Computed sheets are written by export and ignored by import.
+    computed: bool = False
+    keys: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "keys", tuple(c.key for c in self.columns))
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+C = Column
+
+# --- data sheets (import and export) ---------------------------------------------------
+
+SOURCES = Sheet("资金来源", (
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("name", "资金名称", "text", True, 30),
+    C("level", "资金级次", "enum", True, 10),
+    C("category", "资金类别", "enum", True, 18),
+    C("year", "年度", "int", True, 8),
+    C("document_no", "下达文号", "text", False, 24),
+    C("amount_issued", "下达金额", "money", True, 16),
+    C("issued_on", "下达日期", "date", False, 12),
+))
+
+ARRIVALS = Sheet("资金到位", (
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("arrived_on", "到位日期", "date", True, 12),
+    C("amount", "到位金额", "money", True, 16),
+    C("note", "备注", "text", False, 30),
+))
+
+PROJECTS = Sheet("项目", (
+    C("project_code", "项目编号", "code", True, 16),
+    C("name", "项目名称", "text", True, 36),
+    C("year", "年度", "int", True, 8),
+    C("category", "项目类别", "text", False, 12),
+    C("township", "乡镇", "text", True, 10),
+    C("village", "村", "text", False, 10),
+    C("unit", "责任单位", "text", True, 18),
+    C("responsible_person", "责任人", "text", False, 10),
+    C("phone", "联系电话", "code", False, 14),
+    C("scope", "建设内容", "text", False, 40),
+    C("total_investment", "总投资", "money", True, 16),
+    C("priority", "重点村", "yesno", False, 8),
+))
+
+ALLOCATIONS = Sheet("资金安排", (
+    C("project_code", "项目编号", "code", True, 16),
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("amount", "安排金额", "money", True, 16),
+    C("document_no", "文号", "text", False, 24),
+    C("allocated_on", "安排日期", "date", False, 12),
+))
+
+DISBURSEMENTS = Sheet("支出明细", (
+    C("voucher_no", "凭证号", "code", True, 16),
+    C("project_code", "项目编号", "code", True, 16),
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("paid_on", "支付日期", "date", True, 12),
+    C("amount", "支付金额", "money", True, 16),
+    C("kind", "支付类型", "enum", True, 10),
+    C("payee", "收款单位", "text", False, 28),
+    C("reverses", "冲销凭证号", "code", False, 16),
+    C("memo", "摘要", "text", False, 30),
+))
+
+MILESTONES = Sheet("项目节点", (
+    C("project_code", "项目编号", "code", True, 16),
+    C("milestone", "节点", "enum", True, 12),
+    C("planned_on", "计划日期", "date", False, 12),
+    C("done_on", "实际日期", "date", False, 12),
+    C("note", "备注", "text", False, 30),
+))
+
+DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, MILESTONES)
+
+# --- computed sheets (export only) -------------------------------------------------------
+
+PROJECT_LEDGER = Sheet("项目台账", (
+    C("project_code", "项目编号", "code", width=16),
+    C("name", "项目名称", width=36),
+    C("township", "乡镇", width=10),
+    C("unit", "责任单位", width=18),
+    C("responsible_person", "责任人", width=10),
+    C("total_investment", "总投资", "money", width=16),
+    C("allocated", "安排资金", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+    C("current_milestone", "当前节点", width=12),
+    C("overdue_count", "逾期节点数", "int", width=10),
+    C("max_days_overdue", "最长逾期天数", "int", width=12),
+), computed=True)
+
+ALLOCATION_LEDGER = Sheet("项目资金台账", (
+    C("project_code", "项目编号", "code", width=16),
+    C("name", "项目名称", width=36),
+    C("source_code", "资金来源编号", "code", width=14),
+    C("source_name", "资金名称", width=30),
+    C("allocated", "安排资金", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+    C("balance", "结余", "money", width=16),
+), computed=True)
+
+FUND_LEDGER = Sheet("资金台账", (
+    C("source_code", "资金来源编号", "code", width=14),
+    C("name", "资金名称", width=30),
+    C("amount_issued", "下达金额", "money", width=16),
+    C("arrived", "已到位", "money", width=16),
+    C("arrival_rate", "到位率", "rate", width=9),
+    C("allocated", "已安排", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+    C("balance", "结余", "money", width=16),
+), computed=True)
+
+OVERDUE_LIST = Sheet("逾期清单", (
+    C("project_code", "项目编号", "code", width=16),
+    C("name", "项目名称", width=36),
+    C("unit", "责任单位", width=18),
+    C("responsible_person", "责任人", width=10),
+    C("milestone", "节点", width=12),
+    C("planned_on", "计划日期", "date", width=12),
+    C("days_overdue", "逾期天数", "int", width=10),
+), computed=True)
+
+SUMMARY = Sheet("汇总", (
+    C("group", "分组", width=10),
+    C("name", "名称", width=18),
+    C("projects", "项目数", "int", width=8),
+    C("started", "开工数", "int", width=8),
+    C("start_rate", "开工率", "rate", width=9),
+    C("completed", "完工数", "int", width=8),
+    C("completion_rate", "完工率", "rate", width=9),
+    C("total_investment", "总投资", "money", width=16),
+    C("allocated", "安排资金", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+    C("investment_completion_rate", "投资完成率", "rate", width=11),
+), computed=True)
+
+COMPUTED_SHEETS = (PROJECT_LEDGER, ALLOCATION_LEDGER, FUND_LEDGER, OVERDUE_LIST, SUMMARY)
+
+#: The word in a total row's first cell.
+TOTAL_LABEL = "合计"
+#: 分组 values of the summary: Chinese in the workbook, English in JSON.
+GROUP_TOWNSHIP = ("township", "乡镇")
+GROUP_UNIT = ("unit", "责任单位")
