@@ -1,0 +1,88 @@
+"""The aggregating subqueries the reports are built from, all as of a date D.
+
+What is dated counts when its date <= D; allocations without a date count at every D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..enums import MilestoneKind
+from ..funds.models import Allocation, Disbursement, FundArrival
+from ..milestones.models import Milestone
+from .filters import LedgerFilter
+
+
+def _scoped(stmt, model, filt: LedgerFilter):
+    """Restrict money rows to the projects and channels in scope."""
+    projects, sources = filt.project_ids(), filt.source_ids()
+    if projects is not None:
+        stmt = stmt.where(model.project_id.in_(projects))
+    if sources is not None:
+        stmt = stmt.where(model.source_id.in_(sources))
+    return stmt
+
+
+def allocation_counts(as_of: dt.date):
+    return or_(Allocation.allocated_on.is_(None), Allocation.allocated_on <= as_of)
+
+
+def allocated(as_of: dt.date, filt: LedgerFilter, *by):
+    """Σ allocations per ``by`` columns (of Allocation), labelled ``allocated``."""
+    stmt = select(*by, func.sum(Allocation.amount).label("allocated")).where(
+        allocation_counts(as_of)
+    )
+    return _scoped(stmt, Allocation, filt).group_by(*by).subquery()
+
+
+def spent(as_of: dt.date, filt: LedgerFilter, *by):
+    """Σ payments and reversals dated <= D per ``by`` columns, labelled ``spent``."""
+    stmt = select(*by, func.sum(Disbursement.amount).label("spent")).where(
+        Disbursement.paid_on <= as_of
+    )
+    return _scoped(stmt, Disbursement, filt).group_by(*by).subquery()
+
+
+def arrived(as_of: dt.date):
+    """Σ arrivals dated <= D per channel, labelled ``arrived``."""
+    return (
+        select(FundArrival.source_id, func.sum(FundArrival.amount).label("arrived"))
+        .where(FundArrival.arrived_on <= as_of)
+        .group_by(FundArrival.source_id)
+        .subquery()
+    )
+
+
+def is_done(as_of: dt.date):
+    return and_(Milestone.done_on.is_not(None), Milestone.done_on <= as_of)
+
+
+def is_overdue(as_of: dt.date):
+    """Planned before D and not done as of D (a milestone planned for D is not yet late)."""
+    return and_(
+        Milestone.planned_on < as_of,
+        or_(Milestone.done_on.is_(None), Milestone.done_on > as_of),
+    )
+
+
+def milestone_stats(as_of: dt.date):
+    """Per project: current milestone, overdue count, earliest overdue plan, started,
+    completed."""
+
+    def reached(kind: MilestoneKind):
+        return func.max(case((and_(Milestone.kind == kind, is_done(as_of)), 1), else_=0))
+
+    return (
+        select(
+            Milestone.project_id,
+            func.max(case((is_done(as_of), Milestone.kind))).label("current"),
+            func.sum(case((is_overdue(as_of), 1), else_=0)).label("overdue_count"),
+            func.min(case((is_overdue(as_of), Milestone.planned_on))).label("first_overdue"),
+            reached(MilestoneKind.STARTED).label("started"),
+            reached(MilestoneKind.COMPLETED).label("completed"),
+        )
+        .group_by(Milestone.project_id)
+        .subquery()
+    )

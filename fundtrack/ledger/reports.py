@@ -1,0 +1,385 @@
+"""The five computed reports of the contract, as of a date, with their totals.
+
+Each report is a fixed number of statements: the rows (one aggregating query), the total
+row (one more), and the count when a page is asked for. A rate is computed here, once,
+from the amounts of its own row (a total row's rate from the summed amounts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, literal, select
+
+from .. import sheets
+from ..extensions import db
+from ..funds.models import Allocation, Disbursement, FundSource
+from ..milestones.models import Milestone
+from ..money import ZERO, rate
+from ..projects.models import Project, Unit
+from . import queries as q
+from .filters import LedgerFilter
+
+_ALL = LedgerFilter()
+
+
+@dataclass
+class Report:
+    sheet: sheets.Sheet
+    as_of: dt.date
+    region: str
+    rows: list[dict]
+    #: The 合计 row (None for the overdue list).
+    total: dict | None
+    #: Rows in the whole report (not only this page).
+    count: int
+    page: int | None = None
+    per_page: int | None = None
+
+
+def _page(stmt, page: int | None, per_page: int | None):
+    if page is None or per_page is None:
+        return stmt
+    return stmt.limit(per_page).offset((page - 1) * per_page)
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
+    paged = page is not None and per_page is not None
+    return Report(
+        sheet=sheet,
+        as_of=as_of,
+        region=current_app.config["FUNDTRACK_REGION"],
+        rows=rows,
+        total=total,
+        count=_count(stmt) if paged else len(rows),
+        page=page if paged else None,
+        per_page=per_page if paged else None,
+    )
+
+
+def _money(value):
+    return ZERO if value is None else value
+
+
+def _days(as_of: dt.date, first_overdue: dt.date | None) -> int:
+    return (as_of - first_overdue).days if first_overdue else 0
+
+
+# --- 项目台账 -------------------------------------------------------------------------
+
+
+def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
+    alloc = q.allocated(as_of, filt, Allocation.project_id)
+    paid = q.spent(as_of, filt, Disbursement.project_id)
+    ms = q.milestone_stats(as_of)
+    return (
+        select(
+            Project.code,
+            Project.name,
+            Project.township,
+            Unit.name.label("unit"),
+            Project.responsible_person,
+            Project.total_investment,
+            alloc.c.allocated,
+            paid.c.spent,
+            ms.c.current,
+            ms.c.overdue_count,
+            ms.c.first_overdue,
+        )
+        .join(Unit, Unit.id == Project.unit_id)
+        .outerjoin(alloc, alloc.c.project_id == Project.id)
+        .outerjoin(paid, paid.c.project_id == Project.id)
+        .outerjoin(ms, ms.c.project_id == Project.id)
+        .where(*filt.project_conditions())
+    )
+
+
+def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+    stmt = _project_rows_stmt(as_of, filt)
+    rows = []
+    for r in db.session.execute(_page(stmt.order_by(Project.code), page, per_page)):
+        allocated, spent = _money(r.allocated), _money(r.spent)
+        rows.append({
+            "project_code": r.code,
+            "name": r.name,
+            "township": r.township,
+            "unit": r.unit,
+            "responsible_person": r.responsible_person,
+            "total_investment": r.total_investment,
+            "allocated": allocated,
+            "spent": spent,
+            "spending_rate": rate(spent, allocated),
+            "current_milestone": r.current.label if r.current else None,
+            "overdue_count": int(r.overdue_count or 0),
+            "max_days_overdue": _days(as_of, r.first_overdue),
+        })
+    sub = stmt.subquery()
+    t = db.session.execute(select(
+        func.sum(sub.c.total_investment).label("total_investment"),
+        func.sum(sub.c.allocated).label("allocated"),
+        func.sum(sub.c.spent).label("spent"),
+        func.sum(sub.c.overdue_count).label("overdue_count"),
+        func.min(sub.c.first_overdue).label("first_overdue"),
+    )).one()
+    allocated, spent = _money(t.allocated), _money(t.spent)
+    total = {
+        **dict.fromkeys(sheets.PROJECT_LEDGER.keys),
+        "project_code": sheets.TOTAL_LABEL,
+        "total_investment": _money(t.total_investment),
+        "allocated": allocated,
+        "spent": spent,
+        "spending_rate": rate(spent, allocated),
+        "overdue_count": int(t.overdue_count or 0),
+        "max_days_overdue": _days(as_of, t.first_overdue),
+    }
+    return _report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page)
+
+
+# --- 项目资金台账 ---------------------------------------------------------------------
+
+
+def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+    alloc = q.allocated(as_of, filt, Allocation.project_id, Allocation.source_id)
+    paid = q.spent(as_of, filt, Disbursement.project_id, Disbursement.source_id)
+    stmt = (
+        select(
+            Project.code.label("project_code"),
+            Project.name,
+            FundSource.code.label("source_code"),
+            FundSource.name.label("source_name"),
+            alloc.c.allocated,
+            paid.c.spent,
+        )
+        .select_from(alloc)
+        .join(Project, Project.id == alloc.c.project_id)
+        .join(FundSource, FundSource.id == alloc.c.source_id)
+        .outerjoin(
+            paid,
+            (paid.c.project_id == alloc.c.project_id) & (paid.c.source_id == alloc.c.source_id),
+        )
+    )
+    ordered = stmt.order_by(Project.code, FundSource.code)
+    rows = []
+    for r in db.session.execute(_page(ordered, page, per_page)):
+        allocated, spent = _money(r.allocated), _money(r.spent)
+        rows.append({
+            "project_code": r.project_code,
+            "name": r.name,
+            "source_code": r.source_code,
+            "source_name": r.source_name,
+            "allocated": allocated,
+            "spent": spent,
+            "spending_rate": rate(spent, allocated),
+            "balance": allocated - spent,
+        })
+    sub = stmt.subquery()
+    t = db.session.execute(
+        select(func.sum(sub.c.allocated).label("a"), func.sum(sub.c.spent).label("s"))
+    ).one()
+    allocated, spent = _money(t.a), _money(t.s)
+    total = {
+        **dict.fromkeys(sheets.ALLOCATION_LEDGER.keys),
+        "project_code": sheets.TOTAL_LABEL,
+        "allocated": allocated,
+        "spent": spent,
+        "spending_rate": rate(spent, allocated),
+        "balance": allocated - spent,
+    }
+    return _report(sheets.ALLOCATION_LEDGER, as_of, rows, total, stmt, page, per_page)
+
+
+# --- 资金台账 -------------------------------------------------------------------------
+
+
+def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+    arr = q.arrived(as_of)
+    alloc = q.allocated(as_of, filt, Allocation.source_id)
+    paid = q.spent(as_of, filt, Disbursement.source_id)
+    stmt = (
+        select(
+            FundSource.code,
+            FundSource.name,
+            FundSource.amount_issued,
+            arr.c.arrived,
+            alloc.c.allocated,
+            paid.c.spent,
+        )
+        .outerjoin(arr, arr.c.source_id == FundSource.id)
+        .outerjoin(alloc, alloc.c.source_id == FundSource.id)
+        .outerjoin(paid, paid.c.source_id == FundSource.id)
+        .where(*filt.source_conditions())
+    )
+    if filt.narrows_projects:  # only the channels that fund projects in scope
+        stmt = stmt.where(alloc.c.allocated.is_not(None))
+    rows = [
+        _fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
+                  r.allocated, r.spent)
+        for r in db.session.execute(_page(stmt.order_by(FundSource.code), page, per_page))
+    ]
+    sub = stmt.subquery()
+    t = db.session.execute(select(
+        func.sum(sub.c.amount_issued).label("issued"),
+        func.sum(sub.c.arrived).label("arrived"),
+        func.sum(sub.c.allocated).label("allocated"),
+        func.sum(sub.c.spent).label("spent"),
+    )).one()
+    total = _fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
+                      t.allocated, t.spent)
+    return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page)
+
+
+def _fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
+    issued, arrived, allocated, spent = map(_money, (issued, arrived, allocated, spent))
+    return {
+        **head,
+        "amount_issued": issued,
+        "arrived": arrived,
+        "arrival_rate": rate(arrived, issued),
+        "allocated": allocated,
+        "spent": spent,
+        "spending_rate": rate(spent, arrived),
+        "balance": arrived - spent,
+    }
+
+
+# --- 逾期清单 -------------------------------------------------------------------------
+
+
+def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+    stmt = (
+        select(
+            Project.code,
+            Project.name,
+            Unit.name.label("unit"),
+            Project.responsible_person,
+            Milestone.kind,
+            Milestone.planned_on,
+        )
+        .join(Project, Project.id == Milestone.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(q.is_overdue(as_of), *filt.project_conditions())
+    )
+    ordered = stmt.order_by(Milestone.planned_on, Project.code, Milestone.kind)
+    rows = [
+        {
+            "project_code": r.code,
+            "name": r.name,
+            "unit": r.unit,
+            "responsible_person": r.responsible_person,
+            "milestone": r.kind.label,
+            "planned_on": r.planned_on,
+            "days_overdue": (as_of - r.planned_on).days,
+        }
+        for r in db.session.execute(_page(ordered, page, per_page))
+    ]
+    return _report(sheets.OVERDUE_LIST, as_of, rows, None, stmt, page, per_page)
+
+
+# --- 汇总 -----------------------------------------------------------------------------
+
+
+def summary(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+    per_project = _project_rows_with_progress(as_of, filt).subquery()
+
+    def grouped(group, key):
+        code, label = group
+        col = per_project.c[key]
+        return select(
+            literal(code).label("group"),
+            col.label("name"),
+            *_summary_sums(per_project),
+        ).group_by(col)
+
+    stmt = grouped(sheets.GROUP_TOWNSHIP, "township").union_all(
+        grouped(sheets.GROUP_UNIT, "unit")
+    )
+    result = db.session.execute(stmt).all()
+    order = {sheets.GROUP_TOWNSHIP[0]: 0, sheets.GROUP_UNIT[0]: 1}
+    labels = dict([sheets.GROUP_TOWNSHIP, sheets.GROUP_UNIT])
+    result.sort(key=lambda r: (order[r.group], r.name))
+    rows = [_summary_row({"group": labels[r.group], "name": r.name}, r) for r in result]
+    t = db.session.execute(select(*_summary_sums(per_project))).one()
+    total = _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
+    paged = page is not None and per_page is not None
+    return Report(
+        sheet=sheets.SUMMARY,
+        as_of=as_of,
+        region=current_app.config["FUNDTRACK_REGION"],
+        # a few dozen townships and units: paged here rather than in SQL
+        rows=rows[(page - 1) * per_page: page * per_page] if paged else rows,
+        total=total,
+        count=len(rows),
+        page=page if paged else None,
+        per_page=per_page if paged else None,
+    )
+
+
+def _project_rows_with_progress(as_of, filt):
+    alloc = q.allocated(as_of, filt, Allocation.project_id)
+    paid = q.spent(as_of, filt, Disbursement.project_id)
+    ms = q.milestone_stats(as_of)
+    return (
+        select(
+            Project.township,
+            Unit.name.label("unit"),
+            Project.total_investment,
+            alloc.c.allocated,
+            paid.c.spent,
+            func.coalesce(ms.c.started, 0).label("started"),
+            func.coalesce(ms.c.completed, 0).label("completed"),
+        )
+        .join(Unit, Unit.id == Project.unit_id)
+        .outerjoin(alloc, alloc.c.project_id == Project.id)
+        .outerjoin(paid, paid.c.project_id == Project.id)
+        .outerjoin(ms, ms.c.project_id == Project.id)
+        .where(*filt.project_conditions())
+    )
+
+
+def _summary_sums(sub):
+    return (
+        func.count().label("projects"),
+        func.sum(sub.c.started).label("started"),
+        func.sum(sub.c.completed).label("completed"),
+        func.sum(sub.c.total_investment).label("total_investment"),
+        func.sum(sub.c.allocated).label("allocated"),
+        func.sum(sub.c.spent).label("spent"),
+    )
+
+
+def _summary_row(head: dict, r) -> dict:
+    projects = int(r.projects or 0)
+    started, completed = int(r.started or 0), int(r.completed or 0)
+    investment, allocated, spent = map(_money, (r.total_investment, r.allocated, r.spent))
+    return {
+        **head,
+        "projects": projects,
+        "started": started,
+        "start_rate": rate(started, projects),
+        "completed": completed,
+        "completion_rate": rate(completed, projects),
+        "total_investment": investment,
+        "allocated": allocated,
+        "spent": spent,
+        "spending_rate": rate(spent, allocated),
+        "investment_completion_rate": rate(spent, investment),
+    }
+
+
+ReportFunction = Callable[..., Report]
+
+#: The reports by the name the API uses (/api/v1/ledger/<name>).
+REPORTS: dict[str, ReportFunction] = {
+    "projects": project_ledger,
+    "allocations": allocation_ledger,
+    "funds": fund_ledger,
+    "overdue": overdue_list,
+    "summary": summary,
+}
