@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config
-from .extensions import db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
             )
 
     register_extensions(app)
+    register_request_hooks(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -49,12 +50,26 @@ def register_extensions(app: Flask) -> None:
     import_all()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录"
+
+
+def register_request_hooks(app: Flask) -> None:
+    from .web import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import api
+    from .accounts.views import bp as accounts_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    api.register(app)
 
 
 def register_commands(app: Flask) -> None:

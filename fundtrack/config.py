@@ -30,6 +30,12 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(inst),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        #: Uploaded workbooks are limited to this size (bytes).
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         #: The county whose ledger this is; heads every computed sheet and ledger reply.
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
         #: What "today" is: the default as-of date of every figure.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -43,6 +43,15 @@ def _sqlite_connect(dbapi_connection, connection_record):
 def _sqlite_begin_tx(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(_sqlite_begin.get())
+
+
+def enter_read_only() -> Token:
+    """Mark what follows (until ``leave_read_only``) as read-only: see ``read_only``."""
+    return _sqlite_begin.set("BEGIN")
+
+
+def leave_read_only(token: Token) -> None:
+    _sqlite_begin.reset(token)
 
 
 @contextmanager

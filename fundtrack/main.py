@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
+from .access import READ, allow, public
 from .database import read_only
 from .extensions import db
 
@@ -12,6 +13,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     try:
         with read_only():
@@ -24,5 +26,6 @@ def healthz():
 
 
 @bp.get("/")
+@allow(*READ)
 def index():
     return render_template("index.html")

@@ -95,3 +95,62 @@ def runner(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# --- users and signing in -----------------------------------------------------------
+
+#: One user per role; the manager keeps the projects of 县交通运输局.
+ROLE_USERS = {
+    "admin": ("admin", None),
+    "finance": ("caizheng", None),
+    "manager": ("jiaotong", "县交通运输局"),
+    "auditor": ("shenji", None),
+    "viewer": ("lingdao", None),
+}
+PASSWORD = "correct horse 2024"
+
+
+@pytest.fixture
+def users(app):
+    """Creates one user per role; returns role → username."""
+    from fundtrack.accounts.service import create_user
+    from fundtrack.database import unit_of_work
+    from fundtrack.enums import Role
+
+    with app.app_context(), unit_of_work("测试"):
+        for role, (name, unit) in ROLE_USERS.items():
+            create_user(name, Role(role), unit=unit, password=PASSWORD)
+    return {role: name for role, (name, _) in ROLE_USERS.items()}
+
+
+@pytest.fixture
+def tokens(app, users):
+    """An API token per role: role → token."""
+    from fundtrack.accounts.service import create_token, get_user
+    from fundtrack.database import unit_of_work
+
+    out = {}
+    with app.app_context(), unit_of_work("测试"):
+        for role, name in users.items():
+            out[role] = create_token(get_user(name))
+    return out
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token a page's form carries (as a browser would read it)."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign in through the login form, CSRF token and all."""
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(client)})

@@ -25,6 +25,20 @@ class User(db.Model):
 
     unit: Mapped[Unit | None] = relationship()
 
+    # Flask-Login
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class ApiToken(db.Model):
     __tablename__ = "api_token"

@@ -53,3 +53,11 @@ class Project(db.Model):
 
     def __repr__(self) -> str:
         return f"<Project {self.code}>"
+
+    def milestones_editable_by(self, user) -> bool:
+        """An admin, or a manager of this project's own responsible unit."""
+        from ..enums import Role
+
+        if user.role == Role.ADMIN:
+            return True
+        return user.role == Role.MANAGER and user.unit_id == self.unit_id

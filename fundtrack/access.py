@@ -1,0 +1,61 @@
+"""Who may do what: every view declares its rule, checked on the server.
+
+``@allow(*roles)`` guards a view; ``@public`` marks one anyone may open. A view with
+neither fails the route x role test (tests/test_access.py), so no new route goes out
+without a rule. Finer checks (a manager and *their own* unit's projects) are methods of
+the models and are called by the views after loading the object.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from .enums import Role
+
+#: Every signed-in role.
+READ = tuple(Role)
+#: Who may change money: channels, arrivals, allocations, payments, imports.
+FINANCE = (Role.FINANCE, Role.ADMIN)
+#: Who may keep milestones (managers only for their own unit's projects).
+MILESTONES = (Role.MANAGER, Role.ADMIN)
+#: Who may read the change history.
+AUDIT = (Role.AUDITOR, Role.ADMIN)
+ADMIN = (Role.ADMIN,)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def allow(*roles: Role):
+    """Only signed-in users with one of ``roles`` may use the view."""
+    allowed = frozenset(roles)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if _is_api():
+                    abort(401)
+                return redirect(url_for("accounts.login", next=request.full_path))
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.access = allowed
+        return wrapper
+
+    return decorate
+
+
+def public(view):
+    """Anyone may use the view, signed in or not."""
+    view.access = "public"
+    return view
+
+
+def has_role(*roles: Role) -> bool:
+    return current_user.is_authenticated and current_user.role in roles

@@ -1,0 +1,204 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3 description of every /api/v1 route, built
+from the same sheet definitions the API answers with."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from .. import sheets
+from ..access import public
+from ..enums import MilestoneKind, PaymentKind
+from ..ledger import REPORTS
+from . import bp
+
+_REPORT_SHEETS = {
+    "projects": sheets.PROJECT_LEDGER,
+    "allocations": sheets.ALLOCATION_LEDGER,
+    "funds": sheets.FUND_LEDGER,
+    "overdue": sheets.OVERDUE_LIST,
+    "summary": sheets.SUMMARY,
+}
+
+
+def _schema(column: sheets.Column) -> dict:
+    kind = column.kind
+    if kind == "money":
+        s = {"type": "string", "pattern": r"^-?\d+\.\d{2}$"}
+    elif kind == "rate":
+        s = {"type": ["number", "null"]}
+    elif kind == "int":
+        s = {"type": ["integer", "null"]}
+    elif kind == "date":
+        s = {"type": ["string", "null"], "format": "date"}
+    else:
+        s = {"type": ["string", "null"]}
+    s["description"] = column.header
+    return s
+
+
+def _object(sheet: sheets.Sheet) -> dict:
+    return {
+        "type": "object",
+        "properties": {c.key: _schema(c) for c in sheet.columns},
+        "required": list(sheet.keys),
+    }
+
+
+_ERRORS = {
+    "type": "object",
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+                "required": ["field", "message"],
+            },
+        }
+    },
+    "required": ["errors"],
+}
+
+_FILTERS = [
+    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "截至日期,默认今天"},
+    {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "年度"},
+    {"name": "township", "in": "query", "schema": {"type": "string"}, "description": "乡镇"},
+    {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "责任单位"},
+    {"name": "category", "in": "query", "schema": {"type": "string"},
+     "description": "项目类别"},
+    {"name": "priority", "in": "query", "schema": {"type": "string", "enum": ["是", "否"]},
+     "description": "重点村"},
+]
+_PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                    "maximum": 500}},
+]
+
+
+def _err(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+
+
+def _ledger_path(name: str) -> dict:
+    sheet = _REPORT_SHEETS[name]
+    props = {
+        "region": {"type": "string"},
+        "as_of": {"type": "string", "format": "date"},
+        "rows": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}_row"}},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "count": {"type": "integer"},
+    }
+    required = ["region", "as_of", "rows"]
+    if sheet is not sheets.OVERDUE_LIST:
+        props["total"] = {"$ref": f"#/components/schemas/{name}_row"}
+        required.append("total")
+    return {
+        "get": {
+            "summary": f"{sheet.name}(截至某日)",
+            "parameters": _FILTERS + _PAGING,
+            "responses": {
+                "200": {"description": sheet.name, "content": {"application/json": {
+                    "schema": {"type": "object", "properties": props, "required": required}}}},
+                "401": _err("未登录"),
+                "422": _err("参数无效"),
+            },
+        }
+    }
+
+
+def _payment_in() -> dict:
+    s = _object(sheets.DISBURSEMENTS)
+    s["properties"]["amount"] = {"type": ["string", "number"], "description": "支付金额(元)"}
+    s["properties"]["kind"] = {"type": "string", "enum": PaymentKind.labels()}
+    s["required"] = ["voucher_no", "project_code", "source_code", "paid_on", "amount", "kind"]
+    s["additionalProperties"] = False
+    return s
+
+
+def spec() -> dict:
+    schemas = {"Errors": _ERRORS, "payment_in": _payment_in(),
+               "payment": _object(sheets.DISBURSEMENTS)}
+    for name, sheet in _REPORT_SHEETS.items():
+        schemas[f"{name}_row"] = _object(sheet)
+    milestone = {
+        "type": "object",
+        "properties": {
+            "project_code": {"type": "string"},
+            "milestone": {"type": "string", "enum": MilestoneKind.labels()},
+            "planned_on": {"type": ["string", "null"], "format": "date"},
+            "done_on": {"type": ["string", "null"], "format": "date"},
+            "note": {"type": ["string", "null"]},
+        },
+        "required": ["project_code", "milestone", "planned_on", "done_on", "note"],
+    }
+    schemas["milestone"] = milestone
+    paths = {f"/api/v1/ledger/{name}": _ledger_path(name) for name in REPORTS}
+    paths["/api/v1/openapi.json"] = {"get": {
+        "summary": "本接口说明", "security": [],
+        "responses": {"200": {"description": "OpenAPI 3",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }}
+    paths["/api/v1/export.xlsx"] = {"get": {
+        "summary": "审计台账工作簿(截至某日)",
+        "parameters": [_FILTERS[0], _FILTERS[1]],
+        "responses": {
+            "200": {"description": "xlsx", "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}},
+            "401": _err("未登录"), "422": _err("参数无效"),
+        },
+    }}
+    paths["/api/v1/disbursements"] = {"post": {
+        "summary": "登记一笔支付或冲销(财政局、管理员)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/payment_in"}}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/payment"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "409": _err("与台账冲突(超支、重复凭证号)"),
+            "422": _err("输入无效"),
+        },
+    }}
+    paths["/api/v1/projects/{project_code}/milestones/{milestone}"] = {"put": {
+        "summary": "设置项目节点的计划日期、实际日期、备注(本单位项目负责人、管理员)",
+        "parameters": [
+            {"name": "project_code", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "milestone", "in": "path", "required": True,
+             "schema": {"type": "string", "enum": MilestoneKind.labels()}},
+        ],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False, "properties": {
+                "planned_on": {"type": ["string", "null"], "format": "date"},
+                "done_on": {"type": ["string", "null"], "format": "date"},
+                "note": {"type": ["string", "null"]},
+            }}}}},
+        "responses": {
+            "200": {"description": "节点", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/milestone"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("项目或节点不存在"),
+            "409": _err("与台账冲突(节点日期倒序、结算款)"), "422": _err("输入无效"),
+        },
+    }}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "fundtrack 财政涉农资金统筹整合台账 API", "version": "1"},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi_json():
+    return jsonify(spec())

@@ -1,0 +1,36 @@
+"""How numbers look on screen: one filter each, used by every template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import Flask
+
+from .money import CENT, format_rate
+
+WAN = Decimal(10000)
+
+
+def money(value, unit: str = "yuan") -> str:
+    """``1234567.5`` → ``1,234,567.50`` (元) or ``123.46`` (万元)."""
+    if value is None:
+        return ""
+    d = Decimal(value)
+    if unit == "wan":
+        d = (d / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{d:,.2f}"
+
+
+def rate(value) -> str:
+    return "—" if value is None else format_rate(value)
+
+
+def date(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money, "money")
+    app.add_template_filter(rate, "rate")
+    app.add_template_filter(date, "date")

@@ -1,0 +1,64 @@
+"""Reading a ledger query (as-of date, filters, page) from request arguments, for the
+screens and the API alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..clock import today
+from ..enums import parse_yes_no
+from ..errors import Refused
+from .filters import LedgerFilter
+
+MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class LedgerQuery:
+    as_of: dt.date
+    filt: LedgerFilter
+    page: int | None = None
+    per_page: int | None = None
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise Refused(f"「{text}」不是有效日期(应为 YYYY-MM-DD)", field) from None
+
+
+def _int(text: str, field: str, low: int, high: int) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise Refused(f"「{text}」不是整数", field) from None
+    if not low <= value <= high:
+        raise Refused(f"{field} 应在 {low} 到 {high} 之间", field)
+    return value
+
+
+def parse_ledger_query(args, *, default_per_page: int | None = None) -> LedgerQuery:
+    """Raises Refused(field=...) for any value that cannot be read."""
+    as_of = parse_date(args["as_of"], "as_of") if args.get("as_of") else today()
+    year = _int(args["year"], "year", 1900, 2999) if args.get("year") else None
+    priority = None
+    if args.get("priority"):
+        try:
+            priority = parse_yes_no(args["priority"])
+        except ValueError as e:
+            raise Refused(str(e), "priority") from None
+    filt = LedgerFilter(
+        year=year,
+        township=args.get("township") or None,
+        unit=args.get("unit") or None,
+        category=args.get("category") or None,
+        priority=priority,
+    )
+    page = per_page = None
+    if args.get("page") or args.get("per_page") or default_per_page:
+        page = _int(args.get("page") or 1, "page", 1, 10**7)
+        per_page = _int(args.get("per_page") or default_per_page or 50, "per_page", 1,
+                        MAX_PER_PAGE)
+    return LedgerQuery(as_of, filt, page, per_page)

@@ -1,0 +1,55 @@
+"""What every request shares: read-only transactions for reads, the end of the unit of
+work, the database being unreachable, and the number formats of the templates."""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from . import formatting
+from .database import enter_read_only, leave_read_only
+from .extensions import db
+
+_READS = ("GET", "HEAD", "OPTIONS")
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _read_only_for_reads():
+        if request.method in _READS:
+            g._read_only = enter_read_only()
+
+    @app.teardown_request
+    def _end(exc):
+        token = g.pop("_read_only", None)
+        if token is not None:
+            leave_read_only(token)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(e):
+        db.session.rollback()
+        message = "数据库暂时无法访问,请稍后再试"
+        if request.path.startswith("/api/"):
+            return jsonify({"errors": [{"field": None, "message": message}]}), 503
+        return render_template("error.html", code=503, message=message), 503
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        """Unmatched URLs and methods too: JSON under /api/, a page elsewhere."""
+        if request.path.startswith("/api/"):
+            from .api import error
+
+            return error(e.code or 500)
+        return render_template("error.html", code=e.code, message=_PAGE_MESSAGES.get(
+            e.code, e.description)), e.code
+
+    formatting.register(app)
+
+
+_PAGE_MESSAGES = {
+    403: "您没有权限访问此页面",
+    404: "页面不存在",
+    405: "不支持该请求方法",
+    413: "上传的文件过大",
+}
