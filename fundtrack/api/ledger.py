@@ -23,8 +23,11 @@ def _ledger_view(name: str):
             query = parse_ledger_query(request.args)
         except Refused as e:
             return refused(e)
-        report = report_function(query.as_of, query.filt, page=query.page,
-                                 per_page=query.per_page)
+        try:
+            report = report_function(query.as_of, query.filt, page=query.page,
+                                     per_page=query.per_page, sort=query.sort)
+        except Refused as e:
+            return refused(e)
         return jsonify(encode.report(report))
 
     view.__name__ = f"ledger_{name}"

@@ -20,6 +20,8 @@ class LedgerQuery:
     filt: LedgerFilter
     page: int | None = None
     per_page: int | None = None
+    #: A column key to order by, "-key" for descending.
+    sort: str | None = None
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -61,4 +63,4 @@ def parse_ledger_query(args, *, default_per_page: int | None = None) -> LedgerQu
         page = _int(args.get("page") or 1, "page", 1, 10**7)
         per_page = _int(args.get("per_page") or default_per_page or 50, "per_page", 1,
                         MAX_PER_PAGE)
-    return LedgerQuery(as_of, filt, page, per_page)
+    return LedgerQuery(as_of, filt, page, per_page, args.get("sort") or None)

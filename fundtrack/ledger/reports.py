@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, literal, select
+from sqlalchemy import case, func, literal, literal_column, select
 
 from .. import sheets
+from ..errors import Refused
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundSource
 from ..milestones.models import Milestone
@@ -24,6 +25,7 @@ from . import queries as q
 from .filters import LedgerFilter
 
 _ALL = LedgerFilter()
+_GROUP_CODE = {label: code for code, label in (sheets.GROUP_TOWNSHIP, sheets.GROUP_UNIT)}
 
 
 @dataclass
@@ -44,6 +46,28 @@ def _page(stmt, page: int | None, per_page: int | None):
     if page is None or per_page is None:
         return stmt
     return stmt.limit(per_page).offset((page - 1) * per_page)
+
+
+def _ratio(numerator, denominator):
+    """For ordering only: numerator / denominator in basis points (no rate shown)."""
+    return case((denominator != 0, numerator * literal_column("10000") / denominator))
+
+
+def _order(stmt, sort: str | None, columns: dict, *tiebreak):
+    """ORDER BY the column named by ``sort`` ("-key" for descending), then ``tiebreak``.
+
+    ``columns`` maps a report key to its SQL expression, or to ``(expression, True)``
+    when the expression runs the other way (the earliest plan is the longest overdue).
+    """
+    if not sort:
+        return stmt.order_by(*tiebreak)
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in columns:
+        raise Refused(f"不能按「{key}」排序", "sort")
+    expr, reverse = columns[key] if isinstance(columns[key], tuple) else (columns[key], False)
+    expr = expr.desc() if descending != reverse else expr.asc()
+    return stmt.order_by(expr.nulls_last(), *tiebreak)
 
 
 def _count(stmt) -> int:
@@ -101,10 +125,19 @@ def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
     )
 
 
-def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = _project_rows_stmt(as_of, filt)
+    c = stmt.selected_columns
+    ordered = _order(stmt, sort, {
+        "project_code": c.code, "name": c.name, "township": c.township, "unit": c.unit,
+        "responsible_person": c.responsible_person, "total_investment": c.total_investment,
+        "allocated": c.allocated, "spent": c.spent,
+        "spending_rate": _ratio(c.spent, c.allocated), "current_milestone": c.current,
+        "overdue_count": c.overdue_count,
+        "max_days_overdue": (func.coalesce(c.first_overdue, as_of), True),
+    }, Project.code)
     rows = []
-    for r in db.session.execute(_page(stmt.order_by(Project.code), page, per_page)):
+    for r in db.session.execute(_page(ordered, page, per_page)):
         allocated, spent = _money(r.allocated), _money(r.spent)
         rows.append({
             "project_code": r.code,
@@ -145,7 +178,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
 # --- 项目资金台账 ---------------------------------------------------------------------
 
 
-def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     alloc = q.allocated(as_of, filt, Allocation.project_id, Allocation.source_id)
     paid = q.spent(as_of, filt, Disbursement.project_id, Disbursement.source_id)
     stmt = (
@@ -165,7 +198,13 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
             (paid.c.project_id == alloc.c.project_id) & (paid.c.source_id == alloc.c.source_id),
         )
     )
-    ordered = stmt.order_by(Project.code, FundSource.code)
+    c = stmt.selected_columns
+    ordered = _order(stmt, sort, {
+        "project_code": c.project_code, "name": c.name, "source_code": c.source_code,
+        "source_name": c.source_name, "allocated": c.allocated, "spent": c.spent,
+        "spending_rate": _ratio(c.spent, c.allocated),
+        "balance": c.allocated - func.coalesce(c.spent, 0),
+    }, Project.code, FundSource.code)
     rows = []
     for r in db.session.execute(_page(ordered, page, per_page)):
         allocated, spent = _money(r.allocated), _money(r.spent)
@@ -198,7 +237,7 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
 # --- 资金台账 -------------------------------------------------------------------------
 
 
-def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     arr = q.arrived(as_of)
     alloc = q.allocated(as_of, filt, Allocation.source_id)
     paid = q.spent(as_of, filt, Disbursement.source_id)
@@ -218,10 +257,18 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
     )
     if filt.narrows_projects:  # only the channels that fund projects in scope
         stmt = stmt.where(alloc.c.allocated.is_not(None))
+    c = stmt.selected_columns
+    ordered = _order(stmt, sort, {
+        "source_code": c.code, "name": c.name, "amount_issued": c.amount_issued,
+        "arrived": c.arrived, "arrival_rate": _ratio(c.arrived, c.amount_issued),
+        "allocated": c.allocated, "spent": c.spent,
+        "spending_rate": _ratio(c.spent, c.arrived),
+        "balance": func.coalesce(c.arrived, 0) - func.coalesce(c.spent, 0),
+    }, FundSource.code)
     rows = [
         _fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
                   r.allocated, r.spent)
-        for r in db.session.execute(_page(stmt.order_by(FundSource.code), page, per_page))
+        for r in db.session.execute(_page(ordered, page, per_page))
     ]
     sub = stmt.subquery()
     t = db.session.execute(select(
@@ -252,7 +299,7 @@ def _fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
 # --- 逾期清单 -------------------------------------------------------------------------
 
 
-def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = (
         select(
             Project.code,
@@ -266,7 +313,12 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
         .join(Unit, Unit.id == Project.unit_id)
         .where(q.is_overdue(as_of), *filt.project_conditions())
     )
-    ordered = stmt.order_by(Milestone.planned_on, Project.code, Milestone.kind)
+    c = stmt.selected_columns
+    ordered = _order(stmt, sort, {
+        "project_code": c.code, "name": c.name, "unit": c.unit,
+        "responsible_person": c.responsible_person, "milestone": c.kind,
+        "planned_on": c.planned_on, "days_overdue": (c.planned_on, True),
+    }, Milestone.planned_on, Project.code, Milestone.kind)
     rows = [
         {
             "project_code": r.code,
@@ -285,7 +337,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
 # --- 汇总 -----------------------------------------------------------------------------
 
 
-def summary(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
+def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     per_project = _project_rows_with_progress(as_of, filt).subquery()
 
     def grouped(group, key):
@@ -305,6 +357,14 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None) -> Report:
     labels = dict([sheets.GROUP_TOWNSHIP, sheets.GROUP_UNIT])
     result.sort(key=lambda r: (order[r.group], r.name))
     rows = [_summary_row({"group": labels[r.group], "name": r.name}, r) for r in result]
+    if sort:  # within each group, by the column asked for (a few dozen rows)
+        key = sort.lstrip("-")
+        if key not in sheets.SUMMARY.keys or key == "group":
+            raise Refused(f"不能按「{key}」排序", "sort")
+        present = [r for r in rows if r[key] is not None]
+        present.sort(key=lambda r: r[key], reverse=sort.startswith("-"))
+        present.sort(key=lambda r: order[_GROUP_CODE[r["group"]]])
+        rows = present + [r for r in rows if r[key] is None]
     t = db.session.execute(select(*_summary_sums(per_project))).one()
     total = _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
     paged = page is not None and per_page is not None

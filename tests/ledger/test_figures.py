@@ -220,3 +220,16 @@ def test_statement_count_does_not_grow_with_projects(county, report):
         milestone(p, K.STARTED, planned="2024-03-01")
     db.session.flush()
     assert statements() == before <= 6
+
+
+def test_sorting(county):
+    codes = lambda rep: [r["project_code"] for r in rep.rows]  # noqa: E731
+    assert codes(project_ledger(AS_OF, sort="-spending_rate")) == ["XM002", "XM001", "XM003"]
+    assert codes(project_ledger(AS_OF, sort="max_days_overdue")) == ["XM002", "XM001", "XM003"]
+    assert codes(project_ledger(AS_OF, sort="-max_days_overdue"))[0] == "XM003"
+    assert [r["source_code"] for r in fund_ledger(AS_OF, sort="-spending_rate").rows] == [
+        "ZY01", "XJ01", "SJ01"]  # no rate (nothing arrived) comes last
+    assert [r["name"] for r in summary(AS_OF, sort="-spent").rows] == [
+        "城关镇", "东关乡", "县交通运输局", "县水利局"]
+    with pytest.raises(Exception, match="不能按"):
+        project_ledger(AS_OF, sort="password")
