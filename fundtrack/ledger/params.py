@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from ..clock import today
 from ..enums import parse_yes_no
 from ..errors import Refused
+from ..paging import MAX_PER_PAGE
 from .filters import LedgerFilter
-
-MAX_PER_PAGE = 500
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import case, func, literal, literal_column, select
+from sqlalchemy import func, literal, select
 
 from .. import sheets
 from ..errors import Refused
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundSource
 from ..milestones.models import Milestone
 from ..money import ZERO, rate
+from ..paging import apply_sort, count_rows, limit_page, ratio
 from ..projects.models import Project, Unit
 from . import queries as q
 from .filters import LedgerFilter
@@ -42,38 +43,6 @@ class Report:
     per_page: int | None = None
 
 
-def _page(stmt, page: int | None, per_page: int | None):
-    if page is None or per_page is None:
-        return stmt
-    return stmt.limit(per_page).offset((page - 1) * per_page)
-
-
-def _ratio(numerator, denominator):
-    """For ordering only: numerator / denominator in basis points (no rate shown)."""
-    return case((denominator != 0, numerator * literal_column("10000") / denominator))
-
-
-def _order(stmt, sort: str | None, columns: dict, *tiebreak):
-    """ORDER BY the column named by ``sort`` ("-key" for descending), then ``tiebreak``.
-
-    ``columns`` maps a report key to its SQL expression, or to ``(expression, True)``
-    when the expression runs the other way (the earliest plan is the longest overdue).
-    """
-    if not sort:
-        return stmt.order_by(*tiebreak)
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in columns:
-        raise Refused(f"不能按「{key}」排序", "sort")
-    expr, reverse = columns[key] if isinstance(columns[key], tuple) else (columns[key], False)
-    expr = expr.desc() if descending != reverse else expr.asc()
-    return stmt.order_by(expr.nulls_last(), *tiebreak)
-
-
-def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-
-
 def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
     paged = page is not None and per_page is not None
     return Report(
@@ -82,7 +51,7 @@ def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
         region=current_app.config["FUNDTRACK_REGION"],
         rows=rows,
         total=total,
-        count=_count(stmt) if paged else len(rows),
+        count=count_rows(stmt) if paged else len(rows),
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
@@ -128,16 +97,16 @@ def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
 def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = _project_rows_stmt(as_of, filt)
     c = stmt.selected_columns
-    ordered = _order(stmt, sort, {
+    ordered = apply_sort(stmt, sort, {
         "project_code": c.code, "name": c.name, "township": c.township, "unit": c.unit,
         "responsible_person": c.responsible_person, "total_investment": c.total_investment,
         "allocated": c.allocated, "spent": c.spent,
-        "spending_rate": _ratio(c.spent, c.allocated), "current_milestone": c.current,
+        "spending_rate": ratio(c.spent, c.allocated), "current_milestone": c.current,
         "overdue_count": c.overdue_count,
         "max_days_overdue": (func.coalesce(c.first_overdue, as_of), True),
     }, Project.code)
     rows = []
-    for r in db.session.execute(_page(ordered, page, per_page)):
+    for r in db.session.execute(limit_page(ordered, page, per_page)):
         allocated, spent = _money(r.allocated), _money(r.spent)
         rows.append({
             "project_code": r.code,
@@ -199,14 +168,14 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
         )
     )
     c = stmt.selected_columns
-    ordered = _order(stmt, sort, {
+    ordered = apply_sort(stmt, sort, {
         "project_code": c.project_code, "name": c.name, "source_code": c.source_code,
         "source_name": c.source_name, "allocated": c.allocated, "spent": c.spent,
-        "spending_rate": _ratio(c.spent, c.allocated),
+        "spending_rate": ratio(c.spent, c.allocated),
         "balance": c.allocated - func.coalesce(c.spent, 0),
     }, Project.code, FundSource.code)
     rows = []
-    for r in db.session.execute(_page(ordered, page, per_page)):
+    for r in db.session.execute(limit_page(ordered, page, per_page)):
         allocated, spent = _money(r.allocated), _money(r.spent)
         rows.append({
             "project_code": r.project_code,
@@ -258,17 +227,17 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Rep
     if filt.narrows_projects:  # only the channels that fund projects in scope
         stmt = stmt.where(alloc.c.allocated.is_not(None))
     c = stmt.selected_columns
-    ordered = _order(stmt, sort, {
+    ordered = apply_sort(stmt, sort, {
         "source_code": c.code, "name": c.name, "amount_issued": c.amount_issued,
-        "arrived": c.arrived, "arrival_rate": _ratio(c.arrived, c.amount_issued),
+        "arrived": c.arrived, "arrival_rate": ratio(c.arrived, c.amount_issued),
         "allocated": c.allocated, "spent": c.spent,
-        "spending_rate": _ratio(c.spent, c.arrived),
+        "spending_rate": ratio(c.spent, c.arrived),
         "balance": func.coalesce(c.arrived, 0) - func.coalesce(c.spent, 0),
     }, FundSource.code)
     rows = [
         _fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
                   r.allocated, r.spent)
-        for r in db.session.execute(_page(ordered, page, per_page))
+        for r in db.session.execute(limit_page(ordered, page, per_page))
     ]
     sub = stmt.subquery()
     t = db.session.execute(select(
@@ -314,7 +283,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Re
         .where(q.is_overdue(as_of), *filt.project_conditions())
     )
     c = stmt.selected_columns
-    ordered = _order(stmt, sort, {
+    ordered = apply_sort(stmt, sort, {
         "project_code": c.code, "name": c.name, "unit": c.unit,
         "responsible_person": c.responsible_person, "milestone": c.kind,
         "planned_on": c.planned_on, "days_overdue": (c.planned_on, True),
@@ -329,7 +298,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Re
             "planned_on": r.planned_on,
             "days_overdue": (as_of - r.planned_on).days,
         }
-        for r in db.session.execute(_page(ordered, page, per_page))
+        for r in db.session.execute(limit_page(ordered, page, per_page))
     ]
     return _report(sheets.OVERDUE_LIST, as_of, rows, None, stmt, page, per_page)
 
