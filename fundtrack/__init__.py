@@ -64,11 +64,18 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import api
-    from .accounts.views import bp as accounts_bp
+    from .accounts import admin, views
+    from .funds import views as funds
+    from .history import views as history
+    from .ledger import views as ledger
     from .main import bp as main_bp
+    from .milestones import views as milestones
+    from .projects import views as projects
+    from .workbook import views as workbook
 
     app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
+    for module in (views, admin, projects, funds, milestones, ledger, workbook, history):
+        app.register_blueprint(module.bp)
     api.register(app)
 
 

@@ -44,7 +44,23 @@ def register(app: Flask) -> None:
         return render_template("error.html", code=e.code, message=_PAGE_MESSAGES.get(
             e.code, e.description)), e.code
 
+    @app.context_processor
+    def _access_helpers():
+        return {"can_open": can_open}
+
     formatting.register(app)
+
+
+def can_open(endpoint: str) -> bool:
+    """May the current user open the view behind ``endpoint``? (For links and menus.)"""
+    from flask import current_app
+    from flask_login import current_user
+
+    view = current_app.view_functions.get(endpoint)
+    access = getattr(view, "access", None)
+    if access == "public":
+        return True
+    return bool(access) and current_user.is_authenticated and current_user.role in access
 
 
 _PAGE_MESSAGES = {
