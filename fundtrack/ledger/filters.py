@@ -21,6 +21,12 @@ class LedgerFilter:
     category: str | None = None
     #: 重点村: True only priority villages, False only others.
     priority: bool | None = None
+    village: str | None = None
+    #: Part of a project's code or name.
+    search: str | None = None
+    #: One project (its page) or one channel (its page).
+    project_code: str | None = None
+    source_code: str | None = None
 
     def project_conditions(self) -> list:
         """WHERE conditions on Project (and nothing else) for the projects in scope."""
@@ -35,11 +41,25 @@ class LedgerFilter:
             conds.append(Project.category == self.category)
         if self.priority is not None:
             conds.append(Project.priority.is_(self.priority))
+        if self.village:
+            conds.append(Project.village == self.village)
+        if self.search:
+            conds.append(
+                Project.code.contains(self.search, autoescape=True)
+                | Project.name.contains(self.search, autoescape=True)
+            )
+        if self.project_code:
+            conds.append(Project.code == self.project_code)
         return conds
 
     def source_conditions(self) -> list:
         """WHERE conditions on FundSource for the channels in scope."""
-        return [FundSource.year == self.year] if self.year is not None else []
+        conds = []
+        if self.year is not None:
+            conds.append(FundSource.year == self.year)
+        if self.source_code:
+            conds.append(FundSource.code == self.source_code)
+        return conds
 
     @property
     def narrows_projects(self) -> bool:

@@ -56,6 +56,8 @@ def parse_ledger_query(args, *, default_per_page: int | None = None) -> LedgerQu
         unit=args.get("unit") or None,
         category=args.get("category") or None,
         priority=priority,
+        village=args.get("village") or None,
+        search=(args.get("q") or "").strip() or None,
     )
     page = per_page = None
     if args.get("page") or args.get("per_page") or default_per_page:

@@ -233,3 +233,13 @@ def test_sorting(county):
         "城关镇", "东关乡", "县交通运输局", "县水利局"]
     with pytest.raises(Exception, match="不能按"):
         project_ledger(AS_OF, sort="password")
+
+
+def test_one_project_or_one_channel(county):
+    rows = allocation_ledger(AS_OF, LedgerFilter(project_code="XM001")).rows
+    assert [r["source_code"] for r in rows] == ["XJ01", "ZY01"]
+    rows = allocation_ledger(AS_OF, LedgerFilter(source_code="ZY01")).rows
+    assert [r["project_code"] for r in rows] == ["XM001", "XM002"]
+    assert [r["project_code"] for r in project_ledger(AS_OF, LedgerFilter(search="M00")).rows] \
+        == ["XM001", "XM002", "XM003"]
+    assert project_ledger(AS_OF, LedgerFilter(search="%")).rows == []
