@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 
-from flask import after_this_request, jsonify, request, send_file
+from flask import jsonify, request, send_file
 
 from .. import ledger
 from ..access import READ, allow
@@ -53,18 +54,14 @@ def export_xlsx():
         return error(422, "导出工作簿只支持按年度筛选", "township")
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
-    export_workbook(path, as_of=query.as_of, year=query.filt.year)
-
-    @after_this_request
-    def _remove(response):
-        try:
-            os.remove(path)
-        except OSError:
-            pass
-        return response
-
+    try:
+        export_workbook(path, as_of=query.as_of, year=query.filt.year)
+        with open(path, "rb") as f:
+            data = io.BytesIO(f.read())
+    finally:
+        os.remove(path)
     return send_file(
-        path,
+        data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
         download_name=f"台账_截至{query.as_of.isoformat()}.xlsx",

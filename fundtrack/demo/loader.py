@@ -1,0 +1,109 @@
+"""Enter the planned demo county through the services, so that every rule is checked and
+every change is written to the history, exactly as a user's entries would be."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from random import Random
+
+from sqlalchemy import exists, select
+
+from ..enums import PaymentKind
+from ..errors import Refused
+from ..extensions import db
+from ..funds import service as funds
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..milestones.models import Milestone
+from ..milestones.service import set_milestone
+from ..projects.models import Project
+from ..projects.service import create_project
+from . import data
+from .plan import WAN, Plan, build_plan
+
+#: A database holding any of these is not empty (users and units alone do not count).
+LEDGER_TABLES = (FundSource, FundArrival, Project, Allocation, Disbursement, Milestone)
+
+
+def _refuse_unless_empty() -> None:
+    for model in LEDGER_TABLES:
+        if db.session.scalar(select(exists().where(model.id.is_not(None)))):
+            raise Refused("数据库不是空的(已有资金来源或项目数据),演示数据只能载入空数据库。")
+
+
+def _load_sources() -> dict[str, FundSource]:
+    sources = {}
+    for spec in data.SOURCES:
+        source = funds.create_source(
+            code=spec.code, name=spec.name, level=spec.level, category=spec.category,
+            year=data.DEMO_YEAR, amount_issued=spec.amount_wan * WAN,
+            document_no=spec.document_no, issued_on=spec.issued_on,
+        )
+        for arrived_on, wan, note in spec.arrivals:
+            funds.record_arrival(source, arrived_on=arrived_on, amount=wan * WAN, note=note)
+        sources[spec.code] = source
+    return sources
+
+
+def _load_projects(plan: Plan, sources: dict[str, FundSource]) -> dict[str, Project]:
+    projects = {}
+    for p in plan.projects:
+        project = create_project(
+            code=p.code, name=p.name, year=data.DEMO_YEAR, township=p.township,
+            unit=p.unit, total_investment=p.total_investment, category=p.ptype.category,
+            village=p.village, responsible_person=p.responsible_person, phone=p.phone,
+            scope=p.scope, priority=p.priority,
+        )
+        for m in p.milestones.values():  # in the fixed order
+            set_milestone(project, m.kind, planned_on=m.planned_on, done_on=m.done_on,
+                          note=m.note)
+        projects[p.code] = project
+    for p in plan.projects:
+        for a in p.allocations:
+            if a.amount > 0:
+                funds.allocate(projects[p.code], sources[a.source_code], amount=a.amount,
+                               document_no=a.document_no, allocated_on=a.allocated_on)
+    for p, a in plan.reductions:
+        funds.allocate(projects[p.code], sources[a.source_code], amount=a.amount,
+                       document_no=a.document_no, allocated_on=a.allocated_on)
+    return projects
+
+
+def _load_payments(plan: Plan, projects, sources) -> dict[PaymentKind, int]:
+    by_voucher: dict[str, Disbursement] = {}
+    counts = dict.fromkeys(PaymentKind, 0)
+    for p in plan.payments:
+        payment = funds.post_disbursement(
+            voucher_no=p.voucher_no, project=projects[p.project.code],
+            source=sources[p.source_code], paid_on=p.paid_on, amount=p.amount, kind=p.kind,
+            payee=p.payee, memo=p.memo,
+            reverses=by_voucher[p.reverses] if p.reverses else None,
+        )
+        by_voucher[p.voucher_no] = payment
+        counts[p.kind] += 1
+    return counts
+
+
+def load_demo() -> str:
+    """Load the demo county into an empty database (inside the caller's unit of work);
+    return a summary in Chinese."""
+    _refuse_unless_empty()
+    plan = build_plan(Random(data.SEED))
+    sources = _load_sources()
+    projects = _load_projects(plan, sources)
+    counts = _load_payments(plan, projects, sources)
+
+    milestones = [m for p in plan.projects for m in p.milestones.values()]
+    overdue = sum(1 for m in milestones if m.done_on is None and m.planned_on < data.DEMO_TODAY)
+    arrivals = sum(len(s.arrivals) for s in data.SOURCES)
+    allocations = sum(len(p.allocations) for p in plan.projects)
+    spent = sum((p.amount for p in plan.payments), Decimal(0))
+    issued = sum(s.amount_wan for s in data.SOURCES)
+    kinds = "、".join(f"{k.label} {n}" for k, n in counts.items() if n)
+    return (
+        f"已载入示范县演示数据({data.DEMO_YEAR}年度,数据截至 {data.DEMO_TODAY}):"
+        f"资金来源 {len(sources)} 个(下达 {issued} 万元,到位 {arrivals} 笔),"
+        f"项目 {len(projects)} 个({len(data.TOWNSHIPS)} 个乡镇),"
+        f"资金安排 {allocations} 条(含调减 {len(plan.reductions)} 条),"
+        f"节点 {len(milestones)} 个(截至 {data.DEMO_TODAY} 逾期 {overdue} 个),"
+        f"支出 {len(plan.payments)} 笔({kinds}),合计 {spent / WAN:.2f} 万元。"
+    )
