@@ -6,7 +6,6 @@ written); 2 wrong usage (click's own code for usage errors).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
@@ -126,7 +125,10 @@ def export_command(out, as_of, year):
     from .workbook.export import export_workbook
 
     day = as_of.date() if as_of else today()
-    export_workbook(out, as_of=day, year=year)
+    try:
+        export_workbook(out, as_of=day, year=year)
+    except OSError as e:
+        _refuse([f"无法写入 {out}:{e.strerror or e}"])
     click.echo(f"已导出截至 {day} 的台账:{out}")
 
 

@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-23
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from fundtrack.money import Money  # Numeric(18, 2); whole fen on SQLite
 

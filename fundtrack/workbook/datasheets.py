@@ -1,0 +1,123 @@
+"""The rows of the six data sheets, streamed from the database in a fixed order.
+
+Each function yields one dict per row, keyed by the sheet's column keys, with the values
+the exporter writes (enumerations as members, 重点村 as bool). The queries select columns,
+not ORM objects, and are read in chunks (``yield_per``) so that a county of any size
+exports in flat memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .. import sheets
+from ..extensions import db
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..milestones.models import Milestone
+from ..projects.models import Project, Unit
+
+CHUNK = 1000
+
+
+def _stream(stmt, keys) -> Iterator[dict]:
+    for row in db.session.execute(stmt.execution_options(yield_per=CHUNK)):
+        yield dict(zip(keys, row, strict=True))
+
+
+def _year(column, year):
+    return [column == year] if year is not None else []
+
+
+def sources(year=None):
+    stmt = (
+        select(FundSource.code, FundSource.name, FundSource.level, FundSource.category,
+               FundSource.year, FundSource.document_no, FundSource.amount_issued,
+               FundSource.issued_on)
+        .where(*_year(FundSource.year, year))
+        .order_by(FundSource.code)
+    )
+    return _stream(stmt, sheets.SOURCES.keys)
+
+
+def arrivals(year=None):
+    stmt = (
+        select(FundSource.code, FundArrival.arrived_on, FundArrival.amount, FundArrival.note)
+        .join(FundSource, FundSource.id == FundArrival.source_id)
+        .where(*_year(FundSource.year, year))
+        .order_by(FundSource.code, FundArrival.arrived_on, FundArrival.id)
+    )
+    return _stream(stmt, sheets.ARRIVALS.keys)
+
+
+def projects(year=None):
+    stmt = (
+        select(Project.code, Project.name, Project.year, Project.category, Project.township,
+               Project.village, Unit.name, Project.responsible_person, Project.phone,
+               Project.scope, Project.total_investment, Project.priority)
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(*_year(Project.year, year))
+        .order_by(Project.code)
+    )
+    return _stream(stmt, sheets.PROJECTS.keys)
+
+
+def _pair_kept(year):
+    """Rows naming a project and a channel are kept when both are."""
+    if year is None:
+        return []
+    return [Project.year == year, FundSource.year == year]
+
+
+def allocations(year=None):
+    stmt = (
+        select(Project.code, FundSource.code, Allocation.amount, Allocation.document_no,
+               Allocation.allocated_on)
+        .join(Project, Project.id == Allocation.project_id)
+        .join(FundSource, FundSource.id == Allocation.source_id)
+        .where(*_pair_kept(year))
+        .order_by(Project.code, FundSource.code, Allocation.id)
+    )
+    return _stream(stmt, sheets.ALLOCATIONS.keys)
+
+
+def disbursements(year=None):
+    """By payment date, then in the order of entry: a payment before its reversal, and a
+    wrong payment, its reversal and the payment re-entered in the order they were posted
+    (which is the order import replays them in)."""
+    reversed_ = aliased(Disbursement)
+    stmt = (
+        select(Disbursement.voucher_no, Project.code, FundSource.code, Disbursement.paid_on,
+               Disbursement.amount, Disbursement.kind, Disbursement.payee,
+               reversed_.voucher_no, Disbursement.memo)
+        .join(Project, Project.id == Disbursement.project_id)
+        .join(FundSource, FundSource.id == Disbursement.source_id)
+        .outerjoin(reversed_, reversed_.id == Disbursement.reverses_id)
+        .where(*_pair_kept(year))
+        .order_by(Disbursement.paid_on, Disbursement.id)
+    )
+    return _stream(stmt, sheets.DISBURSEMENTS.keys)
+
+
+def milestones(year=None):
+    stmt = (
+        select(Project.code, Milestone.kind, Milestone.planned_on, Milestone.done_on,
+               Milestone.note)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(*_year(Project.year, year))
+        .order_by(Project.code, Milestone.kind)
+    )
+    return _stream(stmt, sheets.MILESTONES.keys)
+
+
+#: The data sheets with the function that yields their rows.
+DATA = (
+    (sheets.SOURCES, sources),
+    (sheets.ARRIVALS, arrivals),
+    (sheets.PROJECTS, projects),
+    (sheets.ALLOCATIONS, allocations),
+    (sheets.DISBURSEMENTS, disbursements),
+    (sheets.MILESTONES, milestones),
+)

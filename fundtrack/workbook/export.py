@@ -1,0 +1,135 @@
+"""Export: the audit workbook as of a date, in the format of CONTRACT.md.
+
+The six data sheets hold every row whatever the as-of date (``year`` keeps only that
+year's projects and fund sources, and the rows joining only kept ones); the five computed
+sheets follow, from the ledger functions, as of the date. Everything is read in one
+read-only transaction, so the sheets agree with each other even while others write.
+
+The workbook is written to a temporary file beside the target and moved onto it at the
+end: a reader never sees half a workbook, and a failed export leaves the old file alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+
+import xlsxwriter
+
+from .. import sheets
+from ..database import read_only
+from ..extensions import db
+from ..ledger import (
+    LedgerFilter,
+    allocation_ledger,
+    fund_ledger,
+    overdue_list,
+    project_ledger,
+    summary,
+)
+from .datasheets import DATA
+from .styles import WORKBOOK_OPTIONS, Styles, write_cell
+
+#: The computed sheets, in the contract's order.
+LEDGERS = (project_ledger, allocation_ledger, fund_ledger, overdue_list, summary)
+
+
+def export_workbook(path, *, as_of: dt.date, year: int | None = None) -> None:
+    """Write the audit workbook as of ``as_of`` to ``path`` (a file name, or a binary
+    file object such as io.BytesIO)."""
+    if not isinstance(path, str | os.PathLike):
+        with _snapshot():
+            _write(path, as_of, year)
+        return
+    target = os.path.abspath(os.fspath(path))
+    directory, name = os.path.split(target)
+    temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with _snapshot():
+            _write(temp, as_of, year)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One read-only transaction for the whole workbook (unless the caller has one)."""
+    if db.session().in_transaction():
+        yield
+        return
+    with read_only():
+        try:
+            if db.engine.dialect.name == "postgresql":
+                # One snapshot for every statement, not one per statement.
+                db.session.connection(execution_options={
+                    "isolation_level": "REPEATABLE READ", "postgresql_readonly": True,
+                })
+            yield
+        finally:
+            db.session.rollback()
+
+
+def _write(target, as_of: dt.date, year: int | None) -> None:
+    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    try:
+        styles = Styles(workbook)
+        for sheet, rows in DATA:
+            _data_sheet(workbook, styles, sheet, rows(year))
+        filt = LedgerFilter(year=year)
+        for ledger in LEDGERS:
+            _computed_sheet(workbook, styles, ledger(as_of, filt), year)
+    finally:
+        workbook.close()
+
+
+def _begin(workbook, styles: Styles, sheet: sheets.Sheet, header_row: int):
+    ws = workbook.add_worksheet(sheet.name)
+    for i, column in enumerate(sheet.columns):
+        ws.set_column(i, i, column.width)
+    ws.freeze_panes(header_row + 1, 0)
+    return ws
+
+
+def _header(ws, styles: Styles, sheet: sheets.Sheet, row: int) -> None:
+    for i, column in enumerate(sheet.columns):
+        ws.write_string(row, i, column.header, styles.header)
+
+
+def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats) -> int:
+    """Write the rows from row index ``first``; the index of the last row written."""
+    last = first - 1
+    for last, values in enumerate(rows, start=first):
+        for i, column in enumerate(sheet.columns):
+            write_cell(ws, last, i, column.kind, values[column.key], formats[column.kind])
+    return last
+
+
+def _data_sheet(workbook, styles: Styles, sheet: sheets.Sheet, rows: Iterable[dict]) -> None:
+    """Header in row 1, then the rows; no title, no total (import reads it back)."""
+    ws = _begin(workbook, styles, sheet, 0)
+    _header(ws, styles, sheet, 0)
+    last = _rows(ws, sheet, rows, 1, styles.cell)
+    ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
+
+
+def _computed_sheet(workbook, styles: Styles, report, year: int | None) -> None:
+    """A title line stating region and as-of date, the header, the rows, the 合计 row."""
+    sheet = report.sheet
+    ws = _begin(workbook, styles, sheet, 1)
+    d = report.as_of
+    scope = f"{year}年度," if year is not None else ""
+    ws.write_string(
+        0, 0, f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)",
+        styles.title,
+    )
+    _header(ws, styles, sheet, 1)
+    last = _rows(ws, sheet, report.rows, 2, styles.cell)
+    ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
+    if report.total is not None:
+        _rows(ws, sheet, [report.total], last + 1, styles.total)

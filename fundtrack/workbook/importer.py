@@ -1,0 +1,222 @@
+"""Import: add a workbook's rows to the database through the services, all or nothing.
+
+Every row goes through the service that owns its rules, in one transaction: fund sources,
+arrivals, projects, milestones, allocations, then payments. A refused row becomes a
+Problem naming its sheet, Excel row and column, and the import carries on with the next
+row, so that one run reports every problem of the workbook. At the end the transaction is
+committed only when nothing was refused and this is not a dry run.
+
+No row needs a SAVEPOINT: the services refuse (raise Refused) before they write anything,
+so a refusal leaves the transaction clean on PostgreSQL too. Cell values that the
+database itself would reject (text too long, a year out of range) are caught when the
+cell is read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import sheets
+from ..database import acting_as
+from ..enums import PaymentKind
+from ..errors import NotFound, Refused
+from ..extensions import db
+from ..funds import service as funds
+from ..milestones.service import set_milestone
+from ..projects.service import create_project, get_project
+from .order import allocation_order, disbursement_order
+from .reading import Row, read_workbook
+from .report import ImportReport, Problem
+
+#: Service field names that differ from the sheet's column key, by sheet.
+_FIELD_ALIASES = {
+    sheets.SOURCES.name: {"code": "source_code"},
+    sheets.PROJECTS.name: {"code": "project_code"},
+    sheets.MILESTONES.name: {"kind": "milestone"},
+}
+#: The code a row of these sheets adds, which rows of other sheets refer to.
+_OWN_KEY = {
+    sheets.SOURCES.name: "source_code",
+    sheets.PROJECTS.name: "project_code",
+    sheets.DISBURSEMENTS.name: "voucher_no",
+}
+#: A column that refers to another sheet's code under another key.
+_REFERS_TO = {"reverses": "voucher_no"}
+
+
+def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
+    """Check the workbook at ``path`` and, unless refused or ``dry_run``, add it.
+
+    Ends the session's transaction: commits it when the workbook is added, rolls it back
+    otherwise. Call it with nothing else pending in the session.
+    """
+    book = read_workbook(path)
+    report = ImportReport(problems=list(book.problems))
+    if not book.rows:
+        return report
+    with acting_as(actor):
+        try:
+            _Import(book.rows, report).run()
+        except SQLAlchemyError as e:
+            # Not a refusal but the database failing (lost connection, a lock timeout):
+            # nothing is written; say so in one line rather than with a traceback.
+            db.session.rollback()
+            first_line = str(getattr(e, "orig", None) or e).splitlines()[0]
+            report.problems.append(
+                Problem(None, None, None, f"数据库错误,未写入任何数据:{first_line}")
+            )
+            return report
+        except BaseException:
+            db.session.rollback()
+            raise
+        if report.problems or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    report.problems.sort(key=_problem_order)
+    return report
+
+
+def _problem_order(p: Problem):
+    sheet_index = {s.name: i for i, s in enumerate(sheets.DATA_SHEETS)}
+    return (sheet_index.get(p.sheet, -1), p.row or 0)
+
+
+class _Import:
+    def __init__(self, rows: dict[str, list[Row]], report: ImportReport):
+        self.rows = rows
+        self.report = report
+        #: (sheet key, code) of rows of this workbook that could not be added → the row.
+        self.failed: dict[tuple[str, str], Row] = {}
+        #: Projects and sources already looked up (through the services), by code.
+        self._projects: dict[str, object] = {}
+        self._sources: dict[str, object] = {}
+        for name, key in _OWN_KEY.items():
+            for row in rows.get(name, []):
+                if not row.ok and row[key] is not None:
+                    self.failed.setdefault((key, row[key]), row)
+
+    def run(self) -> None:
+        steps = (
+            (sheets.SOURCES, self.add_source, None),
+            (sheets.ARRIVALS, self.add_arrival, None),
+            (sheets.PROJECTS, self.add_project, None),
+            (sheets.MILESTONES, self.set_milestone, None),
+            (sheets.ALLOCATIONS, self.add_allocation, allocation_order),
+            (sheets.DISBURSEMENTS, self.add_payment,
+             lambda rows: disbursement_order(rows, _is_reversal)),
+        )
+        for sheet, apply, order in steps:
+            rows = [r for r in self.rows.get(sheet.name, []) if r.ok]
+            if sheet is sheets.MILESTONES:
+                rows = self._without_repeated_milestones(rows)
+            for row in order(rows) if order else rows:
+                self._apply(row, apply)
+
+    # --- one row --------------------------------------------------------------------
+
+    def _apply(self, row: Row, apply) -> None:
+        try:
+            warnings = apply(row) or []
+        except Refused as e:
+            self._refused(row, e)
+            return
+        self.report.counts[row.sheet.name] += 1
+        self.report.warnings.extend(f"{row.sheet.name} 第{row.number}行:{w}" for w in warnings)
+
+    def _refused(self, row: Row, e: Refused) -> None:
+        sheet = row.sheet
+        key = _FIELD_ALIASES.get(sheet.name, {}).get(e.field, e.field)
+        column = sheet.column(key) if key in sheet.keys else sheet.columns[0]
+        message = e.message
+        if isinstance(e, NotFound) and key in sheet.keys:
+            earlier = self.failed.get((_REFERS_TO.get(key, key), row[key]))
+            if earlier is not None:
+                message = (f"{column.header}「{row[key]}」在「{earlier.sheet.name}」第"
+                           f"{earlier.number}行,该行有误,未能导入")
+        self.report.problems.append(Problem(sheet.name, row.number, column.header, message))
+        own = _OWN_KEY.get(sheet.name)
+        if own is not None:
+            self.failed.setdefault((own, row[own]), row)
+
+    def _without_repeated_milestones(self, rows: list[Row]) -> list[Row]:
+        """A milestone is one row per project and 节点: a second row would silently
+        overwrite the first, so it is reported instead."""
+        seen: dict[tuple, Row] = {}
+        kept = []
+        for row in rows:
+            first = seen.setdefault((row["project_code"], row["milestone"]), row)
+            if first is row:
+                kept.append(row)
+            else:
+                self.report.problems.append(Problem(
+                    row.sheet.name, row.number, row.sheet.column("milestone").header,
+                    f"项目「{row['project_code']}」的节点「{row['milestone'].label}」"
+                    f"与第{first.number}行重复",
+                ))
+        return kept
+
+    # --- the services, sheet by sheet ---------------------------------------------------
+
+    def project(self, code: str):
+        if code not in self._projects:
+            self._projects[code] = get_project(code)
+        return self._projects[code]
+
+    def source(self, code: str):
+        if code not in self._sources:
+            self._sources[code] = funds.get_source(code)
+        return self._sources[code]
+
+    def add_source(self, row: Row):
+        funds.create_source(
+            code=row["source_code"], name=row["name"], level=row["level"],
+            category=row["category"], year=row["year"], amount_issued=row["amount_issued"],
+            document_no=row["document_no"], issued_on=row["issued_on"],
+        )
+
+    def add_arrival(self, row: Row):
+        arrival = funds.record_arrival(
+            self.source(row["source_code"]),
+            arrived_on=row["arrived_on"], amount=row["amount"], note=row["note"],
+        )
+        return funds.arrival_warnings(arrival)
+
+    def add_project(self, row: Row):
+        create_project(
+            code=row["project_code"], name=row["name"], year=row["year"],
+            township=row["township"], unit=row["unit"],
+            total_investment=row["total_investment"], category=row["category"],
+            village=row["village"], responsible_person=row["responsible_person"],
+            phone=row["phone"], scope=row["scope"], priority=bool(row["priority"]),
+        )
+
+    def set_milestone(self, row: Row):
+        set_milestone(
+            self.project(row["project_code"]), row["milestone"],
+            planned_on=row["planned_on"], done_on=row["done_on"], note=row["note"],
+        )
+
+    def add_allocation(self, row: Row):
+        funds.allocate(
+            self.project(row["project_code"]), self.source(row["source_code"]),
+            amount=row["amount"], document_no=row["document_no"],
+            allocated_on=row["allocated_on"],
+        )
+
+    def add_payment(self, row: Row):
+        project = self.project(row["project_code"])
+        source = self.source(row["source_code"])
+        original = None
+        if row["reverses"] is not None:
+            original = funds.get_disbursement(row["reverses"], "reverses")
+        payment = funds.post_disbursement(
+            voucher_no=row["voucher_no"], project=project, source=source,
+            paid_on=row["paid_on"], amount=row["amount"], kind=row["kind"],
+            payee=row["payee"], memo=row["memo"], reverses=original,
+        )
+        return funds.payment_warnings(payment)
+
+
+def _is_reversal(row: Row) -> bool:
+    return row["kind"] == PaymentKind.REVERSAL

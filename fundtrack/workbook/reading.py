@@ -1,0 +1,162 @@
+"""Reading an imported workbook: its data sheets, row by row, into checked Python values.
+
+Only what a cell says is checked here (a date that is no date, three decimals, an unknown
+节点, a missing value, text too long for its column). Every rule of the ledger is left to
+the services, which the importer calls afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import sheets
+from ..funds.models import Allocation, Disbursement, FundSource
+from ..projects.models import Project, Unit
+from .cells import CellError, is_blank, reader
+from .report import Problem
+
+#: The database column behind each text or code column, for its length limit.
+_STORED_IN = {
+    sheets.SOURCES.name: {
+        "source_code": FundSource.code, "name": FundSource.name,
+        "document_no": FundSource.document_no,
+    },
+    sheets.ARRIVALS.name: {"source_code": FundSource.code},
+    sheets.PROJECTS.name: {
+        "project_code": Project.code, "name": Project.name, "category": Project.category,
+        "township": Project.township, "village": Project.village, "unit": Unit.name,
+        "responsible_person": Project.responsible_person, "phone": Project.phone,
+    },
+    sheets.ALLOCATIONS.name: {
+        "project_code": Project.code, "source_code": FundSource.code,
+        "document_no": Allocation.document_no,
+    },
+    sheets.DISBURSEMENTS.name: {
+        "voucher_no": Disbursement.voucher_no, "project_code": Project.code,
+        "source_code": FundSource.code, "payee": Disbursement.payee,
+        "reverses": Disbursement.voucher_no,
+    },
+    sheets.MILESTONES.name: {"project_code": Project.code},
+}
+
+
+#: Marks the cell of a column the sheet does not have.
+_ABSENT = object()
+
+
+@dataclass
+class Row:
+    sheet: sheets.Sheet
+    #: The row number as Excel shows it.
+    number: int
+    #: The value of every column of the sheet, by key (None when empty or absent).
+    values: dict
+    #: False when a cell could not be read: the row is reported, never applied.
+    ok: bool = True
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
+@dataclass
+class Workbook:
+    #: Rows of the data sheets found, by sheet name, in sheet order.
+    rows: dict[str, list[Row]]
+    problems: list[Problem]
+
+
+def read_workbook(path) -> Workbook:
+    """The data sheets of the workbook at ``path`` (a file name or a binary file object);
+    computed and unknown sheets are ignored."""
+    if isinstance(path, str | os.PathLike):
+        name = os.path.basename(os.fspath(path))
+    else:  # an upload: werkzeug's FileStorage has .filename, a file has .name
+        name = getattr(path, "filename", None) or getattr(path, "name", None) or "上传的文件"
+    try:
+        frames = pd.read_excel(
+            path, sheet_name=None, header=0, dtype=object, engine="openpyxl",
+            keep_default_na=False, na_values=[],
+        )
+    except OSError as e:
+        why = {PermissionError: "没有读取权限", FileNotFoundError: "文件不存在"}.get(
+            type(e), "无法打开")
+        return Workbook({}, [Problem(None, None, None, f"无法读取文件「{name}」:{why}")])
+    except Exception:  # any unreadable file (not a zip, not xlsx, damaged) is one problem
+        return Workbook({}, [Problem(
+            None, None, None,
+            f"无法读取文件「{name}」:不是有效的 Excel 工作簿(.xlsx;旧版 .xls 请先另存为 .xlsx)",
+        )])
+    by_name = {str(k).strip(): df for k, df in frames.items()}
+    found = [s for s in sheets.DATA_SHEETS if s.name in by_name]
+    if not found:
+        wanted = "、".join(s.name for s in sheets.DATA_SHEETS)
+        return Workbook({}, [Problem(None, None, None,
+                                     f"工作簿「{name}」中没有可导入的工作表(应有:{wanted})")])
+    problems: list[Problem] = []
+    rows = {s.name: _read_sheet(s, by_name[s.name], problems) for s in found}
+    return Workbook(rows, problems)
+
+
+def _header_map(sheet: sheets.Sheet, df: pd.DataFrame) -> dict[str, object]:
+    """Column key → the frame's column label, for the sheet's columns that are present."""
+    found: dict[str, object] = {}
+    for label in df.columns:
+        text = str(label).strip()
+        for c in sheet.columns:
+            if c.key not in found and (text == c.header or text.lower() == c.key):
+                found[c.key] = label
+    return found
+
+
+def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem]) -> list[Row]:
+    present = _header_map(sheet, df)
+    complete = True
+    for c in sheet.columns:
+        if c.required and c.key not in present:
+            problems.append(Problem(sheet.name, 1, c.header, f"缺少必填列「{c.header}」"))
+            complete = False
+    readers = {c.key: reader(c) for c in sheet.columns}
+    limits = {
+        key: col.type.length for key, col in _STORED_IN.get(sheet.name, {}).items()
+    }
+    out = []
+    labels = [present.get(c.key) for c in sheet.columns]
+    for i, cells in enumerate(df.itertuples(index=False, name=None)):
+        by_label = dict(zip(df.columns, cells, strict=True))
+        raw = [by_label[label] if label is not None else _ABSENT for label in labels]
+        if all(is_blank(v) for v in by_label.values()):
+            continue
+        row = Row(sheet, i + 2, {}, ok=complete)
+        for c, value in zip(sheet.columns, raw, strict=True):
+            row.values[c.key] = _read_cell(row, c, value, readers[c.key], limits, problems)
+        out.append(row)
+    return out
+
+
+def _read_cell(row: Row, column: sheets.Column, value, read, limits, problems):
+    """The value of one cell, or None (and a problem noted) when it cannot be read."""
+    sheet = row.sheet.name
+    if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
+        return None
+    if is_blank(value):
+        if column.required:
+            row.ok = False
+            problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
+        return None
+    try:
+        result = read(value)
+    except CellError as e:
+        row.ok = False
+        problems.append(Problem(sheet, row.number, column.header, str(e)))
+        return None
+    limit = limits.get(column.key)
+    if limit and isinstance(result, str) and len(result) > limit:
+        row.ok = False
+        problems.append(Problem(
+            sheet, row.number, column.header,
+            f"长度为 {len(result)} 个字符,超过上限 {limit} 个字符",
+        ))
+    return result

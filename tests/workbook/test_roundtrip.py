@@ -1,0 +1,53 @@
+"""An exported workbook imports back into an empty database and exports again the same,
+cell for cell: the data sheets and every computed figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fundtrack.workbook.export import export_workbook
+from fundtrack.workbook.importer import import_workbook
+from tests.workbook.readback import open_book, values
+from tests.workbook.sample import build_county
+
+AS_OF = dt.date(2024, 6, 30)
+
+
+def cells(ws) -> list[tuple]:
+    """Every cell as (value, type, number format, bold)."""
+    return [
+        tuple((c.value, c.data_type, c.number_format, bool(c.font.b)) for c in row)
+        for row in ws.iter_rows()
+    ]
+
+
+def round_trip(tmp_path, fresh_app, year=None):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    export_workbook(first, as_of=AS_OF, year=year)
+    with fresh_app.app_context():
+        report = import_workbook(first, actor="导入员")
+        assert report.problems == [], [str(p) for p in report.problems]
+        export_workbook(second, as_of=AS_OF, year=year)
+    return report, open_book(first), open_book(second)
+
+
+def test_export_import_export_is_the_same_workbook(ctx, fresh_app, tmp_path):
+    build_county()
+    report, a, b = round_trip(tmp_path, fresh_app)
+    assert report.counts == {"资金来源": 3, "资金到位": 4, "项目": 4, "资金安排": 7,
+                             "支出明细": 8, "项目节点": 8}
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 11
+    for name in a.sheetnames:
+        assert cells(a[name]) == cells(b[name]), name
+    # and the figures are the county's, not empty sheets
+    ledger = {r[0]: r for r in values(b["项目台账"])[2:]}
+    assert ledger["XM001"][7] == 105000 and ledger["合计"][7] == 304999.99
+    assert [r[0] for r in values(b["项目"])[1:]] == ["0042", "XM001", "XM002", "XM2023"]
+
+
+def test_a_years_workbook_imports_into_an_empty_database(ctx, fresh_app, tmp_path):
+    build_county()
+    report, a, b = round_trip(tmp_path, fresh_app, year=2024)
+    assert report.counts["项目"] == 3 and report.counts["资金来源"] == 2
+    for name in a.sheetnames:
+        assert cells(a[name]) == cells(b[name]), name
