@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -91,3 +91,14 @@ def unit_of_work(actor: str) -> Iterator[None]:
         except BaseException:
             db.session.rollback()
             raise
+
+
+def lock_name(kind: str, name: str) -> None:
+    """Serialize, until the transaction ends, the writers that check whether ``name`` is
+    free (a voucher number, a code): the second one then sees the first one's row and is
+    refused with a message instead of tripping the unique index. PostgreSQL: a
+    transaction-level advisory lock on the name; SQLite: the write lock already does it.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = func.hashtextextended(f"{kind}:{name}", 0)
+        db.session.execute(select(func.pg_advisory_xact_lock(key)))

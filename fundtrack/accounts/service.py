@@ -9,6 +9,7 @@ import secrets
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import lock_name
 from ..enums import Role
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -30,6 +31,7 @@ def create_user(
     username = (username or "").strip()
     if not username:
         raise Refused("用户名不能为空", "username")
+    lock_name("user", username)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Refused(f"用户「{username}」已存在", "username", conflict=True)
     if role == Role.MANAGER and not unit:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -114,6 +115,7 @@ def create_source(
     document_no: str | None = None,
     issued_on: dt.date | None = None,
 ) -> FundSource:
+    lock_name("source", code)
     if db.session.scalar(select(FundSource.id).where(FundSource.code == code)) is not None:
         raise Refused(f"资金来源编号「{code}」已存在", "source_code", conflict=True)
     if amount_issued < 0:
@@ -195,6 +197,7 @@ def allocate(
 def _check_voucher_free(voucher_no: str) -> None:
     if not voucher_no or not voucher_no.strip():
         raise Refused("凭证号不能为空", "voucher_no")
+    lock_name("voucher", voucher_no)
     exists = db.session.scalar(
         select(Disbursement.id).where(Disbursement.voucher_no == voucher_no)
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..database import lock_name
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..history.service import record
@@ -30,6 +31,9 @@ def get_or_create_unit(name: str) -> Unit:
         raise Refused("责任单位不能为空", "unit")
     unit = find_unit(name)
     if unit is None:
+        lock_name("unit", name)
+        unit = find_unit(name)
+    if unit is None:
         unit = Unit(name=name)
         db.session.add(unit)
         record("insert", unit)
@@ -51,6 +55,7 @@ def create_project(
     scope: str | None = None,
     priority: bool = False,
 ) -> Project:
+    lock_name("project", code)
     if db.session.scalar(select(Project.id).where(Project.code == code)) is not None:
         raise Refused(f"项目编号「{code}」已存在", "project_code", conflict=True)
     if total_investment < 0:
