@@ -12,7 +12,7 @@ from .. import ledger
 from ..access import READ, allow
 from ..errors import Refused
 from ..ledger.params import parse_ledger_query
-from . import bp, encode, error, refused
+from . import bp, encode, refused
 
 
 def _ledger_view(name: str):
@@ -48,14 +48,10 @@ def export_xlsx():
         query = parse_ledger_query(request.args)
     except Refused as e:
         return refused(e)
-    if query.filt.year is None and any(
-        request.args.get(k) for k in ("township", "unit", "category", "priority")
-    ):
-        return error(422, "导出工作簿只支持按年度筛选", "township")
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        export_workbook(path, as_of=query.as_of, year=query.filt.year)
+        export_workbook(path, as_of=query.as_of, filt=query.filt)
         with open(path, "rb") as f:
             data = io.BytesIO(f.read())
     finally:

@@ -147,7 +147,7 @@ def spec() -> dict:
     }}
     paths["/api/v1/export.xlsx"] = {"get": {
         "summary": "审计台账工作簿(截至某日)",
-        "parameters": [_FILTERS[0], _FILTERS[1]],
+        "parameters": _FILTERS,
         "responses": {
             "200": {"description": "xlsx", "content": {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
+from ..enums import MilestoneKind
 from ..funds.models import FundSource
+from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
 
 
@@ -27,9 +31,22 @@ class LedgerFilter:
     #: One project (its page) or one channel (its page).
     project_code: str | None = None
     source_code: str | None = None
+    #: 当前节点 at least this far along the fixed order, as of the report's date.
+    reached: MilestoneKind | None = None
+    #: Only projects with a milestone overdue as of the report's date.
+    overdue_only: bool = False
 
-    def project_conditions(self) -> list:
-        """WHERE conditions on Project (and nothing else) for the projects in scope."""
+    @property
+    def depends_on_date(self) -> bool:
+        """Whether the projects in scope depend on the as-of date (milestone filters)."""
+        return self.reached is not None or self.overdue_only
+
+    def project_conditions(self, as_of: dt.date | None = None) -> list:
+        """WHERE conditions on Project (and nothing else) for the projects in scope.
+
+        The milestone filters (``reached``, ``overdue_only``) are correlated EXISTS
+        subqueries on a milestone alias as of ``as_of``, which they require.
+        """
         conds = []
         if self.year is not None:
             conds.append(Project.year == self.year)
@@ -50,6 +67,35 @@ class LedgerFilter:
             )
         if self.project_code:
             conds.append(Project.code == self.project_code)
+        if self.depends_on_date:
+            if as_of is None:
+                raise ValueError("the milestone filters need the as-of date")
+            conds.extend(self._milestone_conditions(as_of))
+        return conds
+
+    def _milestone_conditions(self, as_of: dt.date) -> list:
+        from .queries import is_done, is_overdue  # queries imports this module
+
+        # An alias, so that the subquery never correlates with a Milestone of the
+        # enclosing statement (the overdue list selects from Milestone itself).
+        m = aliased(Milestone)
+        conds = []
+        if self.reached is not None:
+            # the current milestone is the furthest done: at least X iff one of X or
+            # a later kind is done
+            conds.append(
+                select(m.id)
+                .where(m.project_id == Project.id, m.kind >= self.reached, is_done(as_of, m))
+                .correlate(Project)
+                .exists()
+            )
+        if self.overdue_only:
+            conds.append(
+                select(m.id)
+                .where(m.project_id == Project.id, is_overdue(as_of, m))
+                .correlate(Project)
+                .exists()
+            )
         return conds
 
     def source_conditions(self) -> list:
@@ -63,11 +109,11 @@ class LedgerFilter:
 
     @property
     def narrows_projects(self) -> bool:
-        return bool(self.project_conditions())
+        return self.depends_on_date or bool(self.project_conditions())
 
-    def project_ids(self):
+    def project_ids(self, as_of: dt.date | None = None):
         """A subquery of the ids of the projects in scope (None when all are)."""
-        conds = self.project_conditions()
+        conds = self.project_conditions(as_of)
         return select(Project.id).where(*conds) if conds else None
 
     def source_ids(self):

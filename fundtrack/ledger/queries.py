@@ -15,9 +15,9 @@ from ..milestones.models import Milestone
 from .filters import LedgerFilter
 
 
-def _scoped(stmt, model, filt: LedgerFilter):
+def _scoped(stmt, model, filt: LedgerFilter, as_of: dt.date):
     """Restrict money rows to the projects and channels in scope."""
-    projects, sources = filt.project_ids(), filt.source_ids()
+    projects, sources = filt.project_ids(as_of), filt.source_ids()
     if projects is not None:
         stmt = stmt.where(model.project_id.in_(projects))
     if sources is not None:
@@ -34,7 +34,7 @@ def allocated(as_of: dt.date, filt: LedgerFilter, *by):
     stmt = select(*by, func.sum(Allocation.amount).label("allocated")).where(
         allocation_counts(as_of)
     )
-    return _scoped(stmt, Allocation, filt).group_by(*by).subquery()
+    return _scoped(stmt, Allocation, filt, as_of).group_by(*by).subquery()
 
 
 def spent(as_of: dt.date, filt: LedgerFilter, *by):
@@ -42,7 +42,7 @@ def spent(as_of: dt.date, filt: LedgerFilter, *by):
     stmt = select(*by, func.sum(Disbursement.amount).label("spent")).where(
         Disbursement.paid_on <= as_of
     )
-    return _scoped(stmt, Disbursement, filt).group_by(*by).subquery()
+    return _scoped(stmt, Disbursement, filt, as_of).group_by(*by).subquery()
 
 
 def arrived(as_of: dt.date):
@@ -55,15 +55,16 @@ def arrived(as_of: dt.date):
     )
 
 
-def is_done(as_of: dt.date):
-    return and_(Milestone.done_on.is_not(None), Milestone.done_on <= as_of)
+def is_done(as_of: dt.date, m=Milestone):
+    """``m``: Milestone or an alias of it."""
+    return and_(m.done_on.is_not(None), m.done_on <= as_of)
 
 
-def is_overdue(as_of: dt.date):
+def is_overdue(as_of: dt.date, m=Milestone):
     """Planned before D and not done as of D (a milestone planned for D is not yet late)."""
     return and_(
-        Milestone.planned_on < as_of,
-        or_(Milestone.done_on.is_(None), Milestone.done_on > as_of),
+        m.planned_on < as_of,
+        or_(m.done_on.is_(None), m.done_on > as_of),
     )
 
 

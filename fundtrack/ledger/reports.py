@@ -90,7 +90,7 @@ def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
         .outerjoin(alloc, alloc.c.project_id == Project.id)
         .outerjoin(paid, paid.c.project_id == Project.id)
         .outerjoin(ms, ms.c.project_id == Project.id)
-        .where(*filt.project_conditions())
+        .where(*filt.project_conditions(as_of))
     )
 
 
@@ -280,7 +280,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Re
         )
         .join(Project, Project.id == Milestone.project_id)
         .join(Unit, Unit.id == Project.unit_id)
-        .where(q.is_overdue(as_of), *filt.project_conditions())
+        .where(q.is_overdue(as_of), *filt.project_conditions(as_of))
     )
     c = stmt.selected_columns
     ordered = apply_sort(stmt, sort, {
@@ -368,7 +368,7 @@ def _project_rows_with_progress(as_of, filt):
         .outerjoin(alloc, alloc.c.project_id == Project.id)
         .outerjoin(paid, paid.c.project_id == Project.id)
         .outerjoin(ms, ms.c.project_id == Project.id)
-        .where(*filt.project_conditions())
+        .where(*filt.project_conditions(as_of))
     )
 
 

@@ -8,7 +8,9 @@ exports in flat memory.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -16,6 +18,7 @@ from sqlalchemy.orm import aliased
 from .. import sheets
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..ledger import LedgerFilter
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
 
@@ -27,63 +30,75 @@ def _stream(stmt, keys) -> Iterator[dict]:
         yield dict(zip(keys, row, strict=True))
 
 
-def _year(column, year):
-    return [column == year] if year is not None else []
+@dataclass(frozen=True)
+class Scope:
+    """Which rows the data sheets keep: conditions on Project and on FundSource. A row
+    naming a project and a channel is kept when both are."""
+
+    projects: tuple = ()
+    sources: tuple = ()
+
+    @classmethod
+    def of(cls, filt: LedgerFilter, as_of: dt.date) -> Scope:
+        projects = tuple(filt.project_conditions(as_of))
+        sources = tuple(filt.source_conditions())
+        if replace(filt, year=None).narrows_projects:
+            # a selection of projects (a township, a unit...): the channels funding them
+            kept = select(Project.id).where(*projects)
+            funding = select(Allocation.source_id).where(Allocation.project_id.in_(kept))
+            sources += (FundSource.id.in_(funding),)
+        return cls(projects, sources)
 
 
-def sources(year=None):
+ALL = Scope()
+
+
+def sources(scope=ALL):
     stmt = (
         select(FundSource.code, FundSource.name, FundSource.level, FundSource.category,
                FundSource.year, FundSource.document_no, FundSource.amount_issued,
                FundSource.issued_on)
-        .where(*_year(FundSource.year, year))
+        .where(*scope.sources)
         .order_by(FundSource.code)
     )
     return _stream(stmt, sheets.SOURCES.keys)
 
 
-def arrivals(year=None):
+def arrivals(scope=ALL):
     stmt = (
         select(FundSource.code, FundArrival.arrived_on, FundArrival.amount, FundArrival.note)
         .join(FundSource, FundSource.id == FundArrival.source_id)
-        .where(*_year(FundSource.year, year))
+        .where(*scope.sources)
         .order_by(FundSource.code, FundArrival.arrived_on, FundArrival.id)
     )
     return _stream(stmt, sheets.ARRIVALS.keys)
 
 
-def projects(year=None):
+def projects(scope=ALL):
     stmt = (
         select(Project.code, Project.name, Project.year, Project.category, Project.township,
                Project.village, Unit.name, Project.responsible_person, Project.phone,
                Project.scope, Project.total_investment, Project.priority)
         .join(Unit, Unit.id == Project.unit_id)
-        .where(*_year(Project.year, year))
+        .where(*scope.projects)
         .order_by(Project.code)
     )
     return _stream(stmt, sheets.PROJECTS.keys)
 
 
-def _pair_kept(year):
-    """Rows naming a project and a channel are kept when both are."""
-    if year is None:
-        return []
-    return [Project.year == year, FundSource.year == year]
-
-
-def allocations(year=None):
+def allocations(scope=ALL):
     stmt = (
         select(Project.code, FundSource.code, Allocation.amount, Allocation.document_no,
                Allocation.allocated_on)
         .join(Project, Project.id == Allocation.project_id)
         .join(FundSource, FundSource.id == Allocation.source_id)
-        .where(*_pair_kept(year))
+        .where(*scope.projects, *scope.sources)
         .order_by(Project.code, FundSource.code, Allocation.id)
     )
     return _stream(stmt, sheets.ALLOCATIONS.keys)
 
 
-def disbursements(year=None):
+def disbursements(scope=ALL):
     """By payment date, then in the order of entry: a payment before its reversal, and a
     wrong payment, its reversal and the payment re-entered in the order they were posted
     (which is the order import replays them in)."""
@@ -95,18 +110,18 @@ def disbursements(year=None):
         .join(Project, Project.id == Disbursement.project_id)
         .join(FundSource, FundSource.id == Disbursement.source_id)
         .outerjoin(reversed_, reversed_.id == Disbursement.reverses_id)
-        .where(*_pair_kept(year))
+        .where(*scope.projects, *scope.sources)
         .order_by(Disbursement.paid_on, Disbursement.id)
     )
     return _stream(stmt, sheets.DISBURSEMENTS.keys)
 
 
-def milestones(year=None):
+def milestones(scope=ALL):
     stmt = (
         select(Project.code, Milestone.kind, Milestone.planned_on, Milestone.done_on,
                Milestone.note)
         .join(Project, Project.id == Milestone.project_id)
-        .where(*_year(Project.year, year))
+        .where(*scope.projects)
         .order_by(Project.code, Milestone.kind)
     )
     return _stream(stmt, sheets.MILESTONES.keys)

@@ -30,26 +30,37 @@ from ..ledger import (
     project_ledger,
     summary,
 )
-from .datasheets import DATA
+from .datasheets import DATA, Scope
 from .styles import WORKBOOK_OPTIONS, Styles, write_cell
 
 #: The computed sheets, in the contract's order.
 LEDGERS = (project_ledger, allocation_ledger, fund_ledger, overdue_list, summary)
 
 
-def export_workbook(path, *, as_of: dt.date, year: int | None = None) -> None:
+def export_workbook(
+    path, *, as_of: dt.date, year: int | None = None, filt: LedgerFilter | None = None
+) -> None:
     """Write the audit workbook as of ``as_of`` to ``path`` (a file name, or a binary
-    file object such as io.BytesIO)."""
+    file object such as io.BytesIO).
+
+    ``year`` is ``fundtrack export --year``; ``filt`` is a screen's whole selection
+    (township, unit, ...): the data sheets then keep the projects in it, the channels
+    funding them and the rows joining only kept ones, and the computed sheets cover it.
+    """
+    if filt is None:
+        filt = LedgerFilter(year=year)
+    elif year is not None and filt.year != year:
+        raise ValueError("year and filt.year disagree")
     if not isinstance(path, str | os.PathLike):
         with _snapshot():
-            _write(path, as_of, year)
+            _write(path, as_of, filt)
         return
     target = os.path.abspath(os.fspath(path))
     directory, name = os.path.split(target)
     temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
     try:
         with _snapshot():
-            _write(temp, as_of, year)
+            _write(temp, as_of, filt)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -75,15 +86,15 @@ def _snapshot() -> Iterator[None]:
             db.session.rollback()
 
 
-def _write(target, as_of: dt.date, year: int | None) -> None:
+def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     try:
         styles = Styles(workbook)
+        scope = Scope.of(filt, as_of)
         for sheet, rows in DATA:
-            _data_sheet(workbook, styles, sheet, rows(year))
-        filt = LedgerFilter(year=year)
+            _data_sheet(workbook, styles, sheet, rows(scope))
         for ledger in LEDGERS:
-            _computed_sheet(workbook, styles, ledger(as_of, filt), year)
+            _computed_sheet(workbook, styles, ledger(as_of, filt), _describe(filt))
     finally:
         workbook.close()
 
@@ -118,12 +129,28 @@ def _data_sheet(workbook, styles: Styles, sheet: sheets.Sheet, rows: Iterable[di
     ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
 
 
-def _computed_sheet(workbook, styles: Styles, report, year: int | None) -> None:
+def _describe(filt: LedgerFilter) -> str:
+    """The selection, as the title line states it: "2024年度,城关镇,"."""
+    parts = []
+    if filt.year is not None:
+        parts.append(f"{filt.year}年度")
+    parts += [v for v in (filt.township, filt.village, filt.unit, filt.category) if v]
+    if filt.priority is not None:
+        parts.append("重点村" if filt.priority else "非重点村")
+    if filt.search:
+        parts.append(f"含“{filt.search}”")
+    if filt.reached is not None:
+        parts.append(f"已到{filt.reached.label}")
+    if filt.overdue_only:
+        parts.append("有逾期节点")
+    return "".join(f"{p}," for p in parts)
+
+
+def _computed_sheet(workbook, styles: Styles, report, scope: str) -> None:
     """A title line stating region and as-of date, the header, the rows, the 合计 row."""
     sheet = report.sheet
     ws = _begin(workbook, styles, sheet, 1)
     d = report.as_of
-    scope = f"{year}年度," if year is not None else ""
     ws.write_string(
         0, 0, f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)",
         styles.title,

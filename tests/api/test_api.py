@@ -228,3 +228,24 @@ def test_no_route_answers_500_on_unknown_paths(client, county):
     assert r.status_code == 404 and r.get_json()["errors"]
     r = client.delete("/api/v1/disbursements", headers=bearer(county["finance"]))
     assert r.status_code == 405 and r.get_json()["errors"]
+
+
+def test_export_of_a_selection_keeps_only_that_selection(client, county, tmp_path):
+    import openpyxl
+
+    r = client.get("/api/v1/export.xlsx?as_of=2024-06-30&township=东关乡",
+                   headers=bearer(county["auditor"]))
+    assert r.status_code == 200
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(r.data)
+    book = openpyxl.load_workbook(path, read_only=True)
+    projects = [row[0] for row in book["项目"].iter_rows(min_row=2, values_only=True)]
+    assert projects == ["XM002"]
+    title = book["项目台账"]["A1"].value
+    assert "东关乡" in title and "截至2024年06月30日" in title
+    ledger = [row for row in book["项目台账"].iter_rows(min_row=3, values_only=True)]
+    assert [row[0] for row in ledger] == ["XM002", "合计"]
+    # the channel funding it, and only the rows joining kept ones
+    assert [row[0] for row in book["资金来源"].iter_rows(min_row=2, values_only=True)] == ["ZY01"]
+    assert [row[0] for row in book["资金安排"].iter_rows(min_row=2, values_only=True)] == ["XM002"]
+    assert list(book["支出明细"].iter_rows(min_row=2, values_only=True)) == []
