@@ -98,6 +98,9 @@ def build_county() -> None:
     pay("PZ0005", water, zy, "48000.88", "2024-05-20", kind=PaymentKind.SETTLEMENT)
     user = create_user("wang", Role.MANAGER, unit="县水利局", password="pw")
     create_token(user)
+    from fundtrack.settings.service import set_tender_threshold
+
+    set_tender_threshold("500000")
 
 
 def _plain(value):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..database import lock_name
@@ -23,6 +22,7 @@ from ..milestones.models import Milestone
 from ..milestones.service import acceptance_date
 from ..money import ZERO
 from ..projects.models import Project
+from ..settings.service import tender_threshold
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
 
@@ -344,7 +344,7 @@ def payment_warnings(payment: Disbursement) -> list[str]:
     """What the field would question about a posted payment, without refusing it."""
     notes = []
     project = db.session.get(Project, payment.project_id)
-    threshold = current_app.config["FUNDTRACK_TENDER_THRESHOLD"]
+    threshold = tender_threshold()
     if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
         tendered = db.session.scalar(
             select(Milestone.done_on).where(

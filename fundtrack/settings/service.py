@@ -1,0 +1,117 @@
+"""Reading and changing the settings; every change goes into the change history.
+
+Without a stored value a setting has its default: the standard durations below, and the
+tendering threshold of the configuration (``FUNDTRACK_TENDER_THRESHOLD``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask import current_app
+
+from ..database import lock_name
+from ..enums import MilestoneKind as K
+from ..errors import Refused
+from ..extensions import db
+from ..history.service import record, snapshot
+from ..money import MoneyError, parse_money
+from .models import Setting
+
+DURATIONS_KEY = "milestone_durations"
+THRESHOLD_KEY = "tender_threshold"
+
+#: Standard days from the previous milestone (in the fixed order) to this one.
+DEFAULT_DURATIONS: dict[K, int] = {
+    K.DESIGNED: 20,  # 立项入库 → 设计预算完成
+    K.REVIEWED: 10,  # → 项目评审
+    K.TENDERED: 25,  # → 招标完成
+    K.STARTED: 10,  # → 开工
+    K.COMPLETED: 90,  # 开工 → 完工
+    K.ACCEPTED: 15,  # 完工 → 验收
+    K.SETTLED: 30,  # 验收 → 报账
+}
+#: The kinds that have a duration: every kind but the first.
+DURATION_KINDS: tuple[K, ...] = tuple(DEFAULT_DURATIONS)
+MAX_DURATION = 3650
+
+
+def duration_field(kind: K) -> str:
+    """The name of a duration's form field (and of a refusal's ``field``)."""
+    return f"after_{kind.name.lower()}"
+
+
+def _get(key: str) -> str | None:
+    return db.session.scalar(db.select(Setting.value).where(Setting.key == key))
+
+
+def _put(key: str, value: str) -> None:
+    lock_name("setting", key)
+    setting = db.session.get(Setting, key)
+    if setting is not None and setting.value == value:
+        return
+    before = snapshot(setting) if setting is not None else None
+    if setting is None:
+        setting = Setting(key=key, value=value)
+        db.session.add(setting)
+    else:
+        setting.value = value
+    record("insert" if before is None else "update", setting, before)
+
+
+# --- standard durations of back-scheduling ----------------------------------------------
+
+
+def get_durations() -> dict[K, int]:
+    """Days from the previous milestone to each kind but the first, in the fixed order."""
+    durations = dict(DEFAULT_DURATIONS)
+    stored = _get(DURATIONS_KEY)
+    if stored:
+        for label, days in json.loads(stored).items():
+            try:
+                kind = K.from_text(label)
+            except ValueError:
+                continue
+            if kind in durations:
+                durations[kind] = int(days)
+    return durations
+
+
+def set_durations(durations: dict[K, int]) -> dict[K, int]:
+    """Change the standard durations given (the others keep theirs)."""
+    merged = get_durations()
+    for kind, days in durations.items():
+        if kind not in merged:
+            raise Refused(f"「{kind.label}」是第一个节点,没有前序工期", duration_field(kind))
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise Refused(f"「{kind.label}」的工期应为整数天数", duration_field(kind))
+        if not 0 <= days <= MAX_DURATION:
+            raise Refused(
+                f"「{kind.label}」的工期应在 0 到 {MAX_DURATION} 天之间", duration_field(kind)
+            )
+        merged[kind] = days
+    _put(DURATIONS_KEY, json.dumps({k.label: d for k, d in merged.items()}, ensure_ascii=False))
+    return merged
+
+
+# --- tendering threshold ------------------------------------------------------------------
+
+
+def tender_threshold() -> Decimal:
+    """A single project above this total investment (yuan) must be tendered (招标)."""
+    stored = _get(THRESHOLD_KEY)
+    if stored is not None:
+        return Decimal(stored)
+    return Decimal(current_app.config["FUNDTRACK_TENDER_THRESHOLD"])
+
+
+def set_tender_threshold(amount) -> Decimal:
+    try:
+        value = parse_money(amount)
+    except MoneyError as e:
+        raise Refused(str(e), "tender_threshold") from None
+    if value < 0:
+        raise Refused("招标限额不能为负数", "tender_threshold")
+    _put(THRESHOLD_KEY, str(value))
+    return value

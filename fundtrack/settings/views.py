@@ -1,0 +1,42 @@
+"""设置: the standard durations of back-scheduling and the tendering threshold (admin)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..access import ADMIN, allow
+from ..database import unit_of_work
+from ..errors import Refused
+from ..money import format_money
+from . import service
+from .forms import SettingsForm
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(*ADMIN)
+def index():
+    form = SettingsForm()
+    if form.validate_on_submit():
+        durations = {
+            kind: form[service.duration_field(kind)].data for kind in service.DURATION_KINDS
+        }
+        try:
+            with unit_of_work(current_user.username):
+                service.set_durations(durations)
+                service.set_tender_threshold(form.tender_threshold.data)
+        except Refused as e:
+            if e.field and e.field in form:
+                form[e.field].errors.append(e.message)
+            else:
+                form.form_errors.append(e.message)
+        else:
+            flash("设置已保存", "success")
+            return redirect(url_for(".index"))
+    elif not form.is_submitted():
+        for kind, days in service.get_durations().items():
+            form[service.duration_field(kind)].data = days
+        form.tender_threshold.data = format_money(service.tender_threshold())
+    return render_template("settings/index.html", form=form)
