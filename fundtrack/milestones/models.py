@@ -31,3 +31,8 @@ class Milestone(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     project: Mapped[Project] = relationship()
+
+    @property
+    def history_key(self) -> str:
+        code = self.project.code if self.project else str(self.project_id)
+        return f"{code}/{self.kind.label}"

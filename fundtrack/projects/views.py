@@ -1,10 +1,31 @@
-"""项目库: screens (being built)."""
+"""项目库: the project table (from the 项目台账 report) and the project page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from ..access import READ, allow
+from ..clock import today
+from ..errors import NotFound, Refused
+from ..extensions import db
+from ..funds.models import Disbursement, FundSource
+from ..funds.service import payment_warnings
+from ..ledger import LedgerFilter, allocation_ledger, project_ledger
+from ..ledger.params import parse_date, parse_ledger_query
+from ..milestones.schedule import timeline
+from ..milestones.views import milestone_states
+from ..money import ZERO
+from ..paging import DEFAULT_PER_PAGE
+from .forms import filter_form, read_milestone_filters
+from .models import Project
+from .service import get_project
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -12,4 +33,79 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 @bp.get("/")
 @allow(*READ)
 def index():
-    return render_template("stub.html", title="项目库")
+    form = filter_form(request.args)
+    money_unit = "wan" if request.args.get("money") == "wan" else "yuan"
+    try:
+        query = parse_ledger_query(request.args, default_per_page=DEFAULT_PER_PAGE)
+        filt = dataclasses.replace(query.filt, **read_milestone_filters(request.args))
+        report = project_ledger(query.as_of, filt, page=query.page, per_page=query.per_page,
+                                sort=query.sort)
+    except Refused as e:
+        return render_template("projects/index.html", form=form, error=e.message,
+                               report=None, money_unit=money_unit), 400
+    if not form.as_of.data:
+        form.as_of.data = query.as_of
+    return render_template("projects/index.html", form=form, report=report, error=None,
+                           money_unit=money_unit)
+
+
+def project_or_404(code: str) -> Project:
+    try:
+        return get_project(code)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/<code>")
+@allow(*READ)
+def detail(code: str):
+    project = project_or_404(code)
+    error = None
+    try:
+        as_of = parse_date(request.args["as_of"], "as_of") if request.args.get("as_of") \
+            else today()
+    except Refused as e:
+        error, as_of = e.message, today()
+    channels = allocation_ledger(as_of, LedgerFilter(project_code=project.code))
+    payments = payments_of(project)
+    reversed_by: dict[int, Decimal] = {}  # payment id -> amount its reversals took back
+    for row in payments:
+        if row.payment.reverses_id is not None:
+            rid = row.payment.reverses_id
+            reversed_by[rid] = reversed_by.get(rid, ZERO) - row.payment.amount
+    warnings = [(row.payment, note) for row in payments if row.payment.reverses_id is None
+                for note in payment_warnings(row.payment)]
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        as_of=as_of,
+        error=error,
+        channels=channels,
+        payments=payments,
+        reversed_by=reversed_by,
+        warnings=warnings,
+        timeline=timeline(milestone_states(project, as_of), as_of),
+        can_edit=project.milestones_editable_by(current_user),
+    )
+
+
+@dataclass
+class PaymentRow:
+    payment: Disbursement
+    source_code: str
+    source_name: str
+    #: The voucher a reversal takes back.
+    reverses: str | None
+
+
+def payments_of(project: Project) -> list[PaymentRow]:
+    """The project's payments and reversals, newest first, with channel and original."""
+    original = aliased(Disbursement)
+    stmt = (
+        select(Disbursement, FundSource.code, FundSource.name, original.voucher_no)
+        .join(FundSource, FundSource.id == Disbursement.source_id)
+        .outerjoin(original, original.id == Disbursement.reverses_id)
+        .where(Disbursement.project_id == project.id)
+        .order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
+    )
+    return [PaymentRow(*row) for row in db.session.execute(stmt)]

@@ -1,0 +1,78 @@
+"""The filter form of 项目库 (a GET form: no CSRF token, nothing is written).
+
+The values are read by ``ledger.params.parse_ledger_query`` (as_of, filters, q, page,
+sort) and ``read_milestone_filters`` (reached, overdue); the form only renders them,
+with the choices of the dropdowns read from the projects in one statement each.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as C
+
+from ..enums import NO, YES, MilestoneKind
+from ..errors import Refused
+from ..extensions import db
+from ..projects.models import Project, Unit
+
+ANY = C("", "全部")
+
+
+class ProjectFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("搜索", render_kw={"placeholder": "项目编号或名称"})
+    as_of = DateField("截至日期")
+    year = SelectField("年度")
+    township = SelectField("乡镇")
+    village = StringField("村")
+    unit = SelectField("责任单位")
+    category = SelectField("项目类别")
+    priority = SelectField("重点村", choices=[ANY, C(YES), C(NO)])
+    reached = SelectField(
+        "当前节点至少", choices=[ANY, *(C(k.label) for k in MilestoneKind)]
+    )
+    overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
+    money = SelectField("金额单位", choices=[C("yuan", "元"), C("wan", "万元")])
+
+
+def filter_form(args) -> ProjectFilterForm:
+    """The form bound to the request's arguments, its dropdowns filled from the database."""
+    form = ProjectFilterForm(formdata=args)
+    options = filter_options()
+    form.year.choices = [ANY, *(C(str(y)) for y in options["years"])]
+    form.township.choices = [ANY, *map(C, options["townships"])]
+    form.unit.choices = [ANY, *map(C, options["units"])]
+    form.category.choices = [ANY, *map(C, options["categories"])]
+    return form
+
+
+def filter_options() -> dict[str, list]:
+    """The values the dropdowns offer: one SELECT DISTINCT each."""
+    return {
+        "years": list(db.session.scalars(
+            select(Project.year).distinct().order_by(Project.year.desc()))),
+        "townships": list(db.session.scalars(
+            select(Project.township).distinct().order_by(Project.township))),
+        "units": list(db.session.scalars(
+            select(Unit.name).join(Project, Project.unit_id == Unit.id).distinct()
+            .order_by(Unit.name))),
+        "categories": list(db.session.scalars(
+            select(Project.category).where(Project.category.is_not(None)).distinct()
+            .order_by(Project.category))),
+    }
+
+
+def read_milestone_filters(args) -> dict:
+    """``reached`` (a milestone's label) and ``overdue`` (1) as LedgerFilter fields."""
+    reached = None
+    if args.get("reached"):
+        try:
+            reached = MilestoneKind.from_text(args["reached"])
+        except ValueError as e:
+            raise Refused(str(e), "reached") from None
+    overdue_only = args.get("overdue", "") not in ("", "0", "false")
+    return {"reached": reached, "overdue_only": overdue_only}
