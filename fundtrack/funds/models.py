@@ -58,6 +58,10 @@ class FundArrival(db.Model):
 
     source: Mapped[FundSource] = relationship()
 
+    @property
+    def history_key(self) -> str:
+        return self.source.code if self.source else str(self.source_id)
+
 
 class Allocation(db.Model):
     """One allocation row (资金安排) of a channel to a project; negative is a reduction."""
@@ -79,6 +83,12 @@ class Allocation(db.Model):
 
     project: Mapped[Project] = relationship()
     source: Mapped[FundSource] = relationship()
+
+    @property
+    def history_key(self) -> str:
+        project = self.project.code if self.project else str(self.project_id)
+        source = self.source.code if self.source else str(self.source_id)
+        return f"{project}/{source}"
 
 
 class Disbursement(db.Model):

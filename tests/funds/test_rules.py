@@ -137,3 +137,12 @@ def test_every_change_is_recorded_with_who_and_before(funded):
     assert rows[1].actor == "测试员"
     assert rows[1].before["done_on"] is None and rows[1].after["done_on"] == "2024-04-03"
     assert rows[1].after["kind"] == "开工"
+
+
+def test_history_names_records_as_users_do(funded):
+    prj, src = funded
+    milestone(prj, MilestoneKind.STARTED, planned="2024-04-01")
+    keys = {(c.entity, c.entity_key) for c in db.session.scalars(select(Change))}
+    assert ("milestone", "XM001/开工") in keys
+    assert ("allocation", "XM001/ZY01") in keys
+    assert ("fund_arrival", "ZY01") in keys

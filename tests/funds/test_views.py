@@ -1,0 +1,250 @@
+"""资金 pages: the channel list, a channel's page, and the finance clerk's forms to register
+a channel, record an arrival and allocate (or reduce) a channel's money to a project."""
+
+from __future__ import annotations
+
+import re
+
+from fundtrack.database import unit_of_work
+from fundtrack.enums import FundCategory, Level
+from fundtrack.extensions import db
+from fundtrack.funds.service import get_source
+from fundtrack.ledger import LedgerFilter, fund_ledger
+from tests.factories import D, allocate, day, project, source
+from tests.funds.pages import (
+    Allocation,
+    FundArrival,
+    FundSource,
+    count,
+    county_fixture,  # noqa: F401  (the `county` fixture)
+    field_errors,
+    input_value,
+    post_form,
+    signed_in,
+    text,
+)
+
+
+def _codes_in_table(response) -> list[str]:
+    return re.findall(r'<td><a href="/funds/(ZY[^"?]+)\?', response.get_data(as_text=True))
+
+
+# --- the channel list ----------------------------------------------------------------
+
+
+def test_channel_list_shows_the_fund_ledger_as_of_a_date(client, county):
+    signed_in(client, county, "viewer")
+    r = client.get("/funds/?as_of=2024-04-30")
+    assert r.status_code == 200
+    page = text(r)
+    assert "截至 2024-04-30" in page
+    # ZY01: issued 1,000,000; arrived 300,000 (30.00%); allocated 250,000; spent 80,000
+    # (26.67% of arrived); balance 220,000.
+    assert ("ZY01 中央财政衔接推进乡村振兴补助资金ZY01 1,000,000.00 300,000.00 30.00% "
+            "250,000.00 80,000.00 26.67% 220,000.00") in page
+    # ZY02: nothing arrived, so no spending rate.
+    assert "ZY02 省级财政衔接资金 500,000.00 0.00 0.00% 10,000.00 0.00 — 0.00" in page
+    assert "合计 1,500,000.00 300,000.00 20.00% 260,000.00 80,000.00 26.67% 220,000.00" in page
+    # the second arrival counts from its own date
+    assert "400,000.00" in text(client.get("/funds/?as_of=2024-05-01"))
+
+
+def test_channel_list_filters_by_year(app, client, county):
+    # As in the ledger (and `export --year`): the channels of that year, with the money of
+    # that year's projects.
+    with app.app_context(), unit_of_work("测试"):
+        allocate(project("XM2023", year=2023), get_source("ZY02"), "4000.00")
+    signed_in(client, county, "viewer")
+    r = client.get("/funds/?year=2023")
+    assert _codes_in_table(r) == ["ZY02"]
+    assert "ZY02 省级财政衔接资金 500,000.00 0.00 0.00% 4,000.00" in text(r)
+    assert '<option value="2023" selected>' in r.get_data(as_text=True)
+
+
+def test_channel_list_sorts_and_pages(app, client, users):
+    with app.app_context(), unit_of_work("测试"):
+        for i, amount in enumerate(["300.00", "100.00", "500.00", "200.00"], start=1):
+            source(f"ZY0{i}", amount)
+    signed_in(client, users, "auditor")
+    r = client.get("/funds/?sort=-amount_issued&per_page=3")
+    assert _codes_in_table(r) == ["ZY03", "ZY01", "ZY04"]
+    assert "共 4 条,第 1 / 2 页" in text(r)
+    r = client.get("/funds/?sort=-amount_issued&per_page=3&page=2")
+    assert _codes_in_table(r) == ["ZY02"]
+    # the header links to the other direction
+    assert 'href="?sort=amount_issued&amp;per_page=3&amp;page=1"' in r.get_data(as_text=True)
+    r = client.get("/funds/?sort=amount_issued")
+    assert _codes_in_table(r) == ["ZY02", "ZY04", "ZY01", "ZY03"]
+    # the total row covers every channel, not only the page
+    r = client.get("/funds/?per_page=1")
+    assert "合计 1,100.00" in text(r)
+
+
+def test_channel_list_survives_nonsense(client, county):
+    signed_in(client, county, "viewer")
+    r = client.get("/funds/?sort=nonsense&as_of=2024-13-40&year=abc")
+    assert r.status_code == 200
+    assert "不是有效日期" in text(r)
+
+
+def test_register_button_only_for_finance(client, county):
+    signed_in(client, county, "viewer")
+    assert "登记资金来源" not in text(client.get("/funds/"))
+    client.post("/logout")
+    signed_in(client, county, "finance")
+    assert "登记资金来源" in text(client.get("/funds/"))
+
+
+# --- a channel's page ----------------------------------------------------------------
+
+
+def test_channel_page_shows_figures_arrivals_projects_and_payments(client, county):
+    signed_in(client, county, "viewer")
+    r = client.get("/funds/ZY01?as_of=2024-06-30")
+    assert r.status_code == 200
+    page = text(r)
+    assert "下达金额(元) 1,000,000.00" in page
+    assert "已到位(元) 400,000.00 到位率 40.00%" in page
+    assert "已支出(元) 80,000.00 支出率 20.00%" in page
+    assert "结余(元) 320,000.00" in page
+    assert "2024-03-01 300,000.00" in page and "2024-05-01 100,000.00" in page
+    # the projects it funds, from the allocation ledger
+    assert "XM001" in page and "200,000.00 80,000.00 40.00% 120,000.00" in page
+    assert "50,000.00 0.00 0.00% 50,000.00" in page
+    assert "PZ1 2024-03-05" in page
+    # a viewer gets no forms
+    assert "登记资金到位" not in page and "安排到项目" not in page
+
+
+def test_unknown_channel_is_404(client, county):
+    signed_in(client, county, "viewer")
+    assert client.get("/funds/NOPE").status_code == 404
+
+
+# --- register a channel --------------------------------------------------------------
+
+_NEW = {
+    "source_code": "0123", "name": "县级配套资金", "level": Level.COUNTY.value,
+    "category": FundCategory.INTEGRATED.value, "year": "2024", "document_no": "县财农〔2024〕3号",
+    "amount_issued": "1,234,567.80", "issued_on": "2024-04-01",
+}
+
+
+def test_finance_registers_a_channel(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/new", _NEW)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/funds/0123")
+    page = text(client.get(r.headers["Location"]))
+    assert "已登记资金来源「0123」" in page and "县财农〔2024〕3号" in page
+    assert "下达金额(元) 1,234,567.80" in page
+    with app.app_context():
+        src = db.session.query(FundSource).filter_by(code="0123").one()
+        assert (src.level, src.amount_issued, src.issued_on) == (
+            Level.COUNTY, D("1234567.80"), day("2024-04-01"))
+
+
+def test_registering_a_duplicate_channel_is_refused_on_the_field(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/new", {**_NEW, "source_code": "ZY01"})
+    assert r.status_code == 409
+    assert field_errors(r, "source_code") == ["资金来源编号「ZY01」已存在"]
+    assert input_value(r, "name") == "县级配套资金"  # what was typed is kept
+    assert count(app, FundSource) == 2
+
+
+def test_unreadable_channel_values_are_refused(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/new", {**_NEW, "amount_issued": "12.345", "year": "二〇二四",
+                                         "issued_on": "2024-02-30"})
+    assert r.status_code == 422
+    assert field_errors(r, "amount_issued") == ["金额「12.345」超过两位小数(元精确到分)"]
+    assert field_errors(r, "year") == ["年度应为四位整数"]
+    assert field_errors(r, "issued_on") == ["不是有效日期(应为 YYYY-MM-DD)"]
+    r = post_form(client, "/funds/new", {**_NEW, "amount_issued": "-1"})
+    assert field_errors(r, "amount_issued") == ["下达金额不能为负数"]
+    assert count(app, FundSource) == 2
+
+
+# --- arrivals ------------------------------------------------------------------------
+
+
+def test_finance_records_an_arrival(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY02/arrivals",
+                  {"arrived_on": "2024-06-01", "amount": "50000", "note": "第一批"},
+                  token_from="/funds/ZY02")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/funds/ZY02")
+    page = text(client.get("/funds/ZY02?as_of=2024-06-30"))
+    assert "已登记资金到位 50,000.00 元" in page
+    assert "2024-06-01 50,000.00 第一批" in page
+    with app.app_context():
+        row = fund_ledger(day("2024-06-30"), LedgerFilter(source_code="ZY02")).rows[0]
+    assert row["arrived"] == D("50000.00")
+
+
+def test_an_arrival_before_its_issue_date_is_a_warning_not_a_refusal(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/arrivals", {"arrived_on": "2024-01-15", "amount": "10"},
+                  token_from="/funds/ZY01")
+    assert r.status_code == 302
+    html = client.get("/funds/ZY01").get_data(as_text=True)
+    assert 'flash-warning' in html and "到位日期 2024-01-15 早于下达日期 2024-02-01" in html
+    assert count(app, FundArrival) == 3
+
+
+def test_a_refused_arrival_is_shown_on_the_channel_page(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/arrivals", {"arrived_on": "2024-06-01", "amount": "0"},
+                  token_from="/funds/ZY01")
+    assert r.status_code == 422
+    assert field_errors(r, "amount") == ["到位金额须大于零"]
+    assert "PZ1" in text(r)  # the rest of the page is there
+    assert count(app, FundArrival) == 2
+
+
+# --- allocations and reductions (调减) ------------------------------------------------
+
+
+def test_finance_allocates_and_reduces(app, client, county):
+    signed_in(client, county, "finance")
+    r = client.get("/funds/ZY01/allocate?project=XM002")
+    assert input_value(r, "project_code") == "XM002"
+    assert "填负数为调减" in text(r) and '<option value="XM001">' in r.get_data(as_text=True)
+    r = post_form(client, "/funds/ZY01/allocate",
+                  {"project_code": "XM002", "amount": "30000", "document_no": "县整合办〔2024〕5号",
+                   "allocated_on": "2024-06-01"})
+    assert r.status_code == 302
+    assert "已安排项目「XM002」资金 30,000.00 元" in text(client.get(r.headers["Location"]))
+    r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM002", "amount": "-20000"})
+    assert r.status_code == 302
+    assert "已调减项目「XM002」资金 20,000.00 元" in text(client.get(r.headers["Location"]))
+    page = text(client.get("/funds/ZY01?as_of=2024-06-30"))
+    assert "60,000.00 0.00 0.00% 60,000.00" in page  # XM002: 50,000 + 30,000 − 20,000
+    assert count(app, Allocation) == 5
+
+
+def test_allocation_beyond_the_amount_issued_is_refused(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM002", "amount": "750000.01"})
+    assert r.status_code == 409
+    assert field_errors(r, "amount") == [
+        "资金来源「ZY01」累计安排 1000000.01 元,超过下达金额 1000000.00 元"]
+    assert input_value(r, "amount") == "750000.01"
+    assert count(app, Allocation) == 3
+
+
+def test_a_reduction_below_what_was_paid_is_refused(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM001", "amount": "-120000.01"})
+    assert r.status_code == 409
+    assert field_errors(r, "amount") == [
+        "调减后安排资金 79999.99 元,低于该项目在此渠道已支出的 80000.00 元"]
+    assert count(app, Allocation) == 3
+
+
+def test_allocation_to_an_unknown_project_is_refused_on_the_project_field(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM999", "amount": "1"})
+    assert r.status_code == 422
+    assert field_errors(r, "project_code") == ["项目编号「XM999」不存在"]
+    assert count(app, Allocation) == 3
