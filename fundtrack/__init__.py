@@ -71,10 +71,11 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .milestones import views as milestones
     from .projects import views as projects
+    from .settings import views as settings
     from .workbook import views as workbook
 
     app.register_blueprint(main_bp)
-    for module in (views, admin, projects, funds, milestones, ledger, workbook, history):
+    for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings):
         app.register_blueprint(module.bp)
     api.register(app)
 

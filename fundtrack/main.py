@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, request
 from sqlalchemy import text
 
 from .access import READ, allow, public
 from .database import read_only
+from .errors import Refused
 from .extensions import db
 
 bp = Blueprint("main", __name__)
@@ -28,4 +29,24 @@ def healthz():
 @bp.get("/")
 @allow(*READ)
 def index():
-    return render_template("index.html")
+    """首页: the figures of the monthly report as of a date, by channel category."""
+    from .ledger import by_category, overdue_list, summary
+    from .ledger.dashboard import category_total
+    from .ledger.params import parse_ledger_query
+
+    try:
+        query = parse_ledger_query(request.args)
+    except Refused as e:
+        return render_template("main/index.html", error=e.message, args=request.args), 400
+    categories = by_category(query.as_of, query.filt)
+    return render_template(
+        "main/index.html",
+        args=request.args,
+        as_of=query.as_of,
+        ledger_args={"as_of": query.as_of.isoformat(),
+                     **({"year": query.filt.year} if query.filt.year else {})},
+        categories=categories,
+        funds=category_total(categories),
+        progress=summary(query.as_of, query.filt).total,
+        overdue=overdue_list(query.as_of, query.filt, page=1, per_page=10),
+    )

@@ -46,9 +46,26 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _access_helpers():
-        return {"can_open": can_open}
+        return {"can_open": can_open, "nav_current": nav_current}
 
     formatting.register(app)
+
+
+def nav_current(endpoints: list[str]) -> str | None:
+    """The menu entry the current page belongs to: the longest URL the path starts with."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    best, best_len = None, 0
+    for endpoint in endpoints:
+        try:
+            url = url_for(endpoint)
+        except BuildError:
+            continue
+        matches = request.path == url or (url != "/" and request.path.startswith(url))
+        if matches and len(url) > best_len:
+            best, best_len = endpoint, len(url)
+    return best
 
 
 def can_open(endpoint: str) -> bool:

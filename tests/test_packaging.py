@@ -21,6 +21,9 @@ def test_every_package_is_declared():
         for p in (ROOT / "fundtrack").rglob("__init__.py")
     }
     assert found <= declared, f"add to pyproject.toml: {sorted(found - declared)}"
+    missing = {name for name in declared - {"fundtrack.templates"}
+               if not (ROOT / name.replace(".", "/") / "__init__.py").is_file()}
+    assert not missing, f"declared in pyproject.toml but not in the tree: {sorted(missing)}"
 
 
 def test_wheel_carries_templates_static_files_and_migrations(tmp_path):

@@ -6,14 +6,16 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import lock_name
 from ..enums import Role
 from ..errors import NotFound, Refused
 from ..extensions import db
-from ..history.service import record
+from ..history.service import record, snapshot
+from ..projects.models import Unit
 from ..projects.service import get_or_create_unit
 from .models import ApiToken, User
 
@@ -35,7 +37,7 @@ def create_user(
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Refused(f"用户「{username}」已存在", "username", conflict=True)
     if role == Role.MANAGER and not unit:
-        raise Refused("项目责任单位用户须指定责任单位(--unit)", "unit")
+        raise Refused("项目责任单位用户须指定责任单位", "unit")
     user = User(
         username=username,
         role=role,
@@ -71,3 +73,75 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+# --- managing users (the admin's users page) ---------------------------------------------
+
+#: ``update_user(unit=KEEP)`` leaves the unit as it is.
+KEEP = object()
+
+
+def get_user_by_id(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"用户(编号 {user_id})不存在", "user")
+    return user
+
+
+def list_users() -> list[User]:
+    """Every user with their unit, by name (one statement)."""
+    return list(db.session.scalars(
+        select(User).options(joinedload(User.unit)).order_by(User.username)
+    ))
+
+
+def unit_names() -> list[str]:
+    return list(db.session.scalars(select(Unit.name).order_by(Unit.name)))
+
+
+def check_role_unit(role: Role, unit: str | None) -> None:
+    """A manager keeps the projects of one unit, so must have one."""
+    if role == Role.MANAGER and not (unit or "").strip():
+        raise Refused("项目责任单位用户须指定责任单位", "unit")
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+        )
+    )
+
+
+def update_user(user: User, *, role: Role | None = None, unit=KEEP,
+                active: bool | None = None) -> User:
+    """Change a user's role, unit (a name, created if new; None or "" for none) or whether
+    they may sign in. Refuses a manager without a unit and leaving no active admin."""
+    new_role = role if role is not None else user.role
+    if unit is KEEP:
+        new_unit = user.unit.name if user.unit else None
+    else:
+        new_unit = (unit or "").strip() or None
+    new_active = user.active if active is None else active
+    check_role_unit(new_role, new_unit)
+    was_admin = user.role == Role.ADMIN and user.active
+    if was_admin and not (new_role == Role.ADMIN and new_active) \
+            and _other_active_admins(user) == 0:
+        raise Refused("至少须保留一个启用的系统管理员", "active" if not new_active else "role")
+    old_unit = user.unit.name if user.unit else None
+    if (new_role, new_unit, new_active) == (user.role, old_unit, user.active):
+        return user
+    before = snapshot(user)
+    user.role = new_role
+    if new_unit != old_unit:
+        user.unit = get_or_create_unit(new_unit) if new_unit else None
+    user.active = new_active
+    record("update", user, before)
+    return user
+
+
+def issue_token(user: User) -> str:
+    """A new API token for an active user (shown once)."""
+    if not user.active:
+        raise Refused(f"用户「{user.username}」已停用,不能签发令牌", "user")
+    return create_token(user)

@@ -38,6 +38,10 @@ def snapshot(obj) -> dict:
 
 
 def _key(obj) -> str | None:
+    """How users name the record: its code, voucher number or name, or the model's own
+    ``history_key`` (a milestone is "XM001/开工")."""
+    if hasattr(obj, "history_key"):
+        return obj.history_key
     for attr in ("code", "voucher_no", "username", "name"):
         if hasattr(obj, attr):
             return str(getattr(obj, attr))

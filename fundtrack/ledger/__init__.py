@@ -5,6 +5,7 @@ itself. Each report is a fixed number of aggregating SQL statements, whatever th
 number of projects.
 """
 
+from .dashboard import by_category as by_category
 from .filters import LedgerFilter
 from .reports import (
     REPORTS,

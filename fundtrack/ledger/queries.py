@@ -6,11 +6,12 @@ What is dated counts when its date <= D; allocations without a date count at eve
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import and_, case, func, or_, select
 
 from ..enums import MilestoneKind
-from ..funds.models import Allocation, Disbursement, FundArrival
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
 from ..milestones.models import Milestone
 from .filters import LedgerFilter
 
@@ -87,3 +88,26 @@ def milestone_stats(as_of: dt.date):
         .group_by(Milestone.project_id)
         .subquery()
     )
+
+
+def per_source(as_of: dt.date, filt: LedgerFilter, *head):
+    """One row per channel in scope: the ``head`` columns (of FundSource), then
+    amount_issued, arrived, allocated and spent as of D.
+
+    Issued and arrived are the channel's own; allocated and spent count only the
+    projects in scope. When a filter other than the year narrows the projects (a
+    township, a unit...), only the channels funding them are listed.
+    """
+    arr = arrived(as_of)
+    alloc = allocated(as_of, filt, Allocation.source_id)
+    paid = spent(as_of, filt, Disbursement.source_id)
+    stmt = (
+        select(*head, FundSource.amount_issued, arr.c.arrived, alloc.c.allocated, paid.c.spent)
+        .outerjoin(arr, arr.c.source_id == FundSource.id)
+        .outerjoin(alloc, alloc.c.source_id == FundSource.id)
+        .outerjoin(paid, paid.c.source_id == FundSource.id)
+        .where(*filt.source_conditions())
+    )
+    if replace(filt, year=None).narrows_projects:
+        stmt = stmt.where(alloc.c.allocated.is_not(None))
+    return stmt

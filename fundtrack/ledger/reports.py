@@ -207,25 +207,7 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
 
 
 def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
-    arr = q.arrived(as_of)
-    alloc = q.allocated(as_of, filt, Allocation.source_id)
-    paid = q.spent(as_of, filt, Disbursement.source_id)
-    stmt = (
-        select(
-            FundSource.code,
-            FundSource.name,
-            FundSource.amount_issued,
-            arr.c.arrived,
-            alloc.c.allocated,
-            paid.c.spent,
-        )
-        .outerjoin(arr, arr.c.source_id == FundSource.id)
-        .outerjoin(alloc, alloc.c.source_id == FundSource.id)
-        .outerjoin(paid, paid.c.source_id == FundSource.id)
-        .where(*filt.source_conditions())
-    )
-    if filt.narrows_projects:  # only the channels that fund projects in scope
-        stmt = stmt.where(alloc.c.allocated.is_not(None))
+    stmt = q.per_source(as_of, filt, FundSource.code, FundSource.name)
     c = stmt.selected_columns
     ordered = apply_sort(stmt, sort, {
         "source_code": c.code, "name": c.name, "amount_issued": c.amount_issued,

@@ -243,3 +243,11 @@ def test_one_project_or_one_channel(county):
     assert [r["project_code"] for r in project_ledger(AS_OF, LedgerFilter(search="M00")).rows] \
         == ["XM001", "XM002", "XM003"]
     assert project_ledger(AS_OF, LedgerFilter(search="%")).rows == []
+
+
+def test_a_year_lists_its_channels_even_before_they_fund_anything(county):
+    source("ZY99", "5000.00", year=2024)
+    assert "ZY99" in [r["source_code"] for r in fund_ledger(AS_OF, LedgerFilter(year=2024)).rows]
+    # a township narrows the channels to those funding its projects
+    assert "ZY99" not in [r["source_code"] for r in fund_ledger(
+        AS_OF, LedgerFilter(year=2024, township="城关镇")).rows]

@@ -1,0 +1,122 @@
+"""变更记录: newest first, filtered by record type, key, user and date (China time),
+each change shown as before → after. Read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from fundtrack.database import unit_of_work
+from fundtrack.enums import MilestoneKind
+from fundtrack.extensions import db
+from fundtrack.history.models import Change
+from fundtrack.milestones.service import set_milestone
+from fundtrack.projects.service import get_project
+from tests import factories as f
+from tests.conftest import login
+from tests.dashboard.county import build_county
+
+
+@pytest.fixture
+def auditor(app, client, users):
+    login(client, users["auditor"])
+    return client
+
+
+def _rows(html: str) -> list[str]:
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    return re.findall(r"<tr>.*?</tr>", body, re.S)
+
+
+def test_newest_first_with_user_action_and_record(app, auditor):
+    build_county(app, actor="王会计")
+    with app.app_context(), unit_of_work("李主任"):
+        set_milestone(get_project("XM002"), MilestoneKind.STARTED, done_on=f.day("2024-07-01"))
+    html = auditor.get("/history/").get_data(as_text=True)
+    rows = _rows(html)
+    first = rows[0]
+    assert "李主任" in first and "修改" in first and "项目节点" in first
+    # only what changed, before → after
+    assert "实际日期" in first and "<del>(空)</del> → <ins>2024-07-01</ins>" in first
+    assert "计划日期" not in first
+    assert any("王会计" in r and "新增" in r and "ZY01" in r for r in rows)
+
+
+def test_filter_by_record_type_key_and_user(app, auditor):
+    build_county(app, actor="王会计")
+    with app.app_context(), unit_of_work("李主任"):
+        set_milestone(get_project("XM002"), MilestoneKind.STARTED, done_on=f.day("2024-07-01"))
+    html = auditor.get("/history/?entity=disbursement").get_data(as_text=True)
+    rows = _rows(html)
+    assert len(rows) == 3 and all("支出" in r for r in rows)
+    assert '<option value="disbursement" selected>支出</option>' in html
+    rows = _rows(auditor.get("/history/?entity=project&key=XM00").get_data(as_text=True))
+    assert len(rows) == 3
+    rows = _rows(auditor.get("/history/?key=P002").get_data(as_text=True))
+    assert len(rows) == 1 and "123456.78" in rows[0]
+    rows = _rows(auditor.get("/history/?actor=李主任").get_data(as_text=True))
+    assert len(rows) == 1 and "项目节点" in rows[0]
+    html = auditor.get("/history/?actor=nobody").get_data(as_text=True)
+    assert "没有符合条件的变更记录" in html
+
+
+def test_filter_by_date_in_china_time(app, auditor):
+    with app.app_context():
+        # 2024-01-01 16:30 UTC is 2024-01-02 00:30 in Beijing
+        db.session.add(Change(at=dt.datetime(2024, 1, 1, 16, 30, tzinfo=dt.UTC), actor="夜班",
+                              action="insert", entity="unit", entity_id=1, entity_key="县民政局",
+                              before=None, after={"id": 1, "name": "县民政局"}))
+        db.session.commit()
+    html = auditor.get("/history/?date_from=2024-01-02&date_to=2024-01-02").get_data(
+        as_text=True)
+    rows = _rows(html)
+    assert len(rows) == 1 and "2024-01-02 00:30:00" in rows[0] and "县民政局" in rows[0]
+    html = auditor.get("/history/?date_to=2024-01-01").get_data(as_text=True)
+    assert "没有符合条件" in html
+    html = auditor.get("/history/?date_from=2024-01-03&date_to=2024-12-31").get_data(
+        as_text=True)
+    assert "没有符合条件" in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("date_from=2024-02-30", "不是有效日期"),
+    ("date_to=tomorrow", "不是有效日期"),
+    ("date_from=2024-03-01&date_to=2024-02-01", "起始日期不能晚于截止日期"),
+    ("entity=secrets", "没有「secrets」这种记录类型"),
+])
+def test_bad_filters_are_a_message(app, auditor, query, message):
+    r = auditor.get(f"/history/?{query}")
+    assert r.status_code == 400
+    assert message in r.get_data(as_text=True)
+
+
+def test_paging_by_fifty(app, auditor):
+    with app.app_context(), unit_of_work("王会计"):
+        for i in range(55):
+            f.project(f"XM{i:03d}")
+    html = auditor.get("/history/?entity=project").get_data(as_text=True)
+    assert len(_rows(html)) == 50 and "共 55 条,第 1 / 2 页" in html
+    assert "XM054" in _rows(html)[0]
+    html = auditor.get("/history/?entity=project&page=2").get_data(as_text=True)
+    assert len(_rows(html)) == 5 and "XM000" in _rows(html)[-1]
+
+
+def test_passwords_never_show(app, auditor, users):
+    html = auditor.get("/history/?entity=app_user").get_data(as_text=True)
+    assert "password" not in html and "pbkdf2" not in html and "scrypt" not in html
+
+
+@pytest.mark.parametrize("role, status", [
+    ("auditor", 200), ("admin", 200), ("finance", 403), ("manager", 403), ("viewer", 403),
+])
+def test_only_auditors_and_admins_read_the_history(app, client, users, role, status):
+    login(client, users[role])
+    assert client.get("/history/").status_code == status
+
+
+def test_no_route_changes_the_history(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("history."):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule.rule

@@ -1,0 +1,216 @@
+"""台账 screens: each report with its total row, paging that keeps the total of all rows,
+元/万元, filters, sorting, bad input as a message, the download link, statement counts."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+import pytest
+
+from fundtrack.formatting import money
+from fundtrack.ledger import REPORTS
+from tests.conftest import login
+from tests.dashboard.county import AS_OF, StatementCounter, build_county, build_projects
+from tests.factories import day
+
+TITLES = {"projects": "项目台账", "allocations": "项目资金台账", "funds": "资金台账",
+          "overdue": "逾期清单", "summary": "汇总"}
+
+
+@pytest.fixture
+def viewer(app, client, users):
+    login(client, users["viewer"])
+    return client
+
+
+def _rows(html: str) -> list[str]:
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    return re.findall(r"<tr[ >].*?</tr>", body, re.S)
+
+
+def _total(html: str) -> str:
+    return html[html.index("<tfoot>"):html.index("</tfoot>")]
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_each_report_renders_with_its_total(app, viewer, name):
+    build_county(app)
+    r = viewer.get(f"/ledger/{name}?as_of={AS_OF}")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert TITLES[name] in html
+    assert "测试县" in html and "截至2024年06月30日" in html
+    with app.app_context():
+        report = REPORTS[name](day(AS_OF))
+    assert len(_rows(html)) == len(report.rows)
+    if report.total is None:
+        assert "<tfoot>" not in html
+    else:
+        total = _total(html)
+        assert "合计" in total
+        for c in report.sheet.columns:
+            if c.kind == "money":
+                assert f">{money(report.total[c.key])}<" in total, c.key
+
+
+def test_ledger_index_is_the_project_ledger(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/?as_of={AS_OF}").get_data(as_text=True)
+    assert "项目台账" in html and "XM001" in html and "XM003" in html
+    assert viewer.get("/ledger/nosuch").status_code == 404
+
+
+def test_project_ledger_figures(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
+    total = _total(html)
+    # 3 projects: invested 1,000,000, allocated 1,000,000, spent 523,456.78 (52.35%)
+    assert ">1,000,000.00<" in total and ">523,456.78<" in total and ">52.35%<" in total
+
+
+def test_paging_keeps_the_total_of_all_rows(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&per_page=2").get_data(as_text=True)
+    rows = _rows(html)
+    assert len(rows) == 2 and "XM001" in rows[0] and "XM002" in rows[1]
+    assert ">523,456.78<" in _total(html)
+    assert "共 3 条,第 1 / 2 页" in html
+    html2 = viewer.get(f"/ledger/projects?as_of={AS_OF}&per_page=2&page=2").get_data(
+        as_text=True)
+    assert len(_rows(html2)) == 1 and "XM003" in _rows(html2)[0]
+    assert ">523,456.78<" in _total(html2)
+
+
+def test_fifty_rows_a_page_by_default(app, viewer):
+    build_projects(app, 55)
+    html = viewer.get("/ledger/projects?as_of=2024-06-30").get_data(as_text=True)
+    assert len(_rows(html)) == 50
+    assert "共 55 条,第 1 / 2 页" in html
+    assert ">275,000.00<" in _total(html)  # 55 x 5,000 spent, all rows
+
+
+def test_wan_divides_by_ten_thousand_with_two_decimals(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&money=wan").get_data(as_text=True)
+    total = _total(html)
+    assert ">52.35<" in total  # 523,456.78 元
+    assert ">100.00<" in total  # 1,000,000.00 元
+    assert "523,456.78" not in html
+    assert "已支出(万元)" in html
+    assert "金额单位:万元" in html
+    row2 = _rows(html)[1]
+    assert ">12.35<" in row2  # XM002: 123,456.78 元 → 12.35 万元
+
+
+def test_filters_narrow_the_rows_and_persist(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
+    codes = re.findall(r"<td>(XM\d+)</td>", html)
+    assert codes == ["XM001", "XM003"]
+    assert '<option selected>城关镇</option>' in html
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&unit=县水利局&year=2024").get_data(
+        as_text=True)
+    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert ">123,456.78<" in _total(html)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&priority=是").get_data(as_text=True)
+    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001"]
+    html = viewer.get(f"/ledger/allocations?as_of={AS_OF}&q=XM002").get_data(as_text=True)
+    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert 'value="XM002"' in html
+    # the tabs keep the selection
+    assert "/ledger/funds?as_of=2024-06-30&amp;q=XM002" in html
+
+
+def test_as_of_decides_the_figures(app, viewer):
+    build_county(app)
+    html = viewer.get("/ledger/projects?as_of=2024-03-31").get_data(as_text=True)
+    assert ">350,000.00<" in _total(html)  # only P001 paid by then
+    assert "截至2024年03月31日" in html
+
+
+def test_sorting_by_a_column(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=-spent").get_data(as_text=True)
+    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001", "XM002", "XM003"]
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=spent").get_data(as_text=True)
+    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM003", "XM002", "XM001"]
+    assert 'aria-sort="ascending"' in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("as_of=2024-02-30", "不是有效日期"),
+    ("as_of=yesterday", "不是有效日期"),
+    ("year=abc", "不是整数"),
+    ("sort=nosuch", "不能按"),
+    ("priority=maybe", "是"),
+    ("page=0", "page"),
+])
+def test_bad_input_is_a_message_not_an_error(app, viewer, query, message):
+    r = viewer.get(f"/ledger/projects?{query}")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert message in html and 'role="alert"' in html
+    assert "<form" in html  # the form is there to correct it
+
+
+def _download(html: str) -> dict:
+    href = re.search(r'href="([^"]*/api/v1/export\.xlsx[^"]*)"', html).group(1)
+    return parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+
+
+def test_download_is_for_that_date_and_year(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/funds?as_of={AS_OF}&year=2024").get_data(as_text=True)
+    args = _download(html)
+    assert args == {"as_of": [AS_OF], "year": ["2024"]}
+    r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}&year=2024")
+    assert r.status_code == 200
+    assert r.data[:2] == b"PK"
+    # without a date, today's
+    assert "as_of" in _download(viewer.get("/ledger/funds").get_data(as_text=True))
+
+
+def test_download_link_carries_every_filter(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇&q=XM").get_data(
+        as_text=True)
+    assert _download(html) == {"as_of": [AS_OF], "township": ["城关镇"], "q": ["XM"]}
+
+
+def test_download_with_other_filters_is_that_selection(app, viewer):
+    build_county(app)
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
+    args = {k: v[0] for k, v in _download(html).items()}
+    r = viewer.get("/api/v1/export.xlsx", query_string=args)
+    assert r.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True)
+    codes = [row[0] for row in book["项目台账"].iter_rows(values_only=True)
+             if row and str(row[0] or "").startswith("XM")]
+    assert codes == ["XM001", "XM003"]
+    book.close()
+
+
+def _statements(app, client, path) -> int:
+    with StatementCounter(app) as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+def test_statement_count_does_not_grow_with_rows(app, client, users):
+    """/ledger/projects and /history/ run as many statements for 5 rows as for 50."""
+    login(client, users["auditor"])
+    pages = ("/ledger/projects?as_of=2024-06-30", "/history/")
+    build_projects(app, 5, "A")
+    few = [_statements(app, client, p) for p in pages]
+    build_projects(app, 45, "B")
+    many = [_statements(app, client, p) for p in pages]
+    html = client.get(pages[0]).get_data(as_text=True)
+    assert len(_rows(html)) == 50
+    assert len(_rows(client.get(pages[1]).get_data(as_text=True))) == 50
+    assert few == many
+    # the user, then rows + total + count + the filter choices; the user, a page, its count
+    begin = 1 if app.config["BACKEND"] == "sqlite" else 0
+    assert many == [5 + begin, 3 + begin]
