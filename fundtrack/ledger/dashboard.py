@@ -15,10 +15,11 @@ from .. import sheets
 from ..enums import FundCategory
 from ..extensions import db
 from ..funds.models import FundSource
-from ..money import ZERO, rate
+from ..money import ZERO
 from ..projects.models import Project, Unit
 from . import queries as q
 from .filters import LedgerFilter
+from .reports import fund_row
 
 _ALL = LedgerFilter()
 
@@ -29,20 +30,8 @@ def _fund_rows(as_of: dt.date, filt: LedgerFilter):
 
 
 def _row(head: dict, sources, issued, arrived, allocated, spent) -> dict:
-    issued, arrived, allocated, spent = (
-        ZERO if v is None else v for v in (issued, arrived, allocated, spent)
-    )
-    return {
-        **head,
-        "sources": int(sources or 0),
-        "amount_issued": issued,
-        "arrived": arrived,
-        "arrival_rate": rate(arrived, issued),
-        "allocated": allocated,
-        "spent": spent,
-        "spending_rate": rate(spent, arrived),
-        "balance": arrived - spent,
-    }
+    return {**head, "sources": int(sources or 0),
+            **fund_row({}, issued, arrived, allocated, spent)}
 
 
 def by_category(as_of: dt.date, filt: LedgerFilter = _ALL) -> list[dict]:

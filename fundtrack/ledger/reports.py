@@ -217,7 +217,7 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Rep
         "balance": func.coalesce(c.arrived, 0) - func.coalesce(c.spent, 0),
     }, FundSource.code)
     rows = [
-        _fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
+        fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
                   r.allocated, r.spent)
         for r in db.session.execute(limit_page(ordered, page, per_page))
     ]
@@ -228,12 +228,13 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Rep
         func.sum(sub.c.allocated).label("allocated"),
         func.sum(sub.c.spent).label("spent"),
     )).one()
-    total = _fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
+    total = fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
                       t.allocated, t.spent)
     return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page)
 
 
-def _fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
+def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
+    """A 资金台账 row (or total) from its amounts: the rates and balance, computed once."""
     issued, arrived, allocated, spent = map(_money, (issued, arrived, allocated, spent))
     return {
         **head,
