@@ -37,8 +37,13 @@ def database(request, tmp_path_factory):
         _migrate(f"sqlite:///{path}", instance)
         yield ("sqlite", str(path), instance)
         return
+    yield from pg_database("fundtrack_test", instance)
+
+
+def pg_database(prefix: str, instance: str):
+    """Create a PostgreSQL database of its own, migrate it, yield its details, drop it."""
     base = make_url(PG_URL)
-    name = f"fundtrack_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -56,12 +61,12 @@ def _truncate_all() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database, tmp_path, monkeypatch):
+def serve_app(database, path, monkeypatch):
+    """An app on ``database`` (for SQLite, a copy of the template at ``path``); yields it
+    and leaves the database empty afterwards."""
     backend, where, instance = database
     monkeypatch.setenv("FUNDTRACK_SECRET_KEY", "test-secret")
     if backend == "sqlite":
-        path = tmp_path / "fundtrack.sqlite"
         shutil.copy(where, path)
         url = f"sqlite:///{path}"
     else:
@@ -77,6 +82,11 @@ def app(database, tmp_path, monkeypatch):
         if backend == "postgresql":
             _truncate_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database, tmp_path, monkeypatch):
+    yield from serve_app(database, tmp_path / "fundtrack.sqlite", monkeypatch)
 
 
 @pytest.fixture
