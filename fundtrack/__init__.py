@@ -71,11 +71,14 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .milestones import views as milestones
     from .projects import views as projects
+    from .rectification import views as rectification
     from .settings import views as settings
+    from .warnings import views as warnings
     from .workbook import views as workbook
 
     app.register_blueprint(main_bp)
-    for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings):
+    for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
+                   warnings, rectification):
         app.register_blueprint(module.bp)
     api.register(app)
 

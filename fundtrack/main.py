@@ -33,6 +33,7 @@ def index():
     from .ledger import by_category, overdue_list, summary
     from .ledger.dashboard import category_total
     from .ledger.params import parse_ledger_query
+    from .warnings import counts as warning_counts
 
     try:
         query = parse_ledger_query(request.args)
@@ -49,4 +50,5 @@ def index():
         funds=category_total(categories),
         progress=summary(query.as_of, query.filt).total,
         overdue=overdue_list(query.as_of, query.filt, page=1, per_page=10),
+        warnings=warning_counts(query.as_of, query.filt),
     )

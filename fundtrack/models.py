@@ -7,4 +7,5 @@ def import_all() -> None:
     from .history import models as _history  # noqa: F401
     from .milestones import models as _milestones  # noqa: F401
     from .projects import models as _projects  # noqa: F401
+    from .rectification import models as _rectification  # noqa: F401
     from .settings import models as _settings  # noqa: F401

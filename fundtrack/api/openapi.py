@@ -186,6 +186,7 @@ def spec() -> dict:
             "409": _err("与台账冲突(节点日期倒序、结算款)"), "422": _err("输入无效"),
         },
     }}
+    _warnings_path(paths, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "fundtrack 财政涉农资金统筹整合台账 API", "version": "1"},
@@ -196,6 +197,58 @@ def spec() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
     }
+
+
+def _warnings_path(paths: dict, schemas: dict) -> None:
+    """GET /api/v1/warnings (预警)."""
+    from ..warnings.rules import RULES, Level
+
+    nullable = {"type": ["string", "null"]}
+    schemas["warning"] = {
+        "type": "object",
+        "properties": {
+            "level": {"type": "string", "enum": Level.labels(), "description": "预警等级"},
+            "rule": {"type": "string", "enum": [r.code for r in RULES]},
+            "rule_label": {"type": "string", "description": "预警类型"},
+            "project_code": nullable, "project_name": nullable, "unit": nullable,
+            "source_code": nullable, "source_name": nullable,
+            "finding_id": {"type": ["integer", "null"], "description": "整改事项编号"},
+            "reason": {"type": "string", "description": "预警说明(含依据数字)"},
+            "days": {"type": ["integer", "null"]},
+            "amount": {"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$"},
+            "link": {"type": "string", "description": "相关页面"},
+        },
+        "required": ["level", "rule", "rule_label", "project_code", "project_name", "unit",
+                     "source_code", "source_name", "finding_id", "reason", "days", "amount",
+                     "link"],
+    }
+    counts = {"type": "object", "properties": {lv.value: {"type": "integer"} for lv in Level},
+              "required": [lv.value for lv in Level]}
+    paths["/api/v1/warnings"] = {"get": {
+        "summary": "预警(截至某日)",
+        "parameters": _FILTERS + _PAGING + [
+            {"name": "level", "in": "query", "description": "预警等级",
+             "schema": {"type": "string", "enum": [lv.value for lv in Level] + Level.labels()}},
+            {"name": "sort", "in": "query", "schema": {"type": "string"},
+             "description": "排序:level、rule、project_code、unit、source_code、days、amount,"
+                            "前加 - 为降序"},
+        ],
+        "responses": {
+            "200": {"description": "预警", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                    "region": {"type": "string"},
+                    "as_of": {"type": "string", "format": "date"},
+                    "counts": counts,
+                    "rows": {"type": "array", "items": {"$ref": "#/components/schemas/warning"}},
+                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "count": {"type": "integer"},
+                },
+                "required": ["region", "as_of", "counts", "rows"]}}}},
+            "401": _err("未登录"),
+            "422": _err("参数无效"),
+        },
+    }}
 
 
 @bp.get("/openapi.json")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..enums import MilestoneKind
-from .service import DURATION_KINDS, MAX_DURATION, duration_field
+from .service import DURATION_KINDS, MAX_DURATION, WARNING_FIELDS, duration_field
 
 
 def _previous(kind: MilestoneKind) -> MilestoneKind:
@@ -21,6 +21,9 @@ class SettingsForm(FlaskForm):
 
     def duration_fields(self):
         return [self[duration_field(kind)] for kind in DURATION_KINDS]
+
+    def warning_fields(self):
+        return [self[name] for name in WARNING_FIELDS]
 
 
 for _kind in DURATION_KINDS:
@@ -36,3 +39,17 @@ for _kind in DURATION_KINDS:
             invalid_value_message="应为整数天数",
         ),
     )
+
+
+# --- warning thresholds (预警阈值): optional; a blank field keeps its current value -----
+
+for _name, _label in WARNING_FIELDS.items():
+    if _name == "completed_spending_rate":
+        _field = StringField(_label, validators=[Optional()])
+    else:
+        _field = IntegerField(
+            _label,
+            validators=[Optional(), NumberRange(0, MAX_DURATION, f"应在 0 到 {MAX_DURATION} 天之间")],
+            invalid_value_message="应为整数天数",
+        )
+    setattr(SettingsForm, _name, _field)

@@ -27,6 +27,7 @@ def index():
             with unit_of_work(current_user.username):
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
+                service.set_warning_thresholds(_warning_changes(form))
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -39,4 +40,28 @@ def index():
         for kind, days in service.get_durations().items():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
+        _fill_warning_fields(form)
     return render_template("settings/index.html", form=form)
+
+
+# --- warning thresholds (预警阈值) ----------------------------------------------------
+
+
+def _warning_changes(form: SettingsForm) -> dict:
+    """The thresholds filled in (a blank field keeps its value)."""
+    out = {}
+    for name in service.WARNING_FIELDS:
+        data = form[name].data
+        if data is None or (isinstance(data, str) and not data.strip()):
+            continue
+        out[name] = data
+    return out
+
+
+def _fill_warning_fields(form: SettingsForm) -> None:
+    current = service.get_warning_thresholds()
+    for name in service.WARNING_FIELDS:
+        value = getattr(current, name)
+        if name == "completed_spending_rate":
+            value = f"{(value * 100).normalize():f}"
+        form[name].data = value

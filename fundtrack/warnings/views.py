@@ -1,0 +1,47 @@
+"""预警: the warnings page, per unit (a manager sees their own unit's by default), as of
+any date, filtered like the ledgers, by level, sorted and paged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from ..access import READ, allow
+from ..enums import Role
+from ..errors import Refused
+from ..ledger.dashboard import filter_choices
+from ..ledger.params import parse_ledger_query
+from .report import parse_level, warning_report
+from .rules import RULES, Level
+
+bp = Blueprint("warnings", __name__, url_prefix="/warnings")
+PER_PAGE = 50
+
+
+def query_from(args, *, default_per_page: int | None = None):
+    """(LedgerQuery, level) from request arguments. A manager's unit is the default unit
+    filter; an explicit empty ``unit=`` asks for every unit."""
+    query = parse_ledger_query(args, default_per_page=default_per_page)
+    if ("unit" not in args and current_user.role == Role.MANAGER
+            and current_user.unit is not None):
+        query = replace(query, filt=replace(query.filt, unit=current_user.unit.name))
+    return query, parse_level(args.get("level"))
+
+
+@bp.get("/")
+@allow(*READ)
+def index():
+    args = request.args
+    page = {"args": args, "choices": filter_choices(), "levels": list(Level), "rules": RULES}
+    try:
+        query, level = query_from(args, default_per_page=PER_PAGE)
+        report = warning_report(query.as_of, query.filt, level=level, sort=query.sort,
+                                page=query.page, per_page=query.per_page)
+    except Refused as e:
+        return render_template("warnings/index.html", error=e.message, **page), 400
+    keep = {k: v for k, v in args.items() if k not in ("page", "level") and v}
+    keep.update(as_of=report.as_of.isoformat(), unit=query.filt.unit or "")
+    return render_template("warnings/index.html", report=report, level=level,
+                           unit=query.filt.unit, keep=keep, **page)
