@@ -29,6 +29,8 @@ ENTITIES = {
     "app_user": "用户",
     "api_token": "令牌",
     "setting": "设置",
+    "finding": "整改事项",
+    "finding_note": "整改记录",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销"}
 #: Column keys of the recorded snapshots, by their Chinese name.
@@ -43,6 +45,10 @@ FIELDS = {
     "total_investment": "总投资", "priority": "重点村", "planned_on": "计划日期",
     "done_on": "实际日期", "username": "用户名", "role": "角色", "active": "启用",
     "user_id": "用户ID", "created_at": "签发时间", "key": "名称", "value": "值",
+    "source": "问题来源", "description": "问题描述", "found_on": "发现日期",
+    "deadline": "整改期限", "status": "状态", "created_by": "登记人",
+    "finding_id": "整改事项ID", "written_on": "日期", "at": "时间", "author": "填写人",
+    "text": "内容",
 }
 PER_PAGE = 50
 
