@@ -1,0 +1,118 @@
+"""What every warning rule shares: the levels, a warning row, the thresholds in force,
+the rules' names and levels, and small query helpers.
+
+A threshold N is "more than N": the day N itself does not warn, day N + 1 does. "Done as
+of D" and "overdue" are those of DOMAIN.md (ledger.queries.is_done / is_overdue).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..enums import LabelledEnum
+from ..extensions import db
+from ..ledger.filters import LedgerFilter
+from ..milestones.models import Milestone
+from ..projects.models import Project, Unit
+from ..settings.service import WarningThresholds
+
+
+class Level(LabelledEnum):
+    """预警等级, most urgent first (the code orders them)."""
+
+    RED = ("red", "红色")
+    YELLOW = ("yellow", "黄色")
+    BLUE = ("blue", "蓝色")
+
+
+@dataclass
+class Alert:
+    """One warning: its level and rule, what it is about, why (with the numbers)."""
+
+    level: Level
+    rule: str
+    rule_label: str
+    reason: str
+    project_code: str | None = None
+    project_name: str | None = None
+    unit: str | None = None
+    source_code: str | None = None
+    source_name: str | None = None
+    finding_id: int | None = None
+    #: The rule's figure in days (overdue, idle, left...), for sorting.
+    days: int | None = None
+    #: The amount behind the warning (paid, unspent...), yuan.
+    amount: Decimal | None = None
+
+    @property
+    def link(self) -> tuple[str, dict]:
+        """(endpoint, arguments) of the page to open: the finding, channel or project."""
+        if self.finding_id is not None:
+            return "rectification.detail", {"finding_id": self.finding_id}
+        if self.source_code is not None and self.project_code is None:
+            return "funds.source", {"code": self.source_code}
+        return "projects.detail", {"code": self.project_code}
+
+
+@dataclass(frozen=True)
+class Context:
+    thresholds: WarningThresholds
+    tender_threshold: Decimal
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    level: Level
+    run: Callable[[dt.date, LedgerFilter, Context], list[Alert]]
+
+
+def ago(as_of: dt.date, days: int) -> dt.date:
+    return as_of - dt.timedelta(days=days)
+
+
+def project_head():
+    return Project.code, Project.name, Unit.name.label("unit")
+
+
+#: Every rule: code → (Chinese name, level), in the order the page explains them.
+SPECS: dict[str, tuple[str, Level]] = {
+    "milestone_overdue": ("节点逾期", Level.RED),
+    "completion_overdue": ("超期未完工", Level.RED),
+    "paid_before_tendering": ("未招标先支付", Level.RED),
+    "settlement_without_acceptance": ("未验收先结算", Level.RED),
+    "finding_overdue": ("整改逾期", Level.RED),
+    "low_spending_after_completion": ("完工支出滞后", Level.YELLOW),
+    "idle_funds": ("资金沉淀", Level.YELLOW),
+    "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
+    "completed_not_settled": ("完工未报账", Level.YELLOW),
+    "due_soon": ("节点临近", Level.BLUE),
+}
+
+
+def alert(rule: str, reason: str, **kw) -> Alert:
+    label, level = SPECS[rule]
+    return Alert(level, rule, label, reason, **kw)
+
+
+def project_alert(rule: str, r, reason: str, **kw) -> Alert:
+    """A warning about the project of row ``r`` (columns code, name, unit)."""
+    return alert(rule, reason, project_code=r.code, project_name=r.name, unit=r.unit, **kw)
+
+
+def milestones(as_of: dt.date, filt: LedgerFilter, *where):
+    return db.session.execute(
+        select(*project_head(), Milestone.kind, Milestone.planned_on)
+        .join(Project, Project.id == Milestone.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(*where, *filt.project_conditions(as_of))
+        .order_by(Project.code, Milestone.kind)
+    )
+
+

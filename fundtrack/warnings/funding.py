@@ -1,0 +1,225 @@
+"""Rules that join money and schedule (one statement each): spending lagging after
+完工, idle channels (资金沉淀), paying before tendering, allocated but not started,
+completed but not settled, settling before acceptance."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..enums import MilestoneKind as K, PaymentKind
+from ..extensions import db
+from ..formatting import money
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..ledger import queries as q
+from ..ledger.filters import LedgerFilter
+from ..milestones.models import Milestone
+from ..money import ZERO, format_rate, rate
+from ..projects.models import Project, Unit
+from .base import Alert, ago, alert, project_alert, project_head
+
+
+def low_spending_after_completion(as_of, filt, ctx) -> list[Alert]:
+    """Yellow: 完工 done as of D, money allocated (> 0), and the project's spending rate
+    (spent / allocated, half-up to four places, as the ledger shows it) BELOW the
+    threshold (completed_spending_rate); a rate equal to it does not warn."""
+    threshold = ctx.thresholds.completed_spending_rate
+    alloc = q.allocated(as_of, filt, Allocation.project_id)
+    paid = q.spent(as_of, filt, Disbursement.project_id)
+    done = aliased(Milestone)
+    stmt = (
+        select(*project_head(), done.done_on, alloc.c.allocated, paid.c.spent)
+        .join(Unit, Unit.id == Project.unit_id)
+        .join(alloc, alloc.c.project_id == Project.id)
+        .outerjoin(paid, paid.c.project_id == Project.id)
+        .join(done, and_(done.project_id == Project.id, done.kind == K.COMPLETED))
+        .where(q.is_done(as_of, done), alloc.c.allocated > 0,
+               func.coalesce(paid.c.spent, 0) < alloc.c.allocated,
+               *filt.project_conditions(as_of))
+        .order_by(Project.code)
+    )
+    out = []
+    for r in db.session.execute(stmt):
+        spent = r.spent or ZERO
+        spending = rate(spent, r.allocated)
+        if spending >= threshold:
+            continue
+        out.append(project_alert("low_spending_after_completion", r, (
+            f"已于 {r.done_on} 完工,安排资金 {money(r.allocated)} 元,已支出 {money(spent)} 元,"
+            f"支出率 {format_rate(spending)},低于 {format_rate(threshold)}"),
+            amount=r.allocated - spent, days=(as_of - r.done_on).days))
+    return out
+
+
+def idle_funds(as_of, filt, ctx) -> list[Alert]:
+    """Yellow, 资金沉淀: a channel whose arrived money is not all spent as of D
+    (arrived − spent > 0, both as of D, the whole channel) and whose money has sat MORE
+    than N days (idle_days): since its latest payment dated <= D (reversals are not
+    payments), or, with no payment, since its earliest arrival. Red-letter reversals count
+    in spent. Idle days = D − that date; yellow when > N. With a filter narrowing the
+    projects (a unit, a township), only the channels allocated to those projects."""
+    n = ctx.thresholds.idle_days
+    arr = q.arrived(as_of)
+    paid = q.spent(as_of, LedgerFilter(), Disbursement.source_id)
+    last = (
+        select(Disbursement.source_id, func.max(Disbursement.paid_on).label("last_paid"))
+        .where(Disbursement.paid_on <= as_of, Disbursement.kind != PaymentKind.REVERSAL)
+        .group_by(Disbursement.source_id).subquery()
+    )
+    first = (
+        select(FundArrival.source_id, func.min(FundArrival.arrived_on).label("first_arrived"))
+        .where(FundArrival.arrived_on <= as_of)
+        .group_by(FundArrival.source_id).subquery()
+    )
+    since = func.coalesce(last.c.last_paid, first.c.first_arrived)
+    stmt = (
+        select(FundSource.code, FundSource.name, arr.c.arrived, paid.c.spent,
+               last.c.last_paid, first.c.first_arrived)
+        .join(arr, arr.c.source_id == FundSource.id)
+        .join(first, first.c.source_id == FundSource.id)
+        .outerjoin(paid, paid.c.source_id == FundSource.id)
+        .outerjoin(last, last.c.source_id == FundSource.id)
+        .where(arr.c.arrived > func.coalesce(paid.c.spent, 0), since < ago(as_of, n),
+               *filt.source_conditions())
+        .order_by(FundSource.code)
+    )
+    if replace(filt, year=None).narrows_projects:
+        stmt = stmt.where(FundSource.id.in_(
+            select(Allocation.source_id).where(Allocation.project_id.in_(
+                filt.project_ids(as_of)))))
+    out = []
+    for r in db.session.execute(stmt):
+        spent = r.spent or ZERO
+        unspent = r.arrived - spent
+        ref = r.last_paid or r.first_arrived
+        what = f"最近一次支付在 {ref}" if r.last_paid else f"首笔资金 {ref} 到位后未支付"
+        days = (as_of - ref).days
+        out.append(alert("idle_funds", (
+            f"已到位 {money(r.arrived)} 元,已支出 {money(spent)} 元,结余 {money(unspent)} 元;"
+            f"{what},已 {days} 天(超过 {n} 天)"),
+            source_code=r.code, source_name=r.name, days=days, amount=unspent))
+    return out
+
+
+def paid_before_tendering(as_of, filt, ctx) -> list[Alert]:
+    """Red: payments dated <= D on a project whose total investment is ABOVE the tendering
+    threshold (> threshold; equal need not be tendered) made before 招标完成 was done
+    (no 招标完成 date, or one later than the payment; a payment on the day of tendering
+    is fine). Reversals are not payments. One warning per project."""
+    threshold = ctx.tender_threshold
+    tendered = aliased(Milestone)
+    stmt = (
+        select(*project_head(), Project.total_investment, tendered.done_on,
+               func.count(Disbursement.id).label("payments"),
+               func.sum(Disbursement.amount).label("paid"),
+               func.min(Disbursement.paid_on).label("first_paid"))
+        .select_from(Disbursement)
+        .join(Project, Project.id == Disbursement.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .outerjoin(tendered, and_(tendered.project_id == Project.id,
+                                  tendered.kind == K.TENDERED))
+        .where(Disbursement.paid_on <= as_of, Disbursement.kind != PaymentKind.REVERSAL,
+               Project.total_investment > threshold,
+               or_(tendered.done_on.is_(None), tendered.done_on > Disbursement.paid_on),
+               *filt.project_conditions(as_of))
+        .group_by(Project.id, Project.code, Project.name, Unit.name,
+                  Project.total_investment, tendered.done_on)
+        .order_by(Project.code)
+    )
+    out = []
+    for r in db.session.execute(stmt):
+        done = r.done_on if r.done_on and r.done_on <= as_of else None
+        state = f"{done} 才完成招标" if done else f"截至 {as_of} 未完成招标"
+        out.append(project_alert("paid_before_tendering", r, (
+            f"总投资 {money(r.total_investment)} 元超过招标限额 {money(threshold)} 元,{state};"
+            f"此前已支付 {r.payments} 笔共 {money(r.paid)} 元(最早 {r.first_paid})"),
+            amount=r.paid, days=(as_of - r.first_paid).days))
+    return out
+
+
+def allocated_not_started(as_of, filt, ctx) -> list[Alert]:
+    """Yellow: money allocated (Σ allocations as of D > 0) but 开工 not done as of D, MORE
+    than N days (start_after_allocation_days) after the project's first dated allocation
+    (allocations without a date say nothing about when): D − first date > N."""
+    n = ctx.thresholds.start_after_allocation_days
+    first = (
+        select(Allocation.project_id, func.min(Allocation.allocated_on).label("first_on"))
+        .where(Allocation.allocated_on.is_not(None), Allocation.allocated_on <= as_of)
+        .group_by(Allocation.project_id).subquery()
+    )
+    alloc = q.allocated(as_of, filt, Allocation.project_id)
+    started = aliased(Milestone)
+    stmt = (
+        select(*project_head(), first.c.first_on, alloc.c.allocated)
+        .join(Unit, Unit.id == Project.unit_id)
+        .join(first, first.c.project_id == Project.id)
+        .join(alloc, alloc.c.project_id == Project.id)
+        .where(alloc.c.allocated > 0, first.c.first_on < ago(as_of, n),
+               ~select(started.id).where(started.project_id == Project.id,
+                                          started.kind == K.STARTED, q.is_done(as_of, started))
+               .correlate(Project).exists(),
+               *filt.project_conditions(as_of))
+        .order_by(Project.code)
+    )
+    out = []
+    for r in db.session.execute(stmt):
+        days = (as_of - r.first_on).days
+        out.append(project_alert("allocated_not_started", r, (
+            f"{r.first_on} 起安排资金(截至 {as_of} 共 {money(r.allocated)} 元),"
+            f"已 {days} 天仍未开工(超过 {n} 天)"), days=days, amount=r.allocated))
+    return out
+
+
+def completed_not_settled(as_of, filt, ctx) -> list[Alert]:
+    """Yellow: 完工 done as of D, 报账 not done as of D, MORE than N days
+    (settle_after_completion_days) after 完工: D − 完工 date > N."""
+    n = ctx.thresholds.settle_after_completion_days
+    done = aliased(Milestone)
+    settled = aliased(Milestone)
+    stmt = (
+        select(*project_head(), done.done_on)
+        .join(Unit, Unit.id == Project.unit_id)
+        .join(done, and_(done.project_id == Project.id, done.kind == K.COMPLETED))
+        .where(q.is_done(as_of, done), done.done_on < ago(as_of, n),
+               ~select(settled.id).where(settled.project_id == Project.id,
+                                          settled.kind == K.SETTLED, q.is_done(as_of, settled))
+               .correlate(Project).exists(),
+               *filt.project_conditions(as_of))
+        .order_by(Project.code)
+    )
+    out = []
+    for r in db.session.execute(stmt):
+        days = (as_of - r.done_on).days
+        out.append(project_alert("completed_not_settled", r, (
+            f"已于 {r.done_on} 完工,已 {days} 天仍未报账(超过 {n} 天)"), days=days))
+    return out
+
+
+def settlement_without_acceptance(as_of, filt, ctx) -> list[Alert]:
+    """Red: a 结算款 payment dated <= D whose project had no 验收 done on or before the
+    payment's date (none, or a later one). Posting refuses this, but imported or changed
+    milestone dates can make it so. One warning per payment."""
+    accepted = aliased(Milestone)
+    stmt = (
+        select(*project_head(), Disbursement.voucher_no, Disbursement.paid_on,
+               Disbursement.amount, accepted.done_on)
+        .select_from(Disbursement)
+        .join(Project, Project.id == Disbursement.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .outerjoin(accepted, and_(accepted.project_id == Project.id,
+                                  accepted.kind == K.ACCEPTED))
+        .where(Disbursement.kind == PaymentKind.SETTLEMENT, Disbursement.paid_on <= as_of,
+               or_(accepted.done_on.is_(None), accepted.done_on > Disbursement.paid_on),
+               *filt.project_conditions(as_of))
+        .order_by(Project.code, Disbursement.paid_on)
+    )
+    out = []
+    for r in db.session.execute(stmt):
+        done = r.done_on if r.done_on and r.done_on <= as_of else None
+        state = f"验收 {done} 才完成" if done else f"截至 {as_of} 未验收"
+        out.append(project_alert("settlement_without_acceptance", r, (
+            f"结算款 {r.voucher_no} 于 {r.paid_on} 支付 {money(r.amount)} 元,{state}"),
+            amount=r.amount, days=(as_of - r.paid_on).days))
+    return out

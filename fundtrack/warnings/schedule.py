@@ -1,0 +1,52 @@
+"""Schedule rules: milestones late or due soon (one statement each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..enums import MilestoneKind as K
+from ..ledger import queries as q
+from ..milestones.models import Milestone
+from .base import Alert, ago, milestones, project_alert
+
+
+def milestone_overdue(as_of, filt, ctx) -> list[Alert]:
+    """Red: a milestone other than 完工 overdue MORE than N days (overdue_days).
+
+    Overdue as of D: planned < D and not done as of D; days = D − planned. Red when
+    days > N, i.e. planned < D − N (day N is not red, day N + 1 is). 完工 has its own rule.
+    """
+    n = ctx.thresholds.overdue_days
+    out = []
+    for r in milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind != K.COMPLETED,
+                         Milestone.planned_on < ago(as_of, n)):
+        days = (as_of - r.planned_on).days
+        out.append(project_alert("milestone_overdue", r, (
+            f"「{r.kind.label}」计划 {r.planned_on} 完成,截至 {as_of} 未完成,"
+            f"逾期 {days} 天(超过 {n} 天)"), days=days))
+    return out
+
+
+def completion_overdue(as_of, filt, ctx) -> list[Alert]:
+    """Red: the completion date has passed without 完工: the 完工 milestone's planned date
+    < D and 完工 not done as of D (from the first day after the planned date)."""
+    out = []
+    for r in milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind == K.COMPLETED):
+        days = (as_of - r.planned_on).days
+        out.append(project_alert("completion_overdue", r, (
+            f"计划完工日期 {r.planned_on} 已过,截至 {as_of} 未完工,逾期 {days} 天"), days=days))
+    return out
+
+
+def due_soon(as_of, filt, ctx) -> list[Alert]:
+    """Blue: a milestone not done as of D, planned within the next N days (due_soon_days):
+    D <= planned <= D + N (due today is blue; N + 1 days ahead is not)."""
+    n = ctx.thresholds.due_soon_days
+    out = []
+    for r in milestones(as_of, filt, ~q.is_done(as_of), Milestone.planned_on >= as_of,
+                         Milestone.planned_on <= as_of + dt.timedelta(days=n)):
+        days = (r.planned_on - as_of).days
+        left = "今天到期" if days == 0 else f"还有 {days} 天"
+        out.append(project_alert("due_soon", r, (
+            f"「{r.kind.label}」计划 {r.planned_on} 完成,{left}(提前 {n} 天提示)"), days=days))
+    return out
