@@ -101,6 +101,13 @@ def build_county() -> None:
     from fundtrack.settings.service import set_tender_threshold
 
     set_tender_threshold("500000")
+    from fundtrack.rectification import service as rectification
+    from fundtrack.rectification.models import FindingSource
+
+    finding = rectification.record_finding(
+        source=FindingSource.AUDIT, description="结算资料不全", project_code="XM002",
+        found_on=dt.date(2024, 6, 1), deadline=dt.date(2024, 6, 30))
+    rectification.add_evidence(finding, "已补齐结算资料", dt.date(2024, 6, 15))
 
 
 def _plain(value):

@@ -13,7 +13,6 @@ from flask import current_app
 
 from ..errors import Refused
 from ..ledger.filters import LedgerFilter
-from ..paging import Page
 from .rules import RULES, Alert, Level, all_warnings
 
 _RULE_ORDER = {r.code: i for i, r in enumerate(RULES)}
@@ -82,10 +81,6 @@ class WarningReport:
     count: int
     page: int | None = None
     per_page: int | None = None
-
-    @property
-    def as_page(self) -> Page:
-        return Page(self.rows, self.page or 1, self.per_page or max(1, self.count), self.count)
 
 
 def parse_level(text: str | None) -> Level | None:
