@@ -163,3 +163,14 @@ def test_migration_made_the_tables(app):
         assert {"finding", "finding_note"} <= set(inspector.get_table_names())
         version = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
     assert version == "0003_rectification"
+
+
+def test_migration_downgrades_and_upgrades_again(app):
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        downgrade(directory=directory, revision="0002")
+        assert "finding" not in inspect(db.engine).get_table_names()
+        upgrade(directory=directory)
+        assert {"finding", "finding_note"} <= set(inspect(db.engine).get_table_names())
