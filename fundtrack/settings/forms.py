@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..enums import MilestoneKind
 from .service import DURATION_KINDS, MAX_DURATION, duration_field
@@ -17,6 +17,14 @@ def _previous(kind: MilestoneKind) -> MilestoneKind:
 class SettingsForm(FlaskForm):
     tender_threshold = StringField(
         "招标限额(元)", validators=[InputRequired("请填写招标限额")]
+    )
+
+    # --- 重点村占比 targets (charts) ---
+    channel_share_target = StringField(
+        "各资金渠道投向重点村的比例不低于(%)", validators=[Optional()]
+    )
+    unit_share_target = StringField(
+        "各责任单位投向重点村的比例不低于(%)", validators=[Optional()]
     )
 
     def duration_fields(self):

@@ -27,6 +27,8 @@ def index():
             with unit_of_work(current_user.username):
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
+                service.set_share_targets(form.channel_share_target.data,
+                                          form.unit_share_target.data)
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -39,4 +41,7 @@ def index():
         for kind, days in service.get_durations().items():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
+        channel_share, unit_share = service.share_targets()
+        form.channel_share_target.data = service.percent_text(channel_share)
+        form.unit_share_target.data = service.percent_text(unit_share)
     return render_template("settings/index.html", form=form)
