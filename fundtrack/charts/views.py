@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from .. import sheets
 from ..access import READ, allow
 from ..errors import Refused
 from ..formatting import to_wan
@@ -20,7 +21,6 @@ from ..ledger.series import monthly_series
 from ..ledger.shares import by_channel, by_unit
 from ..money import format_rate
 from ..settings.service import share_targets
-from .. import sheets
 
 bp = Blueprint("charts", __name__, url_prefix="/charts")
 

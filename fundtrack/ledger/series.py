@@ -43,11 +43,14 @@ def monthly_series(year: int, as_of: dt.date, filt: LedgerFilter = _ALL) -> list
     """Twelve months of ``year``; a month that starts after ``as_of`` has None figures."""
     end = min(as_of, dt.date(year, 12, 31))
     sources = q.per_source(as_of, filt, FundSource.id.label("id")).subquery()
-    spent = q._scoped(
+    spent = (
         select(literal("spent").label("kind"), _bucket(Disbursement.paid_on, year),
                Disbursement.amount.label("amount"))
-        .where(Disbursement.paid_on <= end, Disbursement.source_id.in_(select(sources.c.id))),
-        Disbursement, filt, as_of)
+        .where(Disbursement.paid_on <= end, Disbursement.source_id.in_(select(sources.c.id)))
+    )
+    projects = filt.project_ids(as_of)
+    if projects is not None:  # only the payments of the projects in scope, as per_source
+        spent = spent.where(Disbursement.project_id.in_(projects))
     arrived = (
         select(literal("arrived").label("kind"), _bucket(FundArrival.arrived_on, year),
                FundArrival.amount.label("amount"))
