@@ -65,6 +65,8 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts import admin, views
+    from .charts import monthly as monthly_report
+    from .charts import views as charts
     from .funds import views as funds
     from .history import views as history
     from .ledger import views as ledger
@@ -73,12 +75,13 @@ def register_blueprints(app: Flask) -> None:
     from .projects import views as projects
     from .rectification import views as rectification
     from .settings import views as settings
+    from .wallchart import views as wallchart
     from .warnings import views as warnings
     from .workbook import views as workbook
 
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
-                   warnings, rectification):
+                   warnings, rectification, wallchart, charts, monthly_report):
         app.register_blueprint(module.bp)
     api.register(app)
 

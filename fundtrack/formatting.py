@@ -16,10 +16,18 @@ def money(value, unit: str = "yuan") -> str:
     """``1234567.5`` → ``1,234,567.50`` (元) or ``123.46`` (万元)."""
     if value is None:
         return ""
-    d = Decimal(value)
-    if unit == "wan":
-        d = (d / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    d = to_wan(value) if unit == "wan" else Decimal(value)
     return f"{d:,.2f}"
+
+
+def to_wan(value) -> Decimal:
+    """Yuan → 万元, exact, rounded half-up to two decimals."""
+    return (Decimal(value) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def wan(value) -> str:
+    """``1234567.5`` → ``123.46``: 万元 in running text (no thousands separators)."""
+    return f"{to_wan(value):.2f}"
 
 
 def rate(value) -> str:

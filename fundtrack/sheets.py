@@ -173,6 +173,17 @@ SUMMARY = Sheet("汇总", (
 
 COMPUTED_SHEETS = (PROJECT_LEDGER, ALLOCATION_LEDGER, FUND_LEDGER, OVERDUE_LIST, SUMMARY)
 
+#: 月报 (monthly report): the fund ledger by channel category, and below it the paragraph
+#: the city asks for. Export only, after the contract's sheets; import ignores it.
+MONTHLY = Sheet("月报", (
+    C("category", "资金类别", width=20),
+    C("sources", "渠道数", "int", width=8),
+    C("amount_issued", "下达金额", "money", width=16),
+    C("arrived", "已到位", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+), computed=True)
+
 #: The word in a total row's first cell.
 TOTAL_LABEL = "合计"
 #: 分组 values of the summary: Chinese in the workbook, English in JSON.

@@ -85,25 +85,33 @@ class Timeline:
     ticks: list[tuple[float, str]] = field(default_factory=list)
 
 
-def timeline(states, as_of: dt.date) -> Timeline:
+def date_range(states, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The dates a chart of ``states`` must show: every planned and actual date, and the
+    as-of date when something is overdue (its span runs up to it). None without dates."""
+    dates = [d for s in states for d in (s.planned_on, s.done_on) if d is not None]
+    if any(s.overdue for s in states):
+        dates.append(as_of)
+    return (min(dates), max(dates)) if dates else None
+
+
+def timeline(states, as_of: dt.date,
+             span: tuple[dt.date, dt.date] | None = None) -> Timeline:
     """A row per milestone kind, in the fixed order, from the project's milestones.
 
     ``states``: rows with ``kind``, ``planned_on``, ``done_on``, ``note`` and the flags
     ``done`` and ``overdue`` as of ``as_of`` (computed by the ledger's definitions). Each
     planned (actual) span runs from the previous milestone's planned (actual) date to its
     own, so the chart reads like a wall chart of the project (挂图作战).
+
+    ``span``: the dates the chart covers, when several projects share one axis (the wall
+    chart); by default the project's own ``date_range``. It must contain that range.
     """
     by_kind = {s.kind: s for s in states}
-    dates = [d for s in states for d in (s.planned_on, s.done_on) if d is not None]
-    if any(s.overdue for s in states):
-        dates.append(as_of)  # draw overdue spans up to the as-of date
-    if not dates:
+    own = date_range(states, as_of)
+    if own is None:
         return Timeline([TimelineRow(k, None, None, None, "pending") for k in MilestoneKind])
-    start, end = min(dates), max(dates)
-    span = max((end - start).days, 1)
-
-    def pct(d: dt.date) -> float:
-        return round((d - start).days * 100 / span, 2)
+    start, end = span or own
+    pct = _pct(start, end)
 
     def bar(frm: dt.date | None, to: dt.date, title: str) -> Bar:
         left = pct(frm if frm is not None and frm <= to else to)
@@ -128,10 +136,26 @@ def timeline(states, as_of: dt.date) -> Timeline:
             row.actual = bar(prev_done, s.done_on, f"实际 {s.done_on.isoformat()}")
             prev_done = s.done_on
         rows.append(row)
+    return Timeline(rows, *_axis(start, end, as_of))
+
+
+def axis(span: tuple[dt.date, dt.date], as_of: dt.date) -> Timeline:
+    """The axis alone (no rows) of a chart covering ``span``: its ends, where the as-of
+    date falls and the month ticks, as ``timeline(..., span=span)`` lays them out."""
+    return Timeline([], *_axis(span[0], span[1], as_of))
+
+
+def _pct(start: dt.date, end: dt.date):
+    span = max((end - start).days, 1)
+    return lambda d: round((d - start).days * 100 / span, 2)
+
+
+def _axis(start: dt.date, end: dt.date, as_of: dt.date):
+    pct = _pct(start, end)
     marker = pct(as_of) if start <= as_of <= end else None
     # month ticks, but not where they would run into the labels of both ends
     ticks = [(pct(d), d.isoformat()) for d in _ticks(start, end) if 8 <= pct(d) <= 92]
-    return Timeline(rows, start, end, marker, ticks)
+    return start, end, marker, ticks
 
 
 def _ticks(start: dt.date, end: dt.date) -> list[dt.date]:

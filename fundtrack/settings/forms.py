@@ -19,6 +19,14 @@ class SettingsForm(FlaskForm):
         "招标限额(元)", validators=[InputRequired("请填写招标限额")]
     )
 
+    # --- 重点村占比 targets (charts) ---
+    channel_share_target = StringField(
+        "各资金渠道投向重点村的比例不低于(%)", validators=[Optional()]
+    )
+    unit_share_target = StringField(
+        "各责任单位投向重点村的比例不低于(%)", validators=[Optional()]
+    )
+
     def duration_fields(self):
         return [self[duration_field(kind)] for kind in DURATION_KINDS]
 

@@ -28,6 +28,8 @@ def index():
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
                 service.set_warning_thresholds(_warning_changes(form))
+                service.set_share_targets(form.channel_share_target.data,
+                                          form.unit_share_target.data)
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -41,6 +43,9 @@ def index():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
         _fill_warning_fields(form)
+        channel_share, unit_share = service.share_targets()
+        form.channel_share_target.data = service.percent_text(channel_share)
+        form.unit_share_target.data = service.percent_text(unit_share)
     return render_template("settings/index.html", form=form)
 
 

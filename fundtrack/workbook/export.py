@@ -24,12 +24,14 @@ from ..database import read_only
 from ..extensions import db
 from ..ledger import (
     LedgerFilter,
+    Report,
     allocation_ledger,
     fund_ledger,
     overdue_list,
     project_ledger,
     summary,
 )
+from ..ledger.monthly import monthly_report, sheet_rows
 from .datasheets import DATA, Scope
 from .styles import WORKBOOK_OPTIONS, Styles, write_cell
 
@@ -95,6 +97,7 @@ def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
             _data_sheet(workbook, styles, sheet, rows(scope))
         for ledger in LEDGERS:
             _computed_sheet(workbook, styles, ledger(as_of, filt), _describe(filt))
+        _monthly_sheet(workbook, styles, as_of, filt)
     finally:
         workbook.close()
 
@@ -160,3 +163,13 @@ def _computed_sheet(workbook, styles: Styles, report, scope: str) -> None:
     ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
     if report.total is not None:
         _rows(ws, sheet, [report.total], last + 1, styles.total)
+    return ws
+
+
+def _monthly_sheet(workbook, styles: Styles, as_of: dt.date, filt: LedgerFilter) -> None:
+    """月报: the categories with their 合计, then (a blank row below) the paragraph."""
+    monthly = monthly_report(as_of, filt)
+    *rows, total = sheet_rows(monthly)
+    report = Report(sheets.MONTHLY, as_of, monthly.region, rows, total, len(rows))
+    ws = _computed_sheet(workbook, styles, report, _describe(filt))
+    ws.write_string(len(rows) + 4, 0, monthly.paragraph, styles.paragraph)

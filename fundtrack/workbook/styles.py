@@ -25,6 +25,7 @@ class Styles:
     def __init__(self, workbook):
         add = workbook.add_format
         self.title = add({**_BASE, "bold": True, "font_size": 14})
+        self.paragraph = add({**_BASE, "font_size": 11})
         self.header = add({**_BASE, "bold": True, "bg_color": "#D9E1F2", "border": 1,
                            "align": "center", "text_wrap": True})
         self.cell = {}

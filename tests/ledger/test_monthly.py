@@ -1,0 +1,112 @@
+"""月报: the paragraph states the ledger's own figures, in 万元 and percentages, and the
+workbook carries it as a 月报 sheet that import ignores.
+
+The county is tests/dashboard/county.py (figures worked out by hand there):
+ZY01 财政专项扶贫资金 arrived 800,000 spent 350,000; SJ01 统筹整合涉农资金 arrived
+500,000 spent 123,456.78; DX01 东西部协作资金 arrived 100,000 spent 50,000; three
+projects (investment 1,000,000), two started, one completed. The 月报 sheet of the
+workbook: tests/workbook/test_monthly_sheet.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from fundtrack.formatting import wan
+from fundtrack.ledger import LedgerFilter, by_category, summary
+from fundtrack.ledger.dashboard import category_total
+from fundtrack.ledger.monthly import date_words, monthly_report
+from fundtrack.money import format_rate
+from tests.dashboard.county import build_county
+
+AS_OF = dt.date(2024, 6, 30)
+
+
+@pytest.fixture
+def county(app):
+    build_county(app)
+    return app
+
+
+def test_the_paragraph_in_the_words_of_the_reports(county):
+    with county.app_context():
+        text = monthly_report(AS_OF).paragraph
+    assert text == (
+        "截至2024年6月30日,测试县财政涉农资金共140.00万元,已支出52.35万元,支出率37.39%;"
+        "其中,财政专项扶贫资金共80.00万元,已支出35.00万元,支出率43.75%;"
+        "统筹整合涉农资金共50.00万元,已支出12.35万元,支出率24.69%;"
+        "东西部协作资金共10.00万元,已支出5.00万元,支出率50.00%;"
+        "实施项目3个,已开工2个,开工率66.67%,已竣工1个,竣工率33.33%,"
+        "总投资100.00万元,已完成投资52.35万元,投资完成率52.35%。"
+    )
+
+
+MONEY = r"(-?\d+\.\d{2})万元"
+RATE = r"(\d+\.\d{2}%|—)"
+
+
+def parse(text: str) -> dict:
+    """Read the paragraph back as a user would: every figure, by what it names."""
+    head = re.match(rf"截至(\d+)年(\d+)月(\d+)日,(\S+?)财政涉农资金共{MONEY},已支出{MONEY},"
+                    rf"支出率{RATE}", text)
+    assert head, text
+    cats = re.findall(rf"([\u4e00-\u9fff]+资金|其他)共{MONEY},已支出{MONEY},支出率{RATE}",
+                      text[head.end():])
+    tail = re.search(rf"实施项目(\d+)个,已开工(\d+)个,开工率{RATE},已竣工(\d+)个,竣工率{RATE},"
+                     rf"总投资{MONEY},已完成投资{MONEY},投资完成率{RATE}。$", text)
+    assert tail, text
+    return {"date": dt.date(*map(int, head.groups()[:3])), "region": head[4],
+            "total": head.groups()[4:], "categories": {c[0]: c[1:] for c in cats},
+            "progress": tail.groups()}
+
+
+@pytest.mark.parametrize("as_of", ["2024-02-01", "2024-04-10", "2024-06-30", "2025-01-01"])
+def test_the_paragraphs_numbers_are_the_ledgers(county, as_of):
+    d = dt.date.fromisoformat(as_of)
+    with county.app_context():
+        got = parse(monthly_report(d).paragraph)
+        rows = by_category(d)
+        funds = category_total(rows)
+        progress = summary(d).total
+
+    def rate(v):
+        return format_rate(v) if v is not None else "—"
+
+    assert got["date"] == d and got["region"] == "测试县"
+    assert got["total"] == (wan(funds["arrived"]), wan(funds["spent"]),
+                            rate(funds["spending_rate"]))
+    assert got["categories"] == {
+        r["category"]: (wan(r["arrived"]), wan(r["spent"]), rate(r["spending_rate"]))
+        for r in rows if r["sources"]}
+    assert got["progress"] == (
+        str(progress["projects"]), str(progress["started"]), rate(progress["start_rate"]),
+        str(progress["completed"]), rate(progress["completion_rate"]),
+        wan(progress["total_investment"]), wan(progress["spent"]),
+        rate(progress["investment_completion_rate"]))
+
+
+def test_before_any_money_arrived_the_rate_is_a_dash(county):
+    with county.app_context():
+        got = parse(monthly_report(dt.date(2024, 1, 15)).paragraph)
+    assert got["total"] == ("0.00", "0.00", "—")
+    assert got["progress"][:3] == ("3", "0", "0.00%")
+
+
+def test_wan_is_exact_and_rounds_half_up():
+    assert wan(Decimal("12349.99")) == "1.23"
+    assert wan(Decimal("12350.00")) == "1.24"  # 1.235 → 1.24, half up
+    assert wan(Decimal("123456.78")) == "12.35"
+    assert wan(Decimal("0.49")) == "0.00" and wan(Decimal("50.00")) == "0.01"
+    assert wan(Decimal("1234567890.12")) == "123456.79"  # no thousands separator
+    assert date_words(dt.date(2026, 11, 3)) == "2026年11月3日"
+
+
+def test_a_filter_narrows_the_paragraph(county):
+    with county.app_context():
+        got = parse(monthly_report(AS_OF, LedgerFilter(township="李新店镇")).paragraph)
+    assert got["progress"][:2] == ("1", "0")
+    assert got["categories"] == {"统筹整合涉农资金": ("50.00", "12.35", "24.69%")}
