@@ -65,6 +65,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts import admin, views
+    from .disclosure import views as disclosure
     from .funds import views as funds
     from .history import views as history
     from .ledger import views as ledger
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings):
         app.register_blueprint(module.bp)
+    app.register_blueprint(disclosure.bp)
     api.register(app)
 
 

@@ -18,6 +18,8 @@ class SettingsForm(FlaskForm):
     tender_threshold = StringField(
         "招标限额(元)", validators=[InputRequired("请填写招标限额")]
     )
+    # public disclosure (公示)
+    complaint_phone = StringField("监督举报电话")
 
     def duration_fields(self):
         return [self[duration_field(kind)] for kind in DURATION_KINDS]

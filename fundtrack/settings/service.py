@@ -115,3 +115,27 @@ def set_tender_threshold(amount) -> Decimal:
         raise Refused("招标限额不能为负数", "tender_threshold")
     _put(THRESHOLD_KEY, str(value))
     return value
+
+
+# --- public disclosure (公示): the complaint phone of the notices ---------------------------
+
+COMPLAINT_PHONE_KEY = "complaint_phone"
+#: Digits with the separators a phone number is written with; several numbers may be
+#: given, separated by 、 or a comma (e.g. "0396-1234567、12345").
+_PHONE_CHARS = frozenset("0123456789-()()+ 、,,/")
+
+
+def complaint_phone() -> str:
+    """监督举报电话 printed on every disclosure notice ("" when not set yet)."""
+    return _get(COMPLAINT_PHONE_KEY) or ""
+
+
+def set_complaint_phone(text) -> str:
+    value = " ".join(str(text or "").split())
+    if len(value) > 50:
+        raise Refused("监督举报电话不能超过50个字符", COMPLAINT_PHONE_KEY)
+    if value and (not set(value) <= _PHONE_CHARS or not any(c.isdigit() for c in value)):
+        raise Refused("监督举报电话只能包含数字、“-”、括号和分隔号", COMPLAINT_PHONE_KEY)
+    if value or _get(COMPLAINT_PHONE_KEY) is not None:
+        _put(COMPLAINT_PHONE_KEY, value)
+    return value

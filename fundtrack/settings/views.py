@@ -27,6 +27,7 @@ def index():
             with unit_of_work(current_user.username):
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
+                service.set_complaint_phone(form.complaint_phone.data)
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -39,4 +40,5 @@ def index():
         for kind, days in service.get_durations().items():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
+        form.complaint_phone.data = service.complaint_phone()
     return render_template("settings/index.html", form=form)
