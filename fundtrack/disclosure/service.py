@@ -126,9 +126,17 @@ def posting_period(start: dt.date, end: dt.date | None) -> tuple[dt.date, dt.dat
     if (end - start).days < MIN_POSTING_DAYS:
         earliest = start + dt.timedelta(days=MIN_POSTING_DAYS)
         raise Refused(
-            f"公示期不得少于{MIN_POSTING_DAYS}天:结束日期应不早于 {earliest.isoformat()}", "end"
+            f"公示期不得少于{MIN_POSTING_DAYS}天:结束日期应不早于 {earliest.isoformat()}", "days"
         )
     return start, end
+
+
+def parse_days(text) -> int:
+    """公示天数 as typed; fewer than MIN_POSTING_DAYS is refused by ``posting_period``."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise Refused(f"公示天数「{text}」应为整数", "days") from None
 
 
 @dataclass
