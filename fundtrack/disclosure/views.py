@@ -18,7 +18,7 @@ from ..ledger import LedgerFilter
 from ..ledger.params import parse_date, parse_ledger_query
 from ..ledger.public import place_choices, places, project_list
 from ..paging import page_args
-from ..settings.service import complaint_phone
+from ..settings.service import complaint_phone, public_url
 from . import service
 from .service import NoticeKind
 
@@ -76,7 +76,7 @@ def notice(code: str):
             end = start + dt.timedelta(days=service.parse_days(args["days"]))
         n = service.build_notice(
             p, kind, start, end, complaint_phone=complaint_phone(),
-            public_url=url_for("disclosure.project", code=p.code, _external=True),
+            public_url=public_address(p.code),
         )
     except Refused as e:
         return _notice_page(p, None, e.message), 400
@@ -86,3 +86,12 @@ def notice(code: str):
 def _notice_page(p, n, error):
     return render_template("disclosure/notice.html", p=p, n=n, error=error, args=request.args,
                            kinds=list(NoticeKind), min_days=service.MIN_POSTING_DAYS)
+
+
+def public_address(code: str) -> str:
+    """The absolute address of a project's public page: under the 公示网址 of the settings,
+    or the address this request came to."""
+    base = public_url()
+    if base:
+        return base + url_for("disclosure.project", code=code)
+    return url_for("disclosure.project", code=code, _external=True)

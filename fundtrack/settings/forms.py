@@ -20,6 +20,7 @@ class SettingsForm(FlaskForm):
     )
     # public disclosure (公示)
     complaint_phone = StringField("监督举报电话")
+    public_url = StringField("公示网址")
 
     def duration_fields(self):
         return [self[duration_field(kind)] for kind in DURATION_KINDS]

@@ -117,9 +117,10 @@ def set_tender_threshold(amount) -> Decimal:
     return value
 
 
-# --- public disclosure (公示): the complaint phone of the notices ---------------------------
+# --- public disclosure (公示): the complaint phone and public address of the notices -------
 
 COMPLAINT_PHONE_KEY = "complaint_phone"
+PUBLIC_URL_KEY = "public_url"
 #: Digits with the separators a phone number is written with; several numbers may be
 #: given, separated by 、 or a comma (e.g. "0396-1234567、12345").
 _PHONE_CHARS = frozenset("0123456789-()()+ 、,,/")
@@ -138,4 +139,23 @@ def set_complaint_phone(text) -> str:
         raise Refused("监督举报电话只能包含数字、“-”、括号和分隔号", COMPLAINT_PHONE_KEY)
     if value or _get(COMPLAINT_PHONE_KEY) is not None:
         _put(COMPLAINT_PHONE_KEY, value)
+    return value
+
+
+def public_url() -> str:
+    """公示网址: the address the public reaches the app at (e.g. "https://gs.example.gov.cn"),
+    which the QR codes of the notices lead to; "" for the address of the request."""
+    return _get(PUBLIC_URL_KEY) or ""
+
+
+def set_public_url(text) -> str:
+    value = str(text or "").strip().rstrip("/")
+    if value:
+        scheme, sep, rest = value.partition("://")
+        if scheme.lower() not in ("http", "https") or not sep or not rest \
+                or any(c.isspace() for c in value) or len(value) > 200:
+            raise Refused("公示网址应以 http:// 或 https:// 开头,例如 https://gs.example.gov.cn",
+                          PUBLIC_URL_KEY)
+    if value or _get(PUBLIC_URL_KEY) is not None:
+        _put(PUBLIC_URL_KEY, value)
     return value

@@ -28,6 +28,7 @@ def index():
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
                 service.set_complaint_phone(form.complaint_phone.data)
+                service.set_public_url(form.public_url.data)
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -41,4 +42,5 @@ def index():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
         form.complaint_phone.data = service.complaint_phone()
+        form.public_url.data = service.public_url()
     return render_template("settings/index.html", form=form)

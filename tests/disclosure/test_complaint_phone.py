@@ -48,3 +48,30 @@ def test_service_rules(app):
         assert service.set_complaint_phone("(0396)7654321") == "(0396)7654321"
         assert service.set_complaint_phone("") == ""  # cleared again
         assert service.complaint_phone() == ""
+
+
+def test_public_address_setting_leads_the_qr_codes(app, client, users):
+    from tests.disclosure.qr import decode_svg
+    from tests.factories import project
+
+    with app.app_context(), unit_of_work("测试"):
+        project("XM001")
+    login(client, users["admin"])
+    r = client.post("/settings/", data=form_data(client, public_url="gs.example.gov.cn"))
+    assert field_errors(r, "public_url")[0].startswith("公示网址应以 http:// 或 https:// 开头")
+    r = client.post("/settings/", data=form_data(client, public_url="https://gs.example.gov.cn/"))
+    assert r.status_code == 302
+    assert input_value(client.get("/settings/"), "public_url") == "https://gs.example.gov.cn"
+    html = client.get("/projects/XM001/notice").get_data(as_text=True)
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    assert decode_svg(svg) == "https://gs.example.gov.cn/public/projects/XM001"
+    assert "https://gs.example.gov.cn/public/projects/XM001" in html
+    # cleared: the address of the request again
+    client.post("/settings/", data=form_data(client, public_url=""))
+    html = client.get("/projects/XM001/notice").get_data(as_text=True)
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    assert decode_svg(svg) == "http://localhost/public/projects/XM001"
+    with app.app_context():
+        changes = db.session.scalars(select(Change.after).where(
+            Change.entity_key == "public_url").order_by(Change.id)).all()
+    assert [c["value"] for c in changes] == ["https://gs.example.gov.cn", ""]
