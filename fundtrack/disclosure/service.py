@@ -121,22 +121,41 @@ def notice_kind(text: str | None) -> NoticeKind:
 def posting_period(start: dt.date, end: dt.date | None) -> tuple[dt.date, dt.date]:
     """公示期: from ``start`` to ``end`` (default: MIN_POSTING_DAYS later); an end fewer
     than MIN_POSTING_DAYS days after the start is refused."""
+    earliest = _days_after(start, MIN_POSTING_DAYS)
     if end is None:
-        end = start + dt.timedelta(days=MIN_POSTING_DAYS)
-    if (end - start).days < MIN_POSTING_DAYS:
-        earliest = start + dt.timedelta(days=MIN_POSTING_DAYS)
+        return start, earliest
+    if end < earliest:
         raise Refused(
             f"公示期不得少于{MIN_POSTING_DAYS}天:结束日期应不早于 {earliest.isoformat()}", "days"
         )
     return start, end
 
 
+#: The longest posting period one may choose.
+MAX_POSTING_DAYS = 366
+
+
 def parse_days(text) -> int:
     """公示天数 as typed; fewer than MIN_POSTING_DAYS is refused by ``posting_period``."""
     try:
-        return int(str(text).strip())
+        days = int(str(text).strip())
     except ValueError:
         raise Refused(f"公示天数「{text}」应为整数", "days") from None
+    if days > MAX_POSTING_DAYS:
+        raise Refused(f"公示天数不能超过{MAX_POSTING_DAYS}天", "days")
+    return days
+
+
+def period_of(start: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """公示期 of ``days`` days from ``start``, checked as ``posting_period`` does."""
+    return posting_period(start, _days_after(start, days))
+
+
+def _days_after(start: dt.date, days: int) -> dt.date:
+    try:
+        return start + dt.timedelta(days=days)
+    except OverflowError:
+        raise Refused("公示开始日期超出范围", "start") from None
 
 
 @dataclass

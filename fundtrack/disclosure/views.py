@@ -7,8 +7,6 @@ never a person, a phone number, a payee, a voucher or a user.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, render_template, request, url_for
 
 from ..access import READ, allow, public
@@ -73,7 +71,7 @@ def notice(code: str):
         start = parse_date(args["start"], "start") if args.get("start") else today()
         end = parse_date(args["end"], "end") if args.get("end") else None
         if args.get("days"):
-            end = start + dt.timedelta(days=service.parse_days(args["days"]))
+            end = service.period_of(start, service.parse_days(args["days"]))[1]
         n = service.build_notice(
             p, kind, start, end, complaint_phone=complaint_phone(),
             public_url=public_address(p.code),

@@ -82,6 +82,12 @@ def test_posting_period_of_fewer_than_ten_days_is_refused(app, client, posted):
         assert '<article class="notice"' not in html  # nothing to print
     r, _ = notice_html(client, posted, "/projects/XM001/notice?days=十")
     assert r.status_code == 400 and "公示天数「十」应为整数" in text(r)
+    r, _ = notice_html(client, posted, "/projects/XM001/notice?days=367")
+    assert r.status_code == 400 and "公示天数不能超过366天" in text(r)
+    r, _ = notice_html(client, posted, "/projects/XM001/notice?start=9999-12-25")
+    assert r.status_code == 400 and "公示开始日期超出范围" in text(r)
+    r, _ = notice_html(client, posted, "/projects/XM001/notice?start=2024-01-15&days=366")
+    assert r.status_code == 200 and "至2025年1月15日(366天)" in text(r)
     # exactly ten days is accepted, and more; the default is ten days from the start
     r, _ = notice_html(client, posted, "/projects/XM001/notice?start=2024-01-15&days=10")
     assert r.status_code == 200 and "至2024年1月25日(10天)" in text(r)
