@@ -9,8 +9,11 @@ from fundtrack.database import unit_of_work
 from fundtrack.settings import service as settings
 from tests.browser.conftest import shoot, sign_in
 from tests.conftest import PASSWORD
-from tests.disclosure.county import PHONE, SECRETS
-from tests.disclosure.county import county_fixture as county  # noqa: F401
+from tests.disclosure.county import (
+    PHONE,
+    SECRETS,
+    county_fixture,  # noqa: F401  (the `county` fixture)
+)
 from tests.disclosure.qr import decode_svg
 
 
@@ -48,7 +51,8 @@ def test_staff_print_an_approval_notice(app, live_server, page, county):
     svg = page.locator("article.notice svg").evaluate("e => e.outerHTML")
     assert decode_svg(svg) == f"{live_server}/public/projects/XM001"
     # 打印 calls the browser's print (stubbed here: headless Chromium has no dialog)
-    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.evaluate(
+        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     page.click("button[data-print]")
     assert page.evaluate("window.__printed") == 1
     shoot(page, "notice-screen")

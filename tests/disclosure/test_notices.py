@@ -15,8 +15,11 @@ from fundtrack.disclosure.service import MIN_POSTING_DAYS, posting_period
 from fundtrack.errors import Refused
 from fundtrack.settings import service as settings
 from tests.conftest import login
-from tests.disclosure.county import PHONE, SCOPE
-from tests.disclosure.county import county_fixture as county  # noqa: F401
+from tests.disclosure.county import (
+    PHONE,
+    SCOPE,
+    county_fixture,  # noqa: F401  (the `county` fixture)
+)
 from tests.disclosure.qr import decode_svg
 from tests.disclosure.test_public import assert_no_personal_data
 from tests.funds.pages import text
@@ -49,7 +52,8 @@ def test_approval_notice_says_what_the_users_post(client, posted):
     r, html = notice_html(client, posted, "/projects/XM001/notice?start=2024-01-15")
     assert r.status_code == 200
     body = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", article(html))))
-    for fact in ("东村通村道路硬化工程 立项公示", "城关镇 东村", SCOPE, "500,000.00", "县交通运输局",
+    for fact in ("东村通村道路硬化工程 立项公示", "城关镇 东村", SCOPE, "500,000.00",
+                 "县交通运输局",
                  "中央财政衔接推进乡村振兴补助资金ZY01", "省级财政衔接资金", "合计 230,000.00",
                  "立项入库日期:2024年1月10日",
                  "公示期:2024年1月15日至2024年1月25日",
@@ -106,8 +110,8 @@ def test_default_period_starts_today(client, posted):
     r, html = notice_html(client, posted, "/projects/XM001/notice")
     today = dt.date.today()
     end = today + dt.timedelta(days=MIN_POSTING_DAYS)
-    assert f"公示期:{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日" \
-        in text(r)
+    period = f"{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日"
+    assert f"公示期:{period}" in text(r)
     assert f'name="start" value="{today.isoformat()}"' in html
     assert f'name="days" min="10" step="1" value="{MIN_POSTING_DAYS}"' in html
 

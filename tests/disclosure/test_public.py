@@ -7,20 +7,28 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from fundtrack.database import unit_of_work
 from fundtrack.formatting import money
 from fundtrack.ledger import LedgerFilter, allocation_ledger, project_ledger
 from fundtrack.ledger.public import places
+from tests.conftest import login
 from tests.dashboard.county import StatementCounter
-from tests.disclosure.county import PAYEE, PERSON, PHONE, SCOPE, SECRETS, VOUCHER
-from tests.disclosure.county import county_fixture as county  # noqa: F401
-from tests.funds.pages import text
+from tests.disclosure.county import (
+    PAYEE,
+    PERSON,
+    PHONE,
+    SCOPE,
+    SECRETS,
+    county_fixture,  # noqa: F401  (the `county` fixture)
+)
 from tests.factories import project
-from fundtrack.database import unit_of_work
+from tests.funds.pages import text
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 PUBLIC_PAGES = (
-    "/public/", "/public/?q=东村", "/public/?township=城关镇", "/public/?township=城关镇&village=东村",
+    "/public/", "/public/?q=东村", "/public/?township=城关镇",
+    "/public/?township=城关镇&village=东村",
     "/public/?year=2024", "/public/projects/XM001", "/public/projects/XM002",
     "/public/projects/XM003",
 )
@@ -44,8 +52,6 @@ def test_anonymous_visitors_open_every_public_page(client, county):
 
 def test_public_pages_leak_no_personal_data(app, client, county):
     # the data really is there, on the staff page
-    from tests.conftest import login
-
     staff = app.test_client()
     login(staff, county["admin"])
     staff_html = staff.get("/projects/XM001").get_data(as_text=True)
@@ -56,7 +62,7 @@ def test_public_pages_leak_no_personal_data(app, client, county):
     for path in PUBLIC_PAGES:
         html = staff.get(path).get_data(as_text=True)
         assert_no_personal_data(html, county, f"signed in: {path}")
-        assert "admin" not in html and "退出" not in html
+        assert "admin" not in html and "退出" not in html and "返回工作台" in html
 
 
 def test_project_page_shows_the_public_facts(client, county):
