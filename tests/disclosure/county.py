@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from fundtrack.clock import today
 from fundtrack.database import unit_of_work
 from fundtrack.enums import Level
 from fundtrack.enums import MilestoneKind as K
@@ -24,7 +25,8 @@ SECRETS = (PHONE, PERSON, PAYEE, VOUCHER)
 
 
 def later(days: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    """``days`` after the app's today (the county's date), in an app context."""
+    return (today() + dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture(name="county")

@@ -10,6 +10,7 @@ from html import unescape
 
 import pytest
 
+from fundtrack import clock
 from fundtrack.database import unit_of_work
 from fundtrack.disclosure.service import MIN_POSTING_DAYS, posting_period
 from fundtrack.errors import Refused
@@ -106,9 +107,10 @@ def test_posting_period_of_fewer_than_ten_days_is_refused(app, client, posted):
         posting_period(start, start - dt.timedelta(days=20))
 
 
-def test_default_period_starts_today(client, posted):
+def test_default_period_starts_today(app, client, posted):
     r, html = notice_html(client, posted, "/projects/XM001/notice")
-    today = dt.date.today()
+    with app.app_context():
+        today = clock.today()  # the county's date, not the machine's
     end = today + dt.timedelta(days=MIN_POSTING_DAYS)
     period = f"{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日"
     assert f"公示期:{period}" in text(r)

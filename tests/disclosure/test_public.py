@@ -3,10 +3,10 @@ person, a phone number, a payee, a voucher or a user name."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 
+from fundtrack.clock import today
 from fundtrack.database import unit_of_work
 from fundtrack.formatting import money
 from fundtrack.ledger import LedgerFilter, allocation_ledger, project_ledger
@@ -80,7 +80,7 @@ def test_project_page_shows_the_public_facts(client, county):
 def test_channel_amounts_equal_the_allocation_ledger_as_of_today(app, client, county):
     page = text(client.get("/public/projects/XM001"))
     with app.app_context():
-        ledger = allocation_ledger(dt.date.today(), LedgerFilter(project_code="XM001"))
+        ledger = allocation_ledger(today(), LedgerFilter(project_code="XM001"))
     by_source = {r["source_name"]: r["allocated"] for r in ledger.rows}
     # ZY02: 5万 − 2万; the 1万 dated next month does not count yet
     assert by_source["省级财政衔接资金"] == Decimal("30000.00")
@@ -94,14 +94,14 @@ def test_channel_amounts_equal_the_allocation_ledger_as_of_today(app, client, co
 
 def test_township_and_village_totals_equal_the_project_ledger(app, client, county):
     page = text(client.get("/public/"))
-    today = dt.date.today()
     with app.app_context():
+        as_of = today()
         for town in ("城关镇", "东关乡"):
-            ledger = project_ledger(today, LedgerFilter(township=town))
+            ledger = project_ledger(as_of, LedgerFilter(township=town))
             assert f"{town} 小计 {ledger.count} {money(ledger.total['total_investment'])}" \
                 in page, town
-        everything = project_ledger(today)
-        village = project_ledger(today, LedgerFilter(township="城关镇", village="东村"))
+        everything = project_ledger(as_of)
+        village = project_ledger(as_of, LedgerFilter(township="城关镇", village="东村"))
     assert f"合计 {everything.count} {money(everything.total['total_investment'])}" in page
     assert "合计 3 1,000,000.00" in page
     assert f"东村 {village.count} {money(village.total['total_investment'])}" in page
