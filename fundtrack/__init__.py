@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import admin, views
     from .charts import monthly as monthly_report
     from .charts import views as charts
+    from .disclosure import views as disclosure
     from .funds import views as funds
     from .history import views as history
     from .ledger import views as ledger
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
-                   warnings, rectification, wallchart, charts, monthly_report):
+                   warnings, rectification, wallchart, charts, monthly_report, disclosure):
         app.register_blueprint(module.bp)
     api.register(app)
 

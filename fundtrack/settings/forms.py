@@ -18,6 +18,9 @@ class SettingsForm(FlaskForm):
     tender_threshold = StringField(
         "招标限额(元)", validators=[InputRequired("请填写招标限额")]
     )
+    # public disclosure (公示)
+    complaint_phone = StringField("监督举报电话")
+    public_url = StringField("公示网址")
 
     # --- 重点村占比 targets (charts) ---
     channel_share_target = StringField(

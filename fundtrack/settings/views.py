@@ -30,6 +30,8 @@ def index():
                 service.set_warning_thresholds(_warning_changes(form))
                 service.set_share_targets(form.channel_share_target.data,
                                           form.unit_share_target.data)
+                service.set_complaint_phone(form.complaint_phone.data)
+                service.set_public_url(form.public_url.data)
         except Refused as e:
             if e.field and e.field in form:
                 form[e.field].errors.append(e.message)
@@ -46,6 +48,8 @@ def index():
         channel_share, unit_share = service.share_targets()
         form.channel_share_target.data = service.percent_text(channel_share)
         form.unit_share_target.data = service.percent_text(unit_share)
+        form.complaint_phone.data = service.complaint_phone()
+        form.public_url.data = service.public_url()
     return render_template("settings/index.html", form=form)
 
 

@@ -1,0 +1,1 @@
+"""公示公告: the public disclosure pages (no sign-in) and the printable notices."""
