@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
         message = "数据库暂时无法访问,请稍后再试"
         if request.path.startswith("/api/"):
             return jsonify({"errors": [{"field": None, "message": message}]}), 503
+        _user_unknown_if_unloaded()
         return render_template("error.html", code=503, message=message), 503
 
     @app.errorhandler(HTTPException)
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
             from .api import error
 
             return error(e.code or 500)
+        _user_unknown_if_unloaded()
         return render_template("error.html", code=e.code, message=_PAGE_MESSAGES.get(
             e.code, e.description)), e.code
 
@@ -49,6 +51,16 @@ def register(app: Flask) -> None:
         return {"can_open": can_open, "nav_current": nav_current}
 
     formatting.register(app)
+
+
+def _user_unknown_if_unloaded() -> None:
+    """An error page must render without the database: when the signed-in user could not
+    be loaded (the database failed), the page treats the visitor as anonymous instead of
+    asking the database again from the template (which would turn a 503 into a 500)."""
+    from .extensions import login_manager
+
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
 
 
 def nav_current(endpoints: list[str]) -> str | None:
