@@ -3,9 +3,9 @@ work, the database being unreachable, and the number formats of the templates.""
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import formatting
 from .database import enter_read_only, leave_read_only
@@ -41,10 +41,15 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from .api import error
 
-            return error(e.code or 500)
-        _user_unknown_if_unloaded()
-        return render_template("error.html", code=e.code, message=_PAGE_MESSAGES.get(
-            e.code, e.description)), e.code
+            response, status = error(e.code or 500)
+        else:
+            _user_unknown_if_unloaded()
+            response = make_response(render_template(
+                "error.html", code=e.code, message=_PAGE_MESSAGES.get(e.code, e.description)))
+            status = e.code
+        if isinstance(e, MethodNotAllowed) and e.valid_methods:
+            response.headers["Allow"] = ", ".join(e.valid_methods)  # as RFC 9110 asks
+        return response, status
 
     @app.context_processor
     def _access_helpers():
