@@ -121,10 +121,15 @@ class EnumPosition(EnumCode):
 YES, NO = "是", "否"
 
 
+#: Every spelling of yes and of no that is read (empty means no).
+NO_SPELLINGS = ("", NO, "N", "n", "no", "false", "False", "0")
+YES_SPELLINGS = (YES, "Y", "y", "yes", "true", "True", "1")
+
+
 def parse_yes_no(text) -> bool:
     t = "" if text is None else str(text).strip()
-    if t in ("", NO, "N", "n", "no", "false", "False", "0"):
+    if t in NO_SPELLINGS:
         return False
-    if t in (YES, "Y", "y", "yes", "true", "True", "1"):
+    if t in YES_SPELLINGS:
         return True
     raise ValueError(f"「{text}」应为“是”或“否”")

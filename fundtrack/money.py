@@ -75,10 +75,11 @@ def parse_money(value) -> Decimal:
             raise MoneyError(f"「{value}」不是有效金额") from None
     if not d.is_finite():
         raise MoneyError(f"「{value}」不是有效金额")
-    if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise MoneyError(f"金额「{value}」超过两位小数(元精确到分)")
+    # the range first: quantizing a huge number (1e+26) to fen overflows the precision
     if abs(d) > MAX_AMOUNT:
         raise MoneyError(f"金额「{value}」超出范围")
+    if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise MoneyError(f"金额「{value}」超过两位小数(元精确到分)")
     return d.quantize(CENT)
 
 

@@ -13,6 +13,8 @@ from .extensions import db
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+#: The highest page number a query may ask for.
+MAX_PAGE = 10**7
 
 
 def ratio(numerator, denominator):
@@ -83,4 +85,4 @@ def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]
         except (TypeError, ValueError):
             return default
 
-    return number("page", 1, 10**7), number("per_page", default_per_page, MAX_PER_PAGE)
+    return number("page", 1, MAX_PAGE), number("per_page", default_per_page, MAX_PER_PAGE)

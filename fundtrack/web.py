@@ -3,9 +3,9 @@ work, the database being unreachable, and the number formats of the templates.""
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import formatting
 from .database import enter_read_only, leave_read_only
@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
         message = "数据库暂时无法访问,请稍后再试"
         if request.path.startswith("/api/"):
             return jsonify({"errors": [{"field": None, "message": message}]}), 503
+        _user_unknown_if_unloaded()
         return render_template("error.html", code=503, message=message), 503
 
     @app.errorhandler(HTTPException)
@@ -40,15 +41,31 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from .api import error
 
-            return error(e.code or 500)
-        return render_template("error.html", code=e.code, message=_PAGE_MESSAGES.get(
-            e.code, e.description)), e.code
+            response, status = error(e.code or 500)
+        else:
+            _user_unknown_if_unloaded()
+            response = make_response(render_template(
+                "error.html", code=e.code, message=_PAGE_MESSAGES.get(e.code, e.description)))
+            status = e.code
+        if isinstance(e, MethodNotAllowed) and e.valid_methods:
+            response.headers["Allow"] = ", ".join(e.valid_methods)  # as RFC 9110 asks
+        return response, status
 
     @app.context_processor
     def _access_helpers():
         return {"can_open": can_open, "nav_current": nav_current}
 
     formatting.register(app)
+
+
+def _user_unknown_if_unloaded() -> None:
+    """An error page must render without the database: when the signed-in user could not
+    be loaded (the database failed), the page treats the visitor as anonymous instead of
+    asking the database again from the template (which would turn a 503 into a 500)."""
+    from .extensions import login_manager
+
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
 
 
 def nav_current(endpoints: list[str]) -> str | None:

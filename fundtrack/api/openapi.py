@@ -7,8 +7,10 @@ from flask import jsonify
 
 from .. import sheets
 from ..access import public
-from ..enums import MilestoneKind, PaymentKind
+from ..enums import NO, NO_SPELLINGS, YES, YES_SPELLINGS, MilestoneKind, PaymentKind
 from ..ledger import REPORTS
+from ..ledger.params import YEARS
+from ..paging import MAX_PAGE, MAX_PER_PAGE
 from . import bp
 
 _REPORT_SHEETS = {
@@ -62,21 +64,31 @@ _ERRORS = {
     "required": ["errors"],
 }
 
+
+def _or_empty(schema: dict) -> dict:
+    """A query parameter that may also be sent empty (a blank form field): as if absent."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
 _FILTERS = [
-    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
+    {"name": "as_of", "in": "query", "schema": _or_empty({"type": "string", "format": "date"}),
      "description": "截至日期,默认今天"},
-    {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "年度"},
+    {"name": "year", "in": "query",
+     "schema": _or_empty({"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}),
+     "description": "年度"},
     {"name": "township", "in": "query", "schema": {"type": "string"}, "description": "乡镇"},
     {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "责任单位"},
     {"name": "category", "in": "query", "schema": {"type": "string"},
      "description": "项目类别"},
-    {"name": "priority", "in": "query", "schema": {"type": "string", "enum": ["是", "否"]},
-     "description": "重点村"},
+    {"name": "priority", "in": "query",
+     "schema": {"type": "string", "enum": [YES, NO, *YES_SPELLINGS[1:], *NO_SPELLINGS[2:], ""]},
+     "description": "重点村:是 或 否(也接受 Y/N、yes/no、true/false、1/0)"},
 ]
 _PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                    "maximum": 500}},
+    {"name": "page", "in": "query",
+     "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PAGE})},
+    {"name": "per_page", "in": "query",
+     "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE})},
 ]
 
 

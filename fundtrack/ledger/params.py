@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..clock import today
 from ..enums import parse_yes_no
 from ..errors import Refused
-from ..paging import MAX_PER_PAGE
+from ..paging import MAX_PAGE, MAX_PER_PAGE
 from .filters import LedgerFilter
 
 
@@ -40,10 +40,14 @@ def _int(text: str, field: str, low: int, high: int) -> int:
     return value
 
 
+#: The years a ledger query may filter on (the OpenAPI description states them too).
+YEARS = (1900, 2999)
+
+
 def parse_ledger_query(args, *, default_per_page: int | None = None) -> LedgerQuery:
     """Raises Refused(field=...) for any value that cannot be read."""
     as_of = parse_date(args["as_of"], "as_of") if args.get("as_of") else today()
-    year = _int(args["year"], "year", 1900, 2999) if args.get("year") else None
+    year = _int(args["year"], "year", *YEARS) if args.get("year") else None
     priority = None
     if args.get("priority"):
         try:
@@ -61,7 +65,7 @@ def parse_ledger_query(args, *, default_per_page: int | None = None) -> LedgerQu
     )
     page = per_page = None
     if args.get("page") or args.get("per_page") or default_per_page:
-        page = _int(args.get("page") or 1, "page", 1, 10**7)
+        page = _int(args.get("page") or 1, "page", 1, MAX_PAGE)
         per_page = _int(args.get("per_page") or default_per_page or 50, "per_page", 1,
                         MAX_PER_PAGE)
     return LedgerQuery(as_of, filt, page, per_page, args.get("sort") or None)
