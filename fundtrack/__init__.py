@@ -57,9 +57,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from .web import register
+    from . import security, web
 
-    register(app)
+    web.register(app)
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -70,12 +71,14 @@ def register_blueprints(app: Flask) -> None:
     from .ledger import views as ledger
     from .main import bp as main_bp
     from .milestones import views as milestones
+    from .periods import views as periods
     from .projects import views as projects
     from .settings import views as settings
     from .workbook import views as workbook
 
     app.register_blueprint(main_bp)
-    for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings):
+    for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
+                   periods):
         app.register_blueprint(module.bp)
     api.register(app)
 

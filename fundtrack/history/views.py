@@ -29,6 +29,7 @@ ENTITIES = {
     "app_user": "用户",
     "api_token": "令牌",
     "setting": "设置",
+    "period_close": "月结",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销"}
 #: Column keys of the recorded snapshots, by their Chinese name.
@@ -43,6 +44,8 @@ FIELDS = {
     "total_investment": "总投资", "priority": "重点村", "planned_on": "计划日期",
     "done_on": "实际日期", "username": "用户名", "role": "角色", "active": "启用",
     "user_id": "用户ID", "created_at": "签发时间", "key": "名称", "value": "值",
+    "month": "月份", "ends_on": "结账截至", "closed_at": "月结时间", "closed_by": "办理人",
+    "snapshot": "资金台账", "digest": "摘要值",
 }
 PER_PAGE = 50
 
