@@ -48,6 +48,11 @@ def _fingerprint() -> dict[str, list]:
     return out
 
 
+def _history() -> list[tuple]:
+    return [tuple(r) for r in db.session.execute(
+        select(Change.__table__).order_by(Change.id))]
+
+
 def _last_change_id() -> int:
     return db.session.scalar(select(func.max(Change.id))) or 0
 
@@ -158,7 +163,7 @@ def test_every_write_route_leaves_history_for_every_table_it_changes(app, county
         if role:
             login(client, county["users"][role])
         with app.app_context():
-            before, since = _fingerprint(), _last_change_id()
+            before, since, history = _fingerprint(), _last_change_id(), _history()
         r = call(client)
         errors = re.findall(r'class="error"[^>]*>([^<]*)<', r.get_data(as_text=True))
         assert r.status_code in (200, 201, 302), (endpoint, r.status_code, errors,
@@ -168,6 +173,8 @@ def test_every_write_route_leaves_history_for_every_table_it_changes(app, county
             changed = {t for t in after if after[t] != before.get(t)}
             entities = set(db.session.scalars(
                 select(Change.entity).where(Change.id > since)))
+            # the history only grows: what was there is still there, unchanged
+            assert _history()[:len(history)] == history, endpoint
         assert changed, f"{endpoint} answered {r.status_code} but wrote nothing"
         assert changed <= entities, (endpoint, changed - entities)
         recorded |= entities
