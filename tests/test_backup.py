@@ -101,6 +101,11 @@ def build_county() -> None:
     from fundtrack.settings.service import set_tender_threshold
 
     set_tender_threshold("500000")
+    from fundtrack.accounts.throttle import note_failure
+    from fundtrack.periods.service import close_month
+
+    close_month("2024-02")
+    note_failure("wang", "10.0.0.1")
 
 
 def _plain(value):
