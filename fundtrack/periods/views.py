@@ -4,7 +4,10 @@ now (READ), and closing a month in two steps: the figures, then the confirmation
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import FINANCE, READ, allow, has_role
@@ -17,11 +20,17 @@ from .forms import CloseForm
 bp = Blueprint("periods", __name__, url_prefix="/periods")
 
 
+def _local(at: dt.datetime) -> dt.datetime:
+    """A stored UTC time in the county's time zone (SQLite keeps it without its zone)."""
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return at.astimezone(ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"]))
+
+
 def _page(form: CloseForm, status: int = 200, preview: dict | None = None):
     closes = service.closes()
     return render_template(
         "periods/index.html",
-        rows=[(c, service.verify(c)) for c in closes],
+        rows=[(c, service.verify(c), _local(c.closed_at)) for c in closes],
         closed_through=service.closed_through(),
         form=form if has_role(*FINANCE) else None,
         preview=preview,
