@@ -28,8 +28,9 @@ def _upload_limit() -> int:
     try:
         megabytes = Decimal(text)
     except ArithmeticError:
-        raise ValueError(f"FUNDTRACK_MAX_UPLOAD_MB must be a number of megabytes: {text!r}")
-    if not megabytes > 0:
+        raise ValueError(
+            f"FUNDTRACK_MAX_UPLOAD_MB must be a number of megabytes: {text!r}") from None
+    if not megabytes.is_finite() or megabytes <= 0:
         raise ValueError(f"FUNDTRACK_MAX_UPLOAD_MB must be positive: {text!r}")
     return int(megabytes * 1024 * 1024)
 

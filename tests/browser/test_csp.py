@@ -4,10 +4,10 @@ script comes from /static/js, no inline script or handler is blocked."""
 from __future__ import annotations
 
 from fundtrack.database import unit_of_work
+from fundtrack.enums import MilestoneKind
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.factories import allocate, arrive, milestone, pay, project, source
-from fundtrack.enums import MilestoneKind
 
 PAGES = ["/", "/projects/", "/projects/XM001", "/funds/", "/funds/ZY01", "/funds/ZY01/allocate",
          "/funds/payments", "/funds/payments/new?project=XM001&source=ZY01",

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from fundtrack.accounts.models import User
-
 from fundtrack.database import unit_of_work
 from fundtrack.extensions import db
 from fundtrack.history.models import Change

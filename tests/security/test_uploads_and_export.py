@@ -28,7 +28,7 @@ def test_the_upload_limit_comes_from_the_environment(monkeypatch, tmp_path):
     assert config.load(str(tmp_path))["MAX_CONTENT_LENGTH"] == 20 * MB
     monkeypatch.setenv("FUNDTRACK_MAX_UPLOAD_MB", "1.5")
     assert config.load(str(tmp_path))["MAX_CONTENT_LENGTH"] == 3 * MB // 2
-    for bad in ("abc", "0", "-1"):
+    for bad in ("abc", "0", "-1", "nan", "inf"):
         monkeypatch.setenv("FUNDTRACK_MAX_UPLOAD_MB", bad)
         with pytest.raises(ValueError, match="FUNDTRACK_MAX_UPLOAD_MB"):
             create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))

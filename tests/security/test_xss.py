@@ -83,7 +83,7 @@ def _urls(app):
             args = sorted(rule.arguments)
             choices = [values.get(a, everything) for a in args]
             for combo in itertools.product(*choices):
-                yield rule.endpoint, url_for(rule.endpoint, **dict(zip(args, combo)))
+                yield rule.endpoint, url_for(rule.endpoint, **dict(zip(args, combo, strict=True)))
 
 
 def test_no_page_shows_typed_text_as_markup(app, users):
