@@ -57,9 +57,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from .web import register
+    from . import security, web
 
-    register(app)
+    web.register(app)
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .ledger import views as ledger
     from .main import bp as main_bp
     from .milestones import views as milestones
+    from .periods import views as periods
     from .projects import views as projects
     from .rectification import views as rectification
     from .settings import views as settings
@@ -82,7 +84,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
-                   warnings, rectification, wallchart, charts, monthly_report, disclosure):
+                   warnings, rectification, wallchart, charts, monthly_report, disclosure,
+                   periods):
         app.register_blueprint(module.bp)
     api.register(app)
 

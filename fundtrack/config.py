@@ -21,6 +21,20 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _upload_limit() -> int:
+    """FUNDTRACK_MAX_UPLOAD_MB (default 20) in bytes; a value that is no number stops
+    the start-up rather than silently lifting the limit."""
+    text = os.environ.get("FUNDTRACK_MAX_UPLOAD_MB", "20")
+    try:
+        megabytes = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(
+            f"FUNDTRACK_MAX_UPLOAD_MB must be a number of megabytes: {text!r}") from None
+    if not megabytes.is_finite() or megabytes <= 0:
+        raise ValueError(f"FUNDTRACK_MAX_UPLOAD_MB must be positive: {text!r}")
+    return int(megabytes * 1024 * 1024)
+
+
 def load(instance_path: str) -> dict:
     """Configuration for an app whose instance folder is ``instance_path``."""
     inst = Path(instance_path)
@@ -34,8 +48,8 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        #: Uploaded workbooks are limited to this size (bytes).
-        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        #: Uploaded workbooks (any request body) are limited to this size (bytes).
+        "MAX_CONTENT_LENGTH": _upload_limit(),
         #: The county whose ledger this is; heads every computed sheet and ledger reply.
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
         #: What "today" is: the default as-of date of every figure.

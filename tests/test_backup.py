@@ -108,6 +108,11 @@ def build_county() -> None:
         source=FindingSource.AUDIT, description="结算资料不全", project_code="XM002",
         found_on=dt.date(2024, 6, 1), deadline=dt.date(2024, 6, 30))
     rectification.add_evidence(finding, "已补齐结算资料", dt.date(2024, 6, 15))
+    from fundtrack.accounts.throttle import note_failure
+    from fundtrack.periods.service import close_month
+
+    close_month("2024-02")
+    note_failure("wang", "10.0.0.1")
 
 
 def _plain(value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,7 +12,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..access import public
+from ..database import unit_of_work
 from ..extensions import db, login_manager
+from . import throttle
 from .models import User
 from .service import check_password, user_for_token
 
@@ -47,12 +49,29 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
+    """Sign in. Repeated failures lock the name and the address a while (throttle.py).
+
+    At sign-in the session is emptied before the user is put in it, so nothing from
+    before (a planted value, the old CSRF token) survives: the signed session cookie
+    changes whole (session fixation). Signing out empties it too.
+    """
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data))
+        username, address = form.username.data, request.remote_addr
+        wait = throttle.locked_for(username, address)
+        if wait is not None:
+            flash(throttle.wait_text(wait), "error")
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        user = db.session.scalar(select(User).where(User.username == username))
         if user is not None and user.active and check_password(user, form.password.data):
+            with unit_of_work(username):
+                throttle.clear_failures(username)
+            session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        with unit_of_work(username):
+            throttle.note_failure(username, address)
         flash("用户名或密码错误", "error")
     return render_template("accounts/login.html", form=form)
 
@@ -60,5 +79,6 @@ def login():
 @bp.post("/logout")
 @public
 def logout():
+    session.clear()
     logout_user()
     return redirect(url_for("accounts.login"))

@@ -21,6 +21,7 @@ from ..history.service import record
 from ..milestones.models import Milestone
 from ..milestones.service import acceptance_date
 from ..money import ZERO
+from ..periods.service import check_open
 from ..projects.models import Project
 from ..settings.service import tender_threshold
 from .models import Allocation, Disbursement, FundArrival, FundSource
@@ -138,6 +139,7 @@ def create_source(
 def record_arrival(
     source: FundSource, *, arrived_on: dt.date, amount: Decimal, note: str | None = None
 ) -> FundArrival:
+    check_open(arrived_on, "arrived_on")
     if amount <= 0:
         raise Refused("到位金额须大于零", "amount")
     arrival = FundArrival(source_id=source.id, arrived_on=arrived_on, amount=amount, note=note)
@@ -158,6 +160,7 @@ def allocate(
     allocated_on: dt.date | None = None,
 ) -> Allocation:
     """Allocate (or, with a negative amount, reduce) a channel's money to a project."""
+    check_open(allocated_on, "allocated_on")
     if amount == 0:
         raise Refused("安排金额不能为零", "amount")
     lock_source(source)
@@ -218,6 +221,7 @@ def post_disbursement(
     reverses: Disbursement | None = None,
 ) -> Disbursement:
     """Post one payment, or with kind 冲销 a reversal of the payment ``reverses``."""
+    check_open(paid_on, "paid_on")
     if kind == PaymentKind.REVERSAL:
         return _post_reversal(
             voucher_no=voucher_no,

@@ -31,6 +31,7 @@ ENTITIES = {
     "setting": "设置",
     "finding": "整改事项",
     "finding_note": "整改记录",
+    "period_close": "月结",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销"}
 #: Column keys of the recorded snapshots, by their Chinese name.
@@ -49,6 +50,8 @@ FIELDS = {
     "deadline": "整改期限", "status": "状态", "created_by": "登记人",
     "finding_id": "整改事项ID", "written_on": "日期", "at": "时间", "author": "填写人",
     "text": "内容",
+    "month": "月份", "ends_on": "结账截至", "closed_at": "月结时间", "closed_by": "办理人",
+    "snapshot": "资金台账", "digest": "摘要值",
 }
 PER_PAGE = 50
 

@@ -92,11 +92,11 @@ def test_auditor_downloads_the_workbook_with_the_screen_figures(live_server, pag
         page.click("text=下载审计工作簿")
     path = tmp_path / "book.xlsx"
     info.value.save_as(path)
-    book = openpyxl.load_workbook(path, read_only=True)  # keeps the file open until closed
+    book = openpyxl.load_workbook(path, read_only=True)
     sheet = book["项目台账"]
     header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "项目编号")
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "XM001")
-    book.close()
+    book.close()  # a read-only workbook keeps its file open until closed
     figures = dict(zip(header, row, strict=True))
     assert f"{figures['已支出']:,.2f}" in on_screen
     assert f"{figures['支出率']:.2%}" in on_screen

@@ -1,0 +1,200 @@
+"""Every write leaves a change-history row: each write route of the URL map is driven
+once, and every table whose rows it changed must have a new 变更记录 row naming it.
+Every model's table is covered by some write, or listed below with the reason it is not
+ledger data. Nothing in the app edits or deletes the history itself."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from fundtrack.accounts.models import User
+from fundtrack.database import unit_of_work
+from fundtrack.extensions import db
+from fundtrack.history.models import Change
+from fundtrack.settings import service as settings
+from tests.conftest import bearer, csrf_token, login
+from tests.factories import allocate, arrive, pay, project, source
+from tests.workbook.builder import Book
+
+#: Write routes that change no ledger data, and why.
+NOT_DATA_WRITES = {
+    "accounts.login": "signing in changes the session; failed attempts go to the "
+                      "login_failure counter, a security record, not ledger data",
+    "accounts.logout": "signing out changes only the session",
+    "workbook.check": "a dry run of the import: it keeps the upload file, writes no row",
+}
+#: Tables that are not ledger data, and why they have no history.
+NOT_RECORDED = {
+    "change": "the history itself (append-only: no route writes it but record())",
+    "login_failure": "the sign-in throttling counter (security, pruned after 15 minutes)",
+}
+
+PAYLOAD_DAY = "2025-10-02"
+
+
+def _fingerprint() -> dict[str, list]:
+    """Every row of every table but the history, in primary-key order."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in NOT_RECORDED:
+            continue
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns))
+        out[table.name] = [tuple(r) for r in rows]
+    return out
+
+
+def _history() -> list[tuple]:
+    return [tuple(r) for r in db.session.execute(
+        select(Change.__table__).order_by(Change.id))]
+
+
+def _last_change_id() -> int:
+    return db.session.scalar(select(func.max(Change.id))) or 0
+
+
+@pytest.fixture
+def county(app, users, tokens):
+    with app.app_context(), unit_of_work("测试"):
+        src = source("ZY01", "1000000.00")
+        arrive(src, "500000.00", "2025-09-10")
+        prj = project("XM001")
+        allocate(prj, src, "300000.00", "2025-09-12")
+        pay("PZ0001", prj, src, "100000.00", "2025-10-01")
+        durations = {settings.duration_field(k): str(v + 1)
+                     for k, v in settings.get_durations().items()}
+    with app.app_context():
+        user_ids = dict(db.session.execute(select(User.username, User.id)).all())
+    return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids}
+
+
+def _import_book(tmp_path) -> bytes:
+    book = Book()
+    book.add("资金到位", source_code="ZY01", arrived_on=PAYLOAD_DAY, amount="10.00", note="补录")
+    book.add("项目", project_code="XM002", name="西村饮水安全工程", year=2025, category="饮水",
+             township="城关镇", village="西村", unit="县水利局", responsible_person="李四",
+             phone="03967654321", scope="管网 3 公里", total_investment="80000.00", priority="否")
+    with open(book.save(tmp_path / "in.xlsx"), "rb") as f:
+        return f.read()
+
+
+def _scenarios(county, tmp_path):
+    """endpoint → (role, call(client) → response). Each one writes successfully."""
+    viewer_id = county["ids"][county["users"]["viewer"]]
+    auditor_id = county["ids"][county["users"]["auditor"]]
+    api = bearer(county["tokens"]["finance"])
+    manager_api = bearer(county["tokens"]["manager"])
+
+    def form(path, data, page=None):
+        def call(client):
+            return client.post(path, data={**data, "csrf_token": csrf_token(client, page or path)})
+        return call
+
+    def import_confirm(client):
+        r = client.post("/import/check", data={
+            "csrf_token": csrf_token(client, "/import/"),
+            "workbook": (io.BytesIO(_import_book(tmp_path)), "in.xlsx"),
+        }, content_type="multipart/form-data")
+        upload = re.search(r'name="upload" type="hidden" value="([^"]+)"',
+                           r.get_data(as_text=True)).group(1)
+        return client.post("/import/confirm", data={
+            "csrf_token": csrf_token(client, "/import/"), "upload": upload,
+            "filename": "in.xlsx"})
+
+    return {
+        "funds.new_source": ("finance", form("/funds/new", {
+            "source_code": "ZY02", "name": "省级衔接资金", "level": "provincial",
+            "category": "integrated", "year": "2025", "amount_issued": "1000.00"})),
+        "funds.record_arrival": ("finance", form("/funds/ZY01/arrivals", {
+            "arrived_on": PAYLOAD_DAY, "amount": "100.00"}, "/funds/ZY01")),
+        "funds.allocate": ("finance", form("/funds/ZY01/allocate", {
+            "project_code": "XM001", "amount": "100.00", "allocated_on": PAYLOAD_DAY})),
+        "funds.new_payment": ("finance", form("/funds/payments/new", {
+            "project_code": "XM001", "source_code": "ZY01", "voucher_no": "PZ0002",
+            "paid_on": PAYLOAD_DAY, "amount": "100.00", "kind": "progress"})),
+        "funds.reverse": ("finance", form("/funds/payments/PZ0001/reverse", {
+            "voucher_no": "CX0001", "paid_on": PAYLOAD_DAY, "amount": "100.00",
+            "memo": "金额录入错误"})),
+        "milestones.done": ("manager", form("/milestones/XM001/开工/done", {
+            "done_on": PAYLOAD_DAY}, "/milestones/")),
+        "milestones.edit": ("manager", form("/milestones/XM001/edit", {
+            "approved-planned_on": "2025-03-01", "approved-note": "已入库"})),
+        "milestones.schedule": ("manager", form("/milestones/XM001/schedule", {
+            "completed": "2025-12-31"}, "/milestones/XM001/schedule?deadline=2025-12-31")),
+        "settings.index": ("admin", form("/settings/", {
+            **county["durations"], "tender_threshold": "200000.00"})),
+        "admin.create": ("admin", form("/admin/users/new", {
+            "username": "xinren", "role": "viewer", "password": "a long password 1",
+            "confirm": "a long password 1"}, "/admin/users")),
+        "admin.update": ("admin", form(f"/admin/users/{viewer_id}", {
+            "role": "auditor"}, "/admin/users")),
+        "admin.set_active": ("admin", form(f"/admin/users/{viewer_id}/active", {
+            "active": "0"}, "/admin/users")),
+        "admin.token": ("admin", form(f"/admin/users/{auditor_id}/token", {}, "/admin/users")),
+        "workbook.confirm": ("finance", import_confirm),
+        "periods.close": ("finance", form("/periods/close", {
+            "month": "2025-09", "confirmed": "1"}, "/periods/")),
+        "api.post_disbursement": (None, lambda c: c.post("/api/v1/disbursements", headers=api,
+                                                         json={
+            "voucher_no": "PZ0003", "project_code": "XM001", "source_code": "ZY01",
+            "paid_on": PAYLOAD_DAY, "amount": "1.00", "kind": "进度款"})),
+        "api.put_milestone": (None, lambda c: c.put(
+            "/api/v1/projects/XM001/milestones/完工", headers=manager_api,
+            json={"planned_on": "2026-01-15"})),
+    }
+
+
+def _write_rules(app):
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+
+
+def test_every_write_route_leaves_history_for_every_table_it_changes(app, county, tmp_path):
+    scenarios = _scenarios(county, tmp_path)
+    untested = _write_rules(app) - scenarios.keys() - NOT_DATA_WRITES.keys()
+    assert not untested, f"write routes with neither a scenario here nor a reason: {untested}"
+    recorded: set[str] = set()
+    for endpoint, (role, call) in scenarios.items():
+        client = app.test_client()
+        if role:
+            login(client, county["users"][role])
+        with app.app_context():
+            before, since, history = _fingerprint(), _last_change_id(), _history()
+        r = call(client)
+        errors = re.findall(r'class="error"[^>]*>([^<]*)<', r.get_data(as_text=True))
+        assert r.status_code in (200, 201, 302), (endpoint, r.status_code, errors,
+                                                  r.get_data(as_text=True)[:300])
+        with app.app_context():
+            after = _fingerprint()
+            changed = {t for t in after if after[t] != before.get(t)}
+            entities = set(db.session.scalars(
+                select(Change.entity).where(Change.id > since)))
+            # the history only grows: what was there is still there, unchanged
+            assert _history()[:len(history)] == history, endpoint
+        assert changed, f"{endpoint} answered {r.status_code} but wrote nothing"
+        assert changed <= entities, (endpoint, changed - entities)
+        recorded |= entities
+    models = {m.local_table.name for m in db.Model.registry.mappers}
+    assert models - recorded - NOT_RECORDED.keys() == set()
+
+
+def test_no_route_writes_or_deletes_the_history(app):
+    """The history is written only by history.service.record, in the same transaction as
+    the change; its own pages only read."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("history."):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule.rule
+    import pathlib
+
+    import fundtrack
+
+    root = pathlib.Path(fundtrack.__file__).parent
+    writers = [
+        p.relative_to(root).as_posix() for p in root.rglob("*.py")
+        if re.search(r"(update|delete)\(\s*Change\b|Change\.__table__\.(update|delete)",
+                     p.read_text(encoding="utf-8"))
+    ]
+    assert writers == []

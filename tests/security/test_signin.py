@@ -1,0 +1,93 @@
+"""Sign-in: repeated failures lock the name (and the address) a while, in the database so
+every worker sees it; the session is renewed at sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from fundtrack.accounts import throttle
+from fundtrack.accounts.models import LoginFailure
+from fundtrack.extensions import db
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def _try(client, username, password, address="10.0.0.1"):
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(client)},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_five_failures_lock_the_name_even_for_the_right_password(app, client, users):
+    name = users["finance"]
+    for _ in range(throttle.USER_LIMIT):
+        r = _try(client, name, "wrong")
+        assert r.status_code == 200 and "用户名或密码错误" in r.get_data(as_text=True)
+    r = _try(client, name, PASSWORD)
+    assert r.status_code == 429
+    assert "登录失败次数过多,请 15 分钟后再试" in r.get_data(as_text=True)
+    assert 14 * 60 < int(r.headers["Retry-After"]) <= 15 * 60
+    assert client.get("/").status_code == 302  # still not signed in
+    # another user from the same address is not locked by it
+    assert login(client, users["viewer"]).status_code == 302
+
+
+def test_four_failures_do_not_lock_and_a_success_clears_them(app, client, users):
+    name = users["finance"]
+    for _ in range(throttle.USER_LIMIT - 1):
+        _try(client, name, "wrong")
+    assert _try(client, name, PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    for _ in range(throttle.USER_LIMIT - 1):
+        _try(client, name, "wrong")
+    assert _try(client, name, PASSWORD).status_code == 302
+
+
+def test_the_lock_ends_when_the_window_has_passed_since_the_last_failure(app, client, users):
+    name = users["finance"]
+    for _ in range(throttle.USER_LIMIT):
+        _try(client, name, "wrong")
+    with app.app_context():  # move the failures back in time, just past the window
+        db.session.execute(update(LoginFailure).values(
+            at=LoginFailure.at - throttle.WINDOW - dt.timedelta(seconds=1)))
+        db.session.commit()
+    assert _try(client, name, PASSWORD).status_code == 302
+
+
+def test_many_failures_from_one_address_lock_the_address(app, client, users):
+    for i in range(throttle.IP_LIMIT):
+        _try(client, f"guess{i}", "wrong", address="10.0.0.9")
+    assert _try(client, users["viewer"], PASSWORD, address="10.0.0.9").status_code == 429
+    assert _try(client, users["viewer"], PASSWORD, address="10.0.0.10").status_code == 302
+
+
+def test_failures_are_counted_in_the_database_for_every_worker(app, users):
+    """Two clients stand for two workers: they share nothing but the database."""
+    a, b = app.test_client(), app.test_client()
+    for client in (a, b, a, b):
+        _try(client, users["finance"], "wrong")
+    _try(a, users["finance"], "wrong")
+    assert _try(b, users["finance"], PASSWORD).status_code == 429
+
+
+def _session_cookie(client) -> str | None:
+    cookie = client.get_cookie("session")
+    return cookie.value if cookie else None
+
+
+def test_the_session_is_renewed_at_sign_in(app, client, users):
+    csrf_token(client)  # the login page puts a CSRF token in the session
+    with client.session_transaction() as s:
+        s["planted"] = "by an attacker"
+        before_token = s["csrf_token"]
+    before = _session_cookie(client)
+    assert login(client, users["finance"]).status_code == 302
+    after = _session_cookie(client)
+    assert after and after != before
+    with client.session_transaction() as s:
+        assert "planted" not in s and s.get("csrf_token") != before_token
+        assert s["_user_id"]
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    with client.session_transaction() as s:
+        assert "_user_id" not in s
