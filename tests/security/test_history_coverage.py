@@ -5,6 +5,7 @@ ledger data. Nothing in the app edits or deletes the history itself."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -15,6 +16,8 @@ from fundtrack.accounts.models import User
 from fundtrack.database import unit_of_work
 from fundtrack.extensions import db
 from fundtrack.history.models import Change
+from fundtrack.rectification.models import FindingSource
+from fundtrack.rectification.service import record_finding
 from fundtrack.settings import service as settings
 from tests.conftest import bearer, csrf_token, login
 from tests.factories import allocate, arrive, pay, project, source
@@ -64,11 +67,16 @@ def county(app, users, tokens):
         prj = project("XM001")
         allocate(prj, src, "300000.00", "2025-09-12")
         pay("PZ0001", prj, src, "100000.00", "2025-10-01")
+        finding = record_finding(source=FindingSource.AUDIT, description="资金拨付滞后",
+                                 found_on=dt.date(2025, 9, 1), deadline=dt.date(2025, 9, 30),
+                                 project_code="XM001")
+        finding_id = finding.id
         durations = {settings.duration_field(k): str(v + 1)
                      for k, v in settings.get_durations().items()}
     with app.app_context():
         user_ids = dict(db.session.execute(select(User.username, User.id)).all())
-    return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids}
+    return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids,
+            "finding": finding_id}
 
 
 def _import_book(tmp_path) -> bytes:
@@ -87,6 +95,7 @@ def _scenarios(county, tmp_path):
     auditor_id = county["ids"][county["users"]["auditor"]]
     api = bearer(county["tokens"]["finance"])
     manager_api = bearer(county["tokens"]["manager"])
+    finding = county["finding"]
 
     def form(path, data, page=None):
         def call(client):
@@ -135,6 +144,16 @@ def _scenarios(county, tmp_path):
             "active": "0"}, "/admin/users")),
         "admin.token": ("admin", form(f"/admin/users/{auditor_id}/token", {}, "/admin/users")),
         "workbook.confirm": ("finance", import_confirm),
+        "rectification.new": ("auditor", form("/rectification/new", {
+            "source": "inspection", "project_code": "XM001", "unit": "",
+            "description": "项目公示不到位", "found_on": "2025-10-01",
+            "deadline": "2025-10-31"})),
+        "rectification.evidence": ("manager", form(f"/rectification/{finding}/evidence", {
+            "note": "已补发拨付文件"}, f"/rectification/{finding}")),
+        "rectification.close": ("manager", form(f"/rectification/{finding}/close", {
+            "done_on": PAYLOAD_DAY, "note": "资金已拨付到位"}, f"/rectification/{finding}")),
+        "rectification.reopen": ("auditor", form(f"/rectification/{finding}/reopen", {
+            "note": "复查发现仍有资金未拨付"}, f"/rectification/{finding}")),
         "periods.close": ("finance", form("/periods/close", {
             "month": "2025-09", "confirmed": "1"}, "/periods/")),
         "api.post_disbursement": (None, lambda c: c.post("/api/v1/disbursements", headers=api,
