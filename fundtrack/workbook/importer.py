@@ -56,7 +56,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
         return report
     with acting_as(actor):
         try:
-            _Import(book.rows, report).run()
+            with funds.running_balances():
+                _Import(book.rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
             # nothing is written; say so in one line rather than with a traceback.
