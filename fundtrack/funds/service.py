@@ -9,7 +9,7 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -441,16 +441,41 @@ def _post_reversal(
 
 def payment_warnings(payment: Disbursement) -> list[str]:
     """What the field would question about a posted payment, without refusing it."""
-    notes = []
     project = db.session.get(Project, payment.project_id)
-    threshold = tender_threshold()
-    if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
-        tendered = db.session.scalar(
-            select(Milestone.done_on).where(
-                Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
-            )
+    return _payment_notes(project, payment, tender_threshold(), lambda: _tendered_on(project))
+
+
+def project_payment_warnings(
+    project: Project, payments: list[Disbursement]
+) -> list[tuple[Disbursement, str]]:
+    """``payment_warnings`` of many payments of one project, in a fixed number of
+    statements: (payment, note) pairs, in the order of ``payments``."""
+    threshold, known = tender_threshold(), []
+
+    def tendered():  # read once, when a payment first needs it
+        if not known:
+            known.append(_tendered_on(project))
+        return known[0]
+
+    return [(p, note) for p in payments
+            for note in _payment_notes(project, p, threshold, tendered)]
+
+
+def _tendered_on(project: Project) -> dt.date | None:
+    return db.session.scalar(
+        select(Milestone.done_on).where(
+            Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
         )
-        if tendered is None or tendered > payment.paid_on:
+    )
+
+
+def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
+                   tendered: Callable[[], dt.date | None]) -> list[str]:
+    """A payment before 招标完成 on a project above the tendering threshold."""
+    notes = []
+    if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
+        done = tendered()
+        if done is None or done > payment.paid_on:
             notes.append(
                 f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
                 "支付时尚未完成招标"

@@ -1,7 +1,8 @@
 """The five computed reports of the contract, as of a date, with their totals.
 
-Each report is a fixed number of statements: the rows (one aggregating query), the total
-row (one more), and the count when a page is asked for. A rate is computed here, once,
+Each report is a fixed number of statements: the rows (one aggregating query) and the
+total row (one more, which also counts the rows for paging; the overdue list, which has
+no total, counts them in a third). A rate is computed here, once,
 from the amounts of its own row (a total row's rate from the summed amounts).
 """
 
@@ -43,7 +44,9 @@ class Report:
     per_page: int | None = None
 
 
-def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
+def _report(sheet, as_of, rows, total, stmt, page, per_page, count=None) -> Report:
+    """``count``: the rows of the whole report when the caller has it already (the total
+    row's statement counts them too), else counted by one more statement when paged."""
     paged = page is not None and per_page is not None
     return Report(
         sheet=sheet,
@@ -51,7 +54,7 @@ def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
         region=current_app.config["FUNDTRACK_REGION"],
         rows=rows,
         total=total,
-        count=count_rows(stmt) if paged else len(rows),
+        count=(count if count is not None else count_rows(stmt)) if paged else len(rows),
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
@@ -129,6 +132,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
         func.sum(sub.c.spent).label("spent"),
         func.sum(sub.c.overdue_count).label("overdue_count"),
         func.min(sub.c.first_overdue).label("first_overdue"),
+        func.count().label("rows"),
     )).one()
     allocated, spent = _money(t.allocated), _money(t.spent)
     total = {
@@ -141,7 +145,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
         "overdue_count": int(t.overdue_count or 0),
         "max_days_overdue": _days(as_of, t.first_overdue),
     }
-    return _report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 # --- 项目资金台账 ---------------------------------------------------------------------
@@ -189,7 +193,8 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
         })
     sub = stmt.subquery()
     t = db.session.execute(
-        select(func.sum(sub.c.allocated).label("a"), func.sum(sub.c.spent).label("s"))
+        select(func.sum(sub.c.allocated).label("a"), func.sum(sub.c.spent).label("s"),
+               func.count().label("rows"))
     ).one()
     allocated, spent = _money(t.a), _money(t.s)
     total = {
@@ -200,7 +205,7 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
         "spending_rate": rate(spent, allocated),
         "balance": allocated - spent,
     }
-    return _report(sheets.ALLOCATION_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.ALLOCATION_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 # --- 资金台账 -------------------------------------------------------------------------
@@ -227,10 +232,11 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Rep
         func.sum(sub.c.arrived).label("arrived"),
         func.sum(sub.c.allocated).label("allocated"),
         func.sum(sub.c.spent).label("spent"),
+        func.count().label("rows"),
     )).one()
     total = fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
                       t.allocated, t.spent)
-    return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
@@ -317,8 +323,7 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
         present.sort(key=lambda r: r[key], reverse=sort.startswith("-"))
         present.sort(key=lambda r: order[_GROUP_CODE[r["group"]]])
         rows = present + [r for r in rows if r[key] is None]
-    t = db.session.execute(select(*_summary_sums(per_project))).one()
-    total = _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
+    total = _summary_total(per_project)
     paged = page is not None and per_page is not None
     return Report(
         sheet=sheets.SUMMARY,
@@ -331,6 +336,16 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
+
+
+def summary_total(as_of, filt=_ALL) -> dict:
+    """The 合计 row of ``summary`` alone (the dashboard's progress): one statement."""
+    return _summary_total(_project_rows_with_progress(as_of, filt).subquery())
+
+
+def _summary_total(per_project) -> dict:
+    t = db.session.execute(select(*_summary_sums(per_project))).one()
+    return _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
 
 
 def _project_rows_with_progress(as_of, filt):
