@@ -66,7 +66,7 @@ def generate(scale: str | float, seed: int = 2026) -> Ledger:
     factor = SCALES[scale] if isinstance(scale, str) else scale
     counties = max(1, int(factor)) if factor >= 1 else 1
     per_county = int(PROJECTS_PER_COUNTY * min(factor, 1))
-    channels = max(2, int(CHANNELS_PER_COUNTY * min(factor, 1)))
+    channels = max(len(YEARS), int(CHANNELS_PER_COUNTY * min(factor, 1)))
     rng = random.Random(seed)
     led = Ledger()
     for c in range(counties):
