@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sqlite3
 import sys
@@ -20,7 +21,8 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
     name = f"bench_{scale}_{backend}"
     url = existing_database(backend, name) if reuse else None
     result = {"scale": scale, "db": backend, "as_of": str(measure.AS_OF),
-              "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+              "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+              "load_average_at_start": os.getloadavg()}
     if url is None:
         t = time.perf_counter()
         ledger = generate(scale)
@@ -79,6 +81,8 @@ def main(argv=None) -> int:
         p.add_argument("--no-import", action="store_true")
         p.add_argument("--profile", action="store_true", help="profile the slowest page")
     sub.add_parser("table", help="print the table of the saved results")
+    pl = sub.add_parser("plans", help="EXPLAIN ANALYZE the reports on a loaded PostgreSQL")
+    pl.add_argument("--scale", choices=list(SCALES), default="county")
     ce = sub.add_parser("child-export")
     ce.add_argument("url")
     ce.add_argument("out")
@@ -94,6 +98,16 @@ def main(argv=None) -> int:
         return 0
     if args.command == "child-floor":
         print(json.dumps(measure.child_floor(args.shape, args.out)))
+        return 0
+    if args.command == "plans":
+        from .load import existing_database, make_app
+        from .plans import explain
+
+        url = existing_database("postgresql", f"bench_{args.scale}_postgresql")
+        if url is None:
+            parser.error(f"run `python -m bench run --scale {args.scale} --db postgresql` first")
+        out = measure.RESULTS / f"plans-{args.scale}-postgresql.txt"
+        print("\n".join(explain(make_app(url), out)))
         return 0
     if args.command == "run":
         grid = [(args.scale, args.db)]

@@ -70,27 +70,28 @@ def ledger_floor(session, as_of: dt.date) -> int:
     return n
 
 
-def write_cells(path: str, shape: list[tuple[str, int, int]]) -> int:
-    """Write ``rows`` × ``columns`` cells for each (sheet, rows, columns) of ``shape``
-    with xlsxwriter alone in constant_memory mode, alternating text, numbers and dates."""
+def write_cells(path: str, shape: list[tuple[str, int, list[str]]]) -> int:
+    """Write ``rows`` cells in each column of each (sheet, rows, column kinds) of
+    ``shape`` with xlsxwriter alone in constant_memory mode: text for text columns, a
+    number for money, rates and counts, a date for dates, as the export does."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
-    money = book.add_format({"num_format": "#,##0.00"})
+    number = book.add_format({"num_format": "#,##0.00"})
     date = book.add_format({"num_format": "yyyy-mm-dd"})
+    text = book.add_format({"num_format": "@"})
     day = dt.datetime(2025, 6, 30)
     cells = 0
-    for name, rows, columns in shape:
+    for name, rows, kinds in shape:
         ws = book.add_worksheet(name)
         for r in range(rows):
-            for c in range(columns):
-                kind = c % 3
-                if kind == 0:
-                    ws.write_string(r, c, f"XM{r:08d}")
-                elif kind == 1:
-                    ws.write_number(r, c, r * 1.25, money)
-                else:
+            for c, kind in enumerate(kinds):
+                if kind in ("money", "rate", "int"):
+                    ws.write_number(r, c, r * 1.25, number)
+                elif kind == "date":
                     ws.write_datetime(r, c, day, date)
-            cells += columns
+                else:
+                    ws.write_string(r, c, f"XM{r:08d}", text)
+            cells += len(kinds)
     book.close()
     return cells

@@ -117,8 +117,9 @@ def pages(app, runs: int, profile_to: Path | None = None) -> dict:
 # --- 3. export (in a child process, for its peak memory) ----------------------------
 
 
-def sheet_shape(app) -> list[tuple[str, int, int]]:
-    """(sheet, rows, columns) of the audit workbook, for the floor to write as many cells."""
+def sheet_shape(app) -> list[tuple[str, int, list[str]]]:
+    """(sheet, rows, column kinds) of the audit workbook, for the floor to write as many
+    cells of the same types."""
     from fundtrack.funds.models import Allocation, Disbursement, FundArrival, FundSource
     from fundtrack.ledger import overdue_list, summary
     from fundtrack.milestones.models import Milestone
@@ -138,8 +139,8 @@ def sheet_shape(app) -> list[tuple[str, int, int]]:
                     sheets.OVERDUE_LIST: overdue_list(AS_OF).count + 2,
                     sheets.SUMMARY: summary(AS_OF).count + 3}
         db.session.rollback()
-    shape = [(s.name, rows + 1, len(s.columns)) for s, rows in data.items()]
-    shape += [(s.name, rows, len(s.columns)) for s, rows in computed.items()]
+    shape = [(s.name, rows + 1, [c.kind for c in s.columns]) for s, rows in data.items()]
+    shape += [(s.name, rows, [c.kind for c in s.columns]) for s, rows in computed.items()]
     return shape
 
 
@@ -167,7 +168,7 @@ def peak_mb() -> float:
 
 def export(url: str, app, runs: int, out: Path) -> dict:
     shape = sheet_shape(app)
-    cells = sum(r * c for _, r, c in shape)
+    cells = sum(r * len(kinds) for _, r, kinds in shape)
     floor_out = out.with_suffix(".floor.xlsx")
     apps = [_child(["child-export", url, str(out)]) for _ in range(runs)]
     floors = [_child(["child-floor", json.dumps(shape), str(floor_out)]) for _ in range(runs)]

@@ -80,5 +80,7 @@ def render(results: dict | None = None) -> str:
         n = results[c]["rows"]
         sizes.append(f"{c[0]} {c[1]}: {n['project']:,} projects, {n['milestone']:,} milestones, "
                      f"{n['disbursement']:,} payments, {n['fund_source']:,} channels "
-                     f"(load {results[c]['load_s']:.0f} s)")
+                     f"(bulk load {results[c]['load_s']:.0f} s"
+                     + (f"; load average {results[c]['load_average_at_start'][0]:.1f} at start"
+                        if results[c].get("load_average_at_start") else "") + ")")
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {s}" for s in sizes) + "\n"
