@@ -14,7 +14,7 @@ from .generate import SCALES, generate
 
 
 def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
-        profile: bool) -> dict:
+        profile: bool, only: set[str] | None = None) -> dict:
     from . import measure
     from .load import existing_database, fresh_database, load, make_app
 
@@ -37,8 +37,11 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
     else:
         previous = measure.RESULTS / f"{scale}-{backend}.json"
         old = json.loads(previous.read_text()) if previous.exists() else {}
+        if only:  # measure again only some figures, keep the others
+            result = {**old, **result}
         result["rows"], result["load_s"] = old.get("rows"), old.get("load_s", 0)
         app = make_app(url)
+    only = only or {"ledger", "pages", "export", "import"}
     if backend == "postgresql":
         from sqlalchemy import text
 
@@ -46,16 +49,20 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
         with app.app_context():
             result["postgres"] = db.session.scalar(text("SHOW server_version"))
             db.session.rollback()
-    result.update(measure.ledger(app, runs))
-    _note(f"ledger {result['ledger_s']:.2f} s, floor {result['ledger_floor_s']:.2f} s")
-    profile_to = measure.RESULTS / f"profile-{scale}-{backend}.txt" if profile else None
-    result["pages"] = measure.pages(app, max(runs, 5), profile_to)
-    _note("pages " + ", ".join(f"{k} {v['s'] * 1000:.0f} ms" for k, v in result["pages"].items()))
+    if "ledger" in only:
+        result.update(measure.ledger(app, runs))
+        _note(f"ledger {result['ledger_s']:.2f} s, floor {result['ledger_floor_s']:.2f} s")
+    if "pages" in only:
+        profile_to = measure.RESULTS / f"profile-{scale}-{backend}.txt" if profile else None
+        result["pages"] = measure.pages(app, max(runs, 5), profile_to)
+        _note("pages " + ", ".join(f"{k} {v['s'] * 1000:.0f} ms"
+                                   for k, v in result["pages"].items()))
     book = measure.work_file(f"{scale}-{backend}.xlsx")
-    result.update(measure.export(url, app, max(1, runs // 2), book))
-    _note(f"export {result['export_s']:.1f} s ({result['export_peak_mb']:.0f} MB), "
-          f"floor {result['export_floor_s']:.1f} s")
-    if do_import:
+    if "export" in only or ("import" in only and do_import and not book.exists()):
+        result.update(measure.export(url, app, max(1, runs // 2), book))
+        _note(f"export {result['export_s']:.1f} s ({result['export_peak_mb']:.0f} MB), "
+              f"floor {result['export_floor_s']:.1f} s")
+    if do_import and "import" in only:
         result.update(measure.import_(backend, book, max(1, runs // 2)))
         _note(f"import {result['import_s']:.1f} s, floor {result['import_floor_s']:.1f} s")
     measure.save(result)
@@ -80,6 +87,8 @@ def main(argv=None) -> int:
         p.add_argument("--reuse", action="store_true", help="keep a database already loaded")
         p.add_argument("--no-import", action="store_true")
         p.add_argument("--profile", action="store_true", help="profile the slowest page")
+        p.add_argument("--only", nargs="+", choices=("ledger", "pages", "export", "import"),
+                       help="with --reuse: measure only these again, keep the rest")
     sub.add_parser("table", help="print the table of the saved results")
     pl = sub.add_parser("plans", help="EXPLAIN ANALYZE the reports on a loaded PostgreSQL")
     pl.add_argument("--scale", choices=list(SCALES), default="county")
@@ -118,7 +127,8 @@ def main(argv=None) -> int:
         grid = []
     for scale, backend in grid:
         run(scale, backend, runs=args.runs if scale != "province" else 3, reuse=args.reuse,
-            do_import=not args.no_import and scale == "county", profile=args.profile)
+            do_import=not args.no_import and scale == "county", profile=args.profile,
+            only=set(args.only) if args.only else None)
     print(table.render())
     return 0
 
