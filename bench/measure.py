@@ -21,7 +21,7 @@ from fundtrack.extensions import db
 
 from .floors import ledger_floor
 from .generate import AS_OF
-from .load import BENCH_PASSWORD, BENCH_USER, WORK, fresh_database, drop_database, make_app
+from .load import BENCH_PASSWORD, BENCH_USER, WORK, drop_database, fresh_database, make_app
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -91,7 +91,7 @@ def pages(app, runs: int, profile_to: Path | None = None) -> dict:
         assert client.get(path).status_code == 200, path  # warm-up
         seen = []
 
-        def count(conn, cursor, statement, *args):
+        def count(conn, cursor, statement, *args, seen=seen):
             if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT")):
                 seen.append(statement)
 
@@ -220,7 +220,7 @@ def import_(backend: str, book: Path, runs: int) -> dict:
 
     t_floor, _ = median_time(floor, runs)
     times = []
-    for i in range(runs):
+    for _ in range(runs):
         url = fresh_database(backend, f"bench_import_{backend}")
         app = make_app(url)
         with app.app_context():

@@ -32,8 +32,8 @@ def index():
     """首页: the figures of the monthly report as of a date, by channel category."""
     from .ledger import by_category, overdue_list
     from .ledger.dashboard import category_total
-    from .ledger.reports import summary_total
     from .ledger.params import parse_ledger_query
+    from .ledger.reports import summary_total
 
     try:
         query = parse_ledger_query(request.args)
