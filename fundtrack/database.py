@@ -93,12 +93,23 @@ def unit_of_work(actor: str) -> Iterator[None]:
             raise
 
 
+#: lock_name hashes names into keys between -LOCK_BUCKETS and LOCK_BUCKETS (exclusive):
+#: PostgreSQL's lock table is shared by every session and small.
+LOCK_BUCKETS = 512
+
+
 def lock_name(kind: str, name: str) -> None:
     """Serialize, until the transaction ends, the writers that check whether ``name`` is
     free (a voucher number, a code): the second one then sees the first one's row and is
     refused with a message instead of tripping the unique index. PostgreSQL: a
     transaction-level advisory lock on the name; SQLite: the write lock already does it.
+
+    Names are hashed into fewer than 2 × ``LOCK_BUCKETS`` keys: an import of tens of
+    thousands of vouchers in one transaction would otherwise hold as many locks and
+    exhaust the server's lock table ("out of shared memory"). Two names in one bucket
+    wait for each other; with the channel row locks this can, rarely, deadlock, which
+    PostgreSQL detects by ending one transaction (nothing of it is written).
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        key = func.hashtextextended(f"{kind}:{name}", 0)
+        key = func.hashtextextended(f"{kind}:{name}", 0) % LOCK_BUCKETS
         db.session.execute(select(func.pg_advisory_xact_lock(key)))

@@ -30,9 +30,10 @@ def healthz():
 @allow(*READ)
 def index():
     """首页: the figures of the monthly report as of a date, by channel category."""
-    from .ledger import by_category, overdue_list, summary
+    from .ledger import by_category, overdue_list
     from .ledger.dashboard import category_total
     from .ledger.params import parse_ledger_query
+    from .ledger.reports import summary_total
     from .warnings import counts as warning_counts
 
     try:
@@ -48,7 +49,7 @@ def index():
                      **({"year": query.filt.year} if query.filt.year else {})},
         categories=categories,
         funds=category_total(categories),
-        progress=summary(query.as_of, query.filt).total,
+        progress=summary_total(query.as_of, query.filt),
         overdue=overdue_list(query.as_of, query.filt, page=1, per_page=10),
         warnings=warning_counts(query.as_of, query.filt),
     )

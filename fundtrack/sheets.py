@@ -189,3 +189,22 @@ TOTAL_LABEL = "合计"
 #: 分组 values of the summary: Chinese in the workbook, English in JSON.
 GROUP_TOWNSHIP = ("township", "乡镇")
 GROUP_UNIT = ("unit", "责任单位")
+
+#: Excel holds at most this many rows a worksheet. A longer sheet is written in numbered
+#: parts, 支出明细, 支出明细(2), 支出明细(3)…, each with its header; import reads the
+#: parts back as one sheet.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def part_name(name: str, part: int) -> str:
+    """The worksheet name of part ``part`` (1, 2, ...) of sheet ``name``."""
+    return name if part == 1 else f"{name}({part})"
+
+
+def part_of(name: str) -> tuple[str, int]:
+    """``支出明细(2)`` → (``支出明细``, 2); a name without a part number is part 1."""
+    if name.endswith(")") and "(" in name:
+        base, _, number = name[:-1].rpartition("(")
+        if number.isdigit() and int(number) >= 2:
+            return base, int(number)
+    return name, 1

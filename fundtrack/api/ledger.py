@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
 import tempfile
+from urllib.parse import quote
 
-from flask import jsonify, request, send_file
+from flask import Response, jsonify, request
 
 from .. import ledger
 from ..access import READ, allow
@@ -48,17 +49,39 @@ def export_xlsx():
         query = parse_ledger_query(request.args)
     except Refused as e:
         return refused(e)
+    # Streamed: written to a temporary file by the streaming export, sent from disk in
+    # chunks and removed once sent. Never the whole workbook in memory.
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
         export_workbook(path, as_of=query.as_of, filt=query.filt)
-        with open(path, "rb") as f:
-            data = io.BytesIO(f.read())
-    finally:
+        size = os.path.getsize(path)
+    except BaseException:
         os.remove(path)
-    return send_file(
-        data,
+        raise
+    name = f"台账_截至{query.as_of.isoformat()}.xlsx"
+    response = Response(
+        _send_and_remove(path),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"台账_截至{query.as_of.isoformat()}.xlsx",
+        direct_passthrough=True,
     )
+    response.content_length = size
+    response.headers.set("Content-Disposition", "attachment", filename=name.encode(
+        "ascii", "ignore").decode() or "ledger.xlsx", **{"filename*": f"UTF-8''{quote(name)}"})
+    # a response closed before it was read (a HEAD request, a client gone) removes it too
+    response.call_on_close(lambda: _remove(path))
+    return response
+
+
+def _send_and_remove(path: str, chunk: int = 256 * 1024):
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(chunk):
+                yield block
+    finally:
+        _remove(path)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

@@ -47,7 +47,7 @@ class FundArrival(db.Model):
     __tablename__ = "fund_arrival"
     __table_args__ = (
         CheckConstraint("amount > 0", name="ck_fund_arrival_amount_pos"),
-        Index("ix_fund_arrival_source_date", "source_id", "arrived_on"),
+        Index("ix_fund_arrival_source_sum", "source_id", "arrived_on", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,8 +69,10 @@ class Allocation(db.Model):
     __tablename__ = "allocation"
     __table_args__ = (
         CheckConstraint("amount <> 0", name="ck_allocation_amount_nonzero"),
-        Index("ix_allocation_project_source", "project_id", "source_id"),
-        Index("ix_allocation_source", "source_id"),
+        # with the date and amount: the sums are read from the index (0006_indexes)
+        Index("ix_allocation_project_source_sum", "project_id", "source_id", "allocated_on",
+              "amount"),
+        Index("ix_allocation_source_sum", "source_id", "allocated_on", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,8 +104,9 @@ class Disbursement(db.Model):
             " OR (kind <> 'reversal' AND amount > 0 AND reverses_id IS NULL)",
             name="ck_disbursement_reversal_shape",
         ),
-        Index("ix_disbursement_project_source", "project_id", "source_id"),
-        Index("ix_disbursement_source_date", "source_id", "paid_on"),
+        Index("ix_disbursement_project_source_sum", "project_id", "source_id", "paid_on",
+              "amount"),
+        Index("ix_disbursement_source_sum", "source_id", "paid_on", "amount"),
         Index("ix_disbursement_reverses", "reverses_id"),
     )
 

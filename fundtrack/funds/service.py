@@ -9,6 +9,10 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -51,17 +55,71 @@ def lock_source(source: FundSource) -> None:
 # --- sums the rules compare against (all dates) --------------------------------------
 
 
+@dataclass
+class _Balances:
+    """Running sums kept in memory for one bulk writer (see ``running_balances``)."""
+
+    #: channel id → {date: arrived minus paid that day}, loaded once per channel.
+    cash: dict[int, dict[dt.date, Decimal]] = field(default_factory=dict)
+    #: (project id, channel id) → [allocated, spent], loaded once per pair.
+    pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
+    #: channel id → allocated to all projects.
+    allocated: dict[int, Decimal] = field(default_factory=dict)
+
+
+_balances: ContextVar[_Balances | None] = ContextVar("fundtrack_balances", default=None)
+
+
+@contextmanager
+def running_balances() -> Iterator[None]:
+    """Within it, the sums the rules compare against are read from the database once per
+    channel and pair, then kept up to date by this module's own writes, instead of being
+    summed again for every row. The rules and their messages are unchanged.
+
+    For one caller writing many rows in one transaction (the importer): the sums are
+    read after the channel is locked (``lock_source``), and every write that changes
+    them goes through this module, so they stay exact for the transaction.
+    """
+    token = _balances.set(_Balances())
+    try:
+        yield
+    finally:
+        _balances.reset(token)
+
+
 def _sum(column, *where) -> Decimal:
     return db.session.scalar(select(func.sum(column)).where(*where)) or ZERO
 
 
+def _pair(project_id: int, source_id: int) -> list[Decimal] | None:
+    """The cached [allocated, spent] of a pair, loaded on first use; None without cache."""
+    cache = _balances.get()
+    if cache is None:
+        return None
+    key = (project_id, source_id)
+    if key not in cache.pairs:
+        cache.pairs[key] = [
+            _sum(Allocation.amount, Allocation.project_id == project_id,
+                 Allocation.source_id == source_id),
+            _sum(Disbursement.amount, Disbursement.project_id == project_id,
+                 Disbursement.source_id == source_id),
+        ]
+    return cache.pairs[key]
+
+
 def pair_allocated(project: Project, source: FundSource) -> Decimal:
+    cached = _pair(project.id, source.id)
+    if cached is not None:
+        return cached[0]
     return _sum(
         Allocation.amount, Allocation.project_id == project.id, Allocation.source_id == source.id
     )
 
 
 def pair_spent(project: Project, source: FundSource) -> Decimal:
+    cached = _pair(project.id, source.id)
+    if cached is not None:
+        return cached[1]
     return _sum(
         Disbursement.amount,
         Disbursement.project_id == project.id,
@@ -70,15 +128,19 @@ def pair_spent(project: Project, source: FundSource) -> Decimal:
 
 
 def source_allocated(source: FundSource) -> Decimal:
-    return _sum(Allocation.amount, Allocation.source_id == source.id)
+    cache = _balances.get()
+    if cache is None:
+        return _sum(Allocation.amount, Allocation.source_id == source.id)
+    if source.id not in cache.allocated:
+        cache.allocated[source.id] = _sum(Allocation.amount, Allocation.source_id == source.id)
+    return cache.allocated[source.id]
 
 
-def cash_available(source: FundSource, on: dt.date) -> Decimal:
-    """What a new payment dated ``on`` may take from the channel (invariant 2).
-
-    The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
-    later date, so this is the least such balance from ``on`` onwards.
-    """
+def _cash_by_date(source: FundSource) -> dict[dt.date, Decimal]:
+    """Arrived minus paid, per date, of one channel (cached within running_balances)."""
+    cache = _balances.get()
+    if cache is not None and source.id in cache.cash:
+        return cache.cash[source.id]
     by_date: dict[dt.date, Decimal] = {}
     arrivals = db.session.execute(
         select(FundArrival.arrived_on, func.sum(FundArrival.amount))
@@ -94,6 +156,27 @@ def cash_available(source: FundSource, on: dt.date) -> Decimal:
     )
     for day, amount in payments:
         by_date[day] = by_date.get(day, ZERO) - amount
+    if cache is not None:
+        cache.cash[source.id] = by_date
+    return by_date
+
+
+def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
+    """Keep a cached channel's cash current after a write (arrival +, payment -). Only
+    sums loaded before the write are updated: one loaded later reads the write itself."""
+    cache = _balances.get()
+    if cache is not None and source_id in cache.cash:
+        by_date = cache.cash[source_id]
+        by_date[day] = by_date.get(day, ZERO) + amount
+
+
+def cash_available(source: FundSource, on: dt.date) -> Decimal:
+    """What a new payment dated ``on`` may take from the channel (invariant 2).
+
+    The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
+    later date, so this is the least such balance from ``on`` onwards.
+    """
+    by_date = _cash_by_date(source)
     running = sum((v for day, v in by_date.items() if day <= on), ZERO)
     least = running
     for day in sorted(day for day in by_date if day > on):
@@ -144,6 +227,7 @@ def record_arrival(
         raise Refused("到位金额须大于零", "amount")
     arrival = FundArrival(source_id=source.id, arrived_on=arrived_on, amount=amount, note=note)
     db.session.add(arrival)
+    _note_cash(source.id, arrived_on, amount)
     record("insert", arrival)
     return arrival
 
@@ -190,6 +274,12 @@ def allocate(
         allocated_on=allocated_on,
     )
     db.session.add(allocation)
+    cache = _balances.get()
+    if cache is not None:  # only sums loaded before this write: a later load sees it
+        if (project.id, source.id) in cache.pairs:
+            cache.pairs[(project.id, source.id)][0] += amount
+        if source.id in cache.allocated:
+            cache.allocated[source.id] += amount
     record("insert", allocation)
     return allocation
 
@@ -276,8 +366,16 @@ def post_disbursement(
         memo=memo,
     )
     db.session.add(payment)
+    _note_spent(project.id, source.id, paid_on, amount)
     record("insert", payment)
     return payment
+
+
+def _note_spent(project_id: int, source_id: int, day: dt.date, amount: Decimal) -> None:
+    cache = _balances.get()
+    if cache is not None and (project_id, source_id) in cache.pairs:
+        cache.pairs[(project_id, source_id)][1] += amount
+    _note_cash(source_id, day, -amount)
 
 
 def reversed_so_far(original: Disbursement) -> Decimal:
@@ -337,6 +435,7 @@ def _post_reversal(
         reverses_id=original.id,
     )
     db.session.add(reversal)
+    _note_spent(project.id, source.id, paid_on, amount)
     record("reverse", reversal, before=None)
     return reversal
 
@@ -346,16 +445,41 @@ def _post_reversal(
 
 def payment_warnings(payment: Disbursement) -> list[str]:
     """What the field would question about a posted payment, without refusing it."""
-    notes = []
     project = db.session.get(Project, payment.project_id)
-    threshold = tender_threshold()
-    if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
-        tendered = db.session.scalar(
-            select(Milestone.done_on).where(
-                Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
-            )
+    return _payment_notes(project, payment, tender_threshold(), lambda: _tendered_on(project))
+
+
+def project_payment_warnings(
+    project: Project, payments: list[Disbursement]
+) -> list[tuple[Disbursement, str]]:
+    """``payment_warnings`` of many payments of one project, in a fixed number of
+    statements: (payment, note) pairs, in the order of ``payments``."""
+    threshold, known = tender_threshold(), []
+
+    def tendered():  # read once, when a payment first needs it
+        if not known:
+            known.append(_tendered_on(project))
+        return known[0]
+
+    return [(p, note) for p in payments
+            for note in _payment_notes(project, p, threshold, tendered)]
+
+
+def _tendered_on(project: Project) -> dt.date | None:
+    return db.session.scalar(
+        select(Milestone.done_on).where(
+            Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
         )
-        if tendered is None or tendered > payment.paid_on:
+    )
+
+
+def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
+                   tendered: Callable[[], dt.date | None]) -> list[str]:
+    """A payment before 招标完成 on a project above the tendering threshold."""
+    notes = []
+    if payment.kind != PaymentKind.REVERSAL and project.total_investment > threshold:
+        done = tendered()
+        if done is None or done > payment.paid_on:
             notes.append(
                 f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
                 "支付时尚未完成招标"

@@ -1,7 +1,9 @@
 """The five computed reports of the contract, as of a date, with their totals.
 
-Each report is a fixed number of statements: the rows (one aggregating query), the total
-row (one more), and the count when a page is asked for. A rate is computed here, once,
+Each report is a fixed number of statements: the rows (one aggregating query) and, for a
+page, the total row (one more, which also counts the rows; the overdue list, which has no
+total, counts them instead). Without paging every row is fetched and the total is their
+exact sum, so a whole report is one statement. A rate is computed here, once,
 from the amounts of its own row (a total row's rate from the summed amounts).
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import func, literal, select
@@ -43,7 +46,9 @@ class Report:
     per_page: int | None = None
 
 
-def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
+def _report(sheet, as_of, rows, total, stmt, page, per_page, count=None) -> Report:
+    """``count``: the rows of the whole report when the caller has it already (the total
+    row's statement counts them too), else counted by one more statement when paged."""
     paged = page is not None and per_page is not None
     return Report(
         sheet=sheet,
@@ -51,10 +56,20 @@ def _report(sheet, as_of, rows, total, stmt, page, per_page) -> Report:
         region=current_app.config["FUNDTRACK_REGION"],
         rows=rows,
         total=total,
-        count=count_rows(stmt) if paged else len(rows),
+        count=(count if count is not None else count_rows(stmt)) if paged else len(rows),
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
+
+
+def _whole(page, per_page) -> bool:
+    """All rows are fetched (no page asked for): a total row is then summed from them,
+    exactly (Decimal), instead of aggregating the whole report a second time in SQL."""
+    return page is None or per_page is None
+
+
+def _column_sum(rows: list[dict], key: str):
+    return sum((r[key] for r in rows), ZERO)
 
 
 def _money(value):
@@ -94,6 +109,18 @@ def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
     )
 
 
+def _project_total(stmt):
+    sub = stmt.subquery()
+    return db.session.execute(select(
+        func.sum(sub.c.total_investment).label("total_investment"),
+        func.sum(sub.c.allocated).label("allocated"),
+        func.sum(sub.c.spent).label("spent"),
+        func.sum(sub.c.overdue_count).label("overdue_count"),
+        func.min(sub.c.first_overdue).label("first_overdue"),
+        func.count().label("rows"),
+    )).one()
+
+
 def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = _project_rows_stmt(as_of, filt)
     c = stmt.selected_columns
@@ -105,8 +132,10 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
         "overdue_count": c.overdue_count,
         "max_days_overdue": (func.coalesce(c.first_overdue, as_of), True),
     }, Project.code)
-    rows = []
+    rows, firsts = [], []
     for r in db.session.execute(limit_page(ordered, page, per_page)):
+        if r.first_overdue is not None:
+            firsts.append(r.first_overdue)
         allocated, spent = _money(r.allocated), _money(r.spent)
         rows.append({
             "project_code": r.code,
@@ -122,14 +151,14 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
             "overdue_count": int(r.overdue_count or 0),
             "max_days_overdue": _days(as_of, r.first_overdue),
         })
-    sub = stmt.subquery()
-    t = db.session.execute(select(
-        func.sum(sub.c.total_investment).label("total_investment"),
-        func.sum(sub.c.allocated).label("allocated"),
-        func.sum(sub.c.spent).label("spent"),
-        func.sum(sub.c.overdue_count).label("overdue_count"),
-        func.min(sub.c.first_overdue).label("first_overdue"),
-    )).one()
+    if _whole(page, per_page):  # every row is here: the total is their sum
+        t = SimpleNamespace(
+            total_investment=_column_sum(rows, "total_investment"),
+            allocated=_column_sum(rows, "allocated"), spent=_column_sum(rows, "spent"),
+            overdue_count=sum(r["overdue_count"] for r in rows),
+            first_overdue=min(firsts, default=None), rows=len(rows))
+    else:
+        t = _project_total(stmt)
     allocated, spent = _money(t.allocated), _money(t.spent)
     total = {
         **dict.fromkeys(sheets.PROJECT_LEDGER.keys),
@@ -141,7 +170,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
         "overdue_count": int(t.overdue_count or 0),
         "max_days_overdue": _days(as_of, t.first_overdue),
     }
-    return _report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 # --- 项目资金台账 ---------------------------------------------------------------------
@@ -187,10 +216,15 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
             "spending_rate": rate(spent, allocated),
             "balance": allocated - spent,
         })
-    sub = stmt.subquery()
-    t = db.session.execute(
-        select(func.sum(sub.c.allocated).label("a"), func.sum(sub.c.spent).label("s"))
-    ).one()
+    if _whole(page, per_page):  # every row is here: the total is their sum
+        t = SimpleNamespace(a=_column_sum(rows, "allocated"), s=_column_sum(rows, "spent"),
+                            rows=len(rows))
+    else:
+        sub = stmt.subquery()
+        t = db.session.execute(
+            select(func.sum(sub.c.allocated).label("a"), func.sum(sub.c.spent).label("s"),
+                   func.count().label("rows"))
+        ).one()
     allocated, spent = _money(t.a), _money(t.s)
     total = {
         **dict.fromkeys(sheets.ALLOCATION_LEDGER.keys),
@@ -200,7 +234,7 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
         "spending_rate": rate(spent, allocated),
         "balance": allocated - spent,
     }
-    return _report(sheets.ALLOCATION_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.ALLOCATION_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 # --- 资金台账 -------------------------------------------------------------------------
@@ -221,16 +255,23 @@ def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Rep
                   r.allocated, r.spent)
         for r in db.session.execute(limit_page(ordered, page, per_page))
     ]
-    sub = stmt.subquery()
-    t = db.session.execute(select(
-        func.sum(sub.c.amount_issued).label("issued"),
-        func.sum(sub.c.arrived).label("arrived"),
-        func.sum(sub.c.allocated).label("allocated"),
-        func.sum(sub.c.spent).label("spent"),
-    )).one()
+    if _whole(page, per_page):  # every row is here: the total is their sum
+        t = SimpleNamespace(rows=len(rows), **{
+            name: _column_sum(rows, key) for name, key in (
+                ("issued", "amount_issued"), ("arrived", "arrived"),
+                ("allocated", "allocated"), ("spent", "spent"))})
+    else:
+        sub = stmt.subquery()
+        t = db.session.execute(select(
+            func.sum(sub.c.amount_issued).label("issued"),
+            func.sum(sub.c.arrived).label("arrived"),
+            func.sum(sub.c.allocated).label("allocated"),
+            func.sum(sub.c.spent).label("spent"),
+            func.count().label("rows"),
+        )).one()
     total = fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
                       t.allocated, t.spent)
-    return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page)
+    return _report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
 def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
@@ -317,8 +358,14 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
         present.sort(key=lambda r: r[key], reverse=sort.startswith("-"))
         present.sort(key=lambda r: order[_GROUP_CODE[r["group"]]])
         rows = present + [r for r in rows if r[key] is None]
-    t = db.session.execute(select(*_summary_sums(per_project))).one()
-    total = _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
+    # every project is in exactly one township (a required field): their sum is the total
+    townships = [r for r in result if r.group == sheets.GROUP_TOWNSHIP[0]]
+    total = _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, SimpleNamespace(**{
+        key: sum((_money(getattr(r, key)) if money else int(getattr(r, key) or 0)
+                  for r in townships), ZERO if money else 0)
+        for key, money in (("projects", False), ("started", False), ("completed", False),
+                           ("total_investment", True), ("allocated", True), ("spent", True))
+    }))
     paged = page is not None and per_page is not None
     return Report(
         sheet=sheets.SUMMARY,
@@ -331,6 +378,16 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
+
+
+def summary_total(as_of, filt=_ALL) -> dict:
+    """The 合计 row of ``summary`` alone (the dashboard's progress): one statement."""
+    return _summary_total(_project_rows_with_progress(as_of, filt).subquery())
+
+
+def _summary_total(per_project) -> dict:
+    t = db.session.execute(select(*_summary_sums(per_project))).one()
+    return _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
 
 
 def _project_rows_with_progress(as_of, filt):

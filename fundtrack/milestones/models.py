@@ -19,6 +19,7 @@ class Milestone(db.Model):
         CheckConstraint("kind BETWEEN 1 AND 8", name="ck_milestone_kind"),
         Index("ix_milestone_kind_done", "kind", "done_on"),
         Index("ix_milestone_planned", "planned_on"),
+        Index("ix_milestone_project_dates", "project_id", "kind", "planned_on", "done_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from ..clock import today
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..funds.models import Disbursement, FundSource
-from ..funds.service import payment_warnings
+from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
 from ..ledger.params import parse_date, parse_ledger_query
 from ..milestones.schedule import timeline
@@ -73,8 +73,8 @@ def detail(code: str):
         if row.payment.reverses_id is not None:
             rid = row.payment.reverses_id
             reversed_by[rid] = reversed_by.get(rid, ZERO) - row.payment.amount
-    warnings = [(row.payment, note) for row in payments if row.payment.reverses_id is None
-                for note in payment_warnings(row.payment)]
+    warnings = project_payment_warnings(
+        project, [row.payment for row in payments if row.payment.reverses_id is None])
     return render_template(
         "projects/detail.html",
         project=project,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -102,8 +103,8 @@ def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
         workbook.close()
 
 
-def _begin(workbook, styles: Styles, sheet: sheets.Sheet, header_row: int):
-    ws = workbook.add_worksheet(sheet.name)
+def _begin(workbook, styles: Styles, sheet: sheets.Sheet, header_row: int, part: int = 1):
+    ws = workbook.add_worksheet(sheets.part_name(sheet.name, part))
     for i, column in enumerate(sheet.columns):
         ws.set_column(i, i, column.width)
     ws.freeze_panes(header_row + 1, 0)
@@ -124,12 +125,29 @@ def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats) ->
     return last
 
 
+def _parts(rows: Iterable[dict], size: int) -> Iterator[tuple[int, Iterable[dict]]]:
+    """(1, the first ``size`` rows), (2, the next ``size``)...: lazily, never a list. Always
+    at least part 1 (perhaps empty); a part is started only when a row is left for it."""
+    rows = iter(rows)
+    part, first = 1, next(rows, None)
+    while True:
+        chunk = () if first is None else itertools.chain(
+            (first,), itertools.islice(rows, size - 1))
+        yield part, chunk
+        first = next(rows, None)
+        if first is None:
+            return
+        part += 1
+
+
 def _data_sheet(workbook, styles: Styles, sheet: sheets.Sheet, rows: Iterable[dict]) -> None:
-    """Header in row 1, then the rows; no title, no total (import reads it back)."""
-    ws = _begin(workbook, styles, sheet, 0)
-    _header(ws, styles, sheet, 0)
-    last = _rows(ws, sheet, rows, 1, styles.cell)
-    ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
+    """Header in row 1, then the rows; no title, no total (import reads it back). Beyond
+    Excel's row limit the sheet goes on in numbered parts, each with its header."""
+    for part, chunk in _parts(rows, sheets.EXCEL_MAX_ROWS - 1):
+        ws = _begin(workbook, styles, sheet, 0, part)
+        _header(ws, styles, sheet, 0)
+        last = _rows(ws, sheet, chunk, 1, styles.cell)
+        ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
 
 
 def _describe(filt: LedgerFilter) -> str:
@@ -152,15 +170,15 @@ def _describe(filt: LedgerFilter) -> str:
 def _computed_sheet(workbook, styles: Styles, report, scope: str) -> None:
     """A title line stating region and as-of date, the header, the rows, the 合计 row."""
     sheet = report.sheet
-    ws = _begin(workbook, styles, sheet, 1)
     d = report.as_of
-    ws.write_string(
-        0, 0, f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)",
-        styles.title,
-    )
-    _header(ws, styles, sheet, 1)
-    last = _rows(ws, sheet, report.rows, 2, styles.cell)
-    ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
+    title = f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)"
+    # title, header and the 合计 row take three of each part's rows
+    for part, chunk in _parts(report.rows, sheets.EXCEL_MAX_ROWS - 3):
+        ws = _begin(workbook, styles, sheet, 1, part)
+        ws.write_string(0, 0, title, styles.title)
+        _header(ws, styles, sheet, 1)
+        last = _rows(ws, sheet, chunk, 2, styles.cell)
+        ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
     if report.total is not None:
         _rows(ws, sheet, [report.total], last + 1, styles.total)
     return ws

@@ -56,7 +56,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
         return report
     with acting_as(actor):
         try:
-            _Import(book.rows, report).run()
+            with funds.running_balances():
+                _Import(book.rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
             # nothing is written; say so in one line rather than with a traceback.
@@ -79,7 +80,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
 
 def _problem_order(p: Problem):
     sheet_index = {s.name: i for i, s in enumerate(sheets.DATA_SHEETS)}
-    return (sheet_index.get(p.sheet, -1), p.row or 0)
+    base, part = sheets.part_of(p.sheet or "")
+    return (sheet_index.get(base, -1), part, p.row or 0)
 
 
 class _Import:
@@ -122,7 +124,7 @@ class _Import:
             self._refused(row, e)
             return
         self.report.counts[row.sheet.name] += 1
-        self.report.warnings.extend(f"{row.sheet.name} 第{row.number}行:{w}" for w in warnings)
+        self.report.warnings.extend(f"{row.where} 第{row.number}行:{w}" for w in warnings)
 
     def _refused(self, row: Row, e: Refused) -> None:
         sheet = row.sheet
@@ -132,9 +134,9 @@ class _Import:
         if isinstance(e, NotFound) and key in sheet.keys:
             earlier = self.failed.get((_REFERS_TO.get(key, key), row[key]))
             if earlier is not None:
-                message = (f"{column.header}「{row[key]}」在「{earlier.sheet.name}」第"
+                message = (f"{column.header}「{row[key]}」在「{earlier.where}」第"
                            f"{earlier.number}行,该行有误,未能导入")
-        self.report.problems.append(Problem(sheet.name, row.number, column.header, message))
+        self.report.problems.append(Problem(row.where, row.number, column.header, message))
         own = _OWN_KEY.get(sheet.name)
         if own is not None:
             self.failed.setdefault((own, row[own]), row)
@@ -150,7 +152,7 @@ class _Import:
                 kept.append(row)
             else:
                 self.report.problems.append(Problem(
-                    row.sheet.name, row.number, row.sheet.column("milestone").header,
+                    row.where, row.number, row.sheet.column("milestone").header,
                     f"项目「{row['project_code']}」的节点「{row['milestone'].label}」"
                     f"与第{first.number}行重复",
                 ))

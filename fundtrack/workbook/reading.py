@@ -56,6 +56,13 @@ class Row:
     values: dict
     #: False when a cell could not be read: the row is reported, never applied.
     ok: bool = True
+    #: The part of a sheet written in parts (支出明细(2) is part 2), see sheets.part_name.
+    part: int = 1
+
+    @property
+    def where(self) -> str:
+        """The worksheet the row is on, as problems name it."""
+        return sheets.part_name(self.sheet.name, self.part)
 
     def __getitem__(self, key):
         return self.values[key]
@@ -96,7 +103,13 @@ def read_workbook(path) -> Workbook:
         return Workbook({}, [Problem(None, None, None,
                                      f"工作簿「{name}」中没有可导入的工作表(应有:{wanted})")])
     problems: list[Problem] = []
-    rows = {s.name: _read_sheet(s, by_name[s.name], problems) for s in found}
+    rows = {}
+    for s in found:
+        rows[s.name] = []
+        part = 1  # 支出明细, 支出明细(2), ...: one sheet written in parts, read as one
+        while (label := sheets.part_name(s.name, part)) in by_name:
+            rows[s.name] += _read_sheet(s, by_name[label], problems, part)
+            part += 1
     return Workbook(rows, problems)
 
 
@@ -111,12 +124,14 @@ def _header_map(sheet: sheets.Sheet, df: pd.DataFrame) -> dict[str, object]:
     return found
 
 
-def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem]) -> list[Row]:
+def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem],
+                part: int = 1) -> list[Row]:
     present = _header_map(sheet, df)
     complete = True
     for c in sheet.columns:
         if c.required and c.key not in present:
-            problems.append(Problem(sheet.name, 1, c.header, f"缺少必填列「{c.header}」"))
+            problems.append(Problem(sheets.part_name(sheet.name, part), 1, c.header,
+                                    f"缺少必填列「{c.header}」"))
             complete = False
     readers = {c.key: reader(c) for c in sheet.columns}
     limits = {
@@ -129,7 +144,7 @@ def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem]) 
         raw = [by_label[label] if label is not None else _ABSENT for label in labels]
         if all(is_blank(v) for v in by_label.values()):
             continue
-        row = Row(sheet, i + 2, {}, ok=complete)
+        row = Row(sheet, i + 2, {}, ok=complete, part=part)
         for c, value in zip(sheet.columns, raw, strict=True):
             row.values[c.key] = _read_cell(row, c, value, readers[c.key], limits, problems)
         out.append(row)
@@ -138,7 +153,7 @@ def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem]) 
 
 def _read_cell(row: Row, column: sheets.Column, value, read, limits, problems):
     """The value of one cell, or None (and a problem noted) when it cannot be read."""
-    sheet = row.sheet.name
+    sheet = row.where
     if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
         return None
     if is_blank(value):

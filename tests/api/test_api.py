@@ -218,8 +218,10 @@ def test_export_download_opens_with_the_screen_figures(client, county, tmp_path)
     assert r.status_code == 200
     path = tmp_path / "book.xlsx"
     path.write_bytes(r.data)
-    ws = openpyxl.load_workbook(path, read_only=True)["项目台账"]
+    book = openpyxl.load_workbook(path, read_only=True)
+    ws = book["项目台账"]
     values = [row for row in ws.iter_rows(values_only=True) if row and row[0] == "XM001"]
+    book.close()  # read_only keeps the file open until closed
     assert values and float(values[0][7]) == 80000.0  # 已支出
 
 
@@ -249,3 +251,4 @@ def test_export_of_a_selection_keeps_only_that_selection(client, county, tmp_pat
     assert [row[0] for row in book["资金来源"].iter_rows(min_row=2, values_only=True)] == ["ZY01"]
     assert [row[0] for row in book["资金安排"].iter_rows(min_row=2, values_only=True)] == ["XM002"]
     assert list(book["支出明细"].iter_rows(min_row=2, values_only=True)) == []
+    book.close()

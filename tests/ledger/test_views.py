@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -200,9 +201,10 @@ def _statements(app, client, path) -> int:
 
 
 def test_statement_count_does_not_grow_with_rows(app, client, users):
-    """/ledger/projects and /history/ run as many statements for 5 rows as for 50."""
+    """The dashboard, /ledger/projects and /history/ run as many statements for 5 rows as
+    for 50."""
     login(client, users["auditor"])
-    pages = ("/ledger/projects?as_of=2024-06-30", "/history/")
+    pages = ("/ledger/projects?as_of=2024-06-30", "/history/", "/?as_of=2024-06-30")
     build_projects(app, 5, "A")
     few = [_statements(app, client, p) for p in pages]
     build_projects(app, 45, "B")
@@ -210,7 +212,86 @@ def test_statement_count_does_not_grow_with_rows(app, client, users):
     html = client.get(pages[0]).get_data(as_text=True)
     assert len(_rows(html)) == 50
     assert len(_rows(client.get(pages[1]).get_data(as_text=True))) == 50
+    assert "逾期" in client.get(pages[2]).get_data(as_text=True)
     assert few == many
-    # the user, then rows + total + count + the filter choices; the user, a page, its count
+    # the user, then rows + total (which counts them too) + the filter choices; the user,
+    # a page, its count; the user, channels by category, progress, overdue page + count
     begin = 1 if app.config["BACKEND"] == "sqlite" else 0
-    assert many == [5 + begin, 3 + begin]
+    assert many == [4 + begin, 3 + begin, 5 + begin]
+
+
+def test_project_page_statements_do_not_grow_with_its_payments(app, client, users):
+    """A project page with one payment and with twenty (each questioned by the tendering
+    warning) runs the same statements."""
+    from fundtrack.database import unit_of_work
+    from fundtrack.projects.service import get_project
+    from tests import factories as f
+
+    login(client, users["auditor"])
+    with app.app_context(), unit_of_work("县财政局"):
+        src = f.source("ZY01", "1000000.00")
+        f.arrive(src, "1000000.00", "2024-01-02")
+        p = f.project("XM001", "900000.00")  # above the threshold, never tendered
+        f.allocate(p, src, "900000.00")
+        f.pay("P00", p, src, "1000.00", "2024-02-01")
+    path = "/projects/XM001?as_of=2024-06-30"
+    one = _statements(app, client, path)
+    with app.app_context(), unit_of_work("县财政局"):
+        p, src = get_project("XM001"), f.funds.get_source("ZY01")
+        for i in range(1, 20):
+            f.pay(f"P{i:02d}", p, src, "1000.00", "2024-02-01")
+    html = client.get(path).get_data(as_text=True)
+    assert html.count("P1") >= 10 and "尚未完成招标" in html
+    assert _statements(app, client, path) == one
+
+
+def test_download_is_streamed_from_a_temporary_file_removed_once_sent(
+        app, viewer, monkeypatch):
+    """The workbook is sent from disk in chunks, not built in memory, and its temporary
+    file is gone once the download has been read."""
+    import tempfile
+
+    import fundtrack.api.ledger as api_ledger
+
+    build_county(app)
+    made = []
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        fd, path = real(*args, **kwargs)
+        if path.endswith(".xlsx"):  # not xlsxwriter's own temporary files
+            made.append(path)
+        return fd, path
+
+    monkeypatch.setattr(api_ledger.tempfile, "mkstemp", mkstemp)
+    r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}", buffered=False)
+    assert r.status_code == 200 and r.is_streamed
+    assert len(made) == 1 and os.path.exists(made[0])  # nothing read yet
+    data = r.get_data()
+    r.close()
+    assert not os.path.exists(made[0])
+    assert int(r.headers["Content-Length"]) == len(data)
+    assert "filename*=UTF-8''%E5%8F%B0%E8%B4%A6" in r.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    assert "项目台账" in book.sheetnames
+    book.close()
+
+
+def test_a_download_closed_unread_leaves_no_file(app, viewer, monkeypatch):
+    import tempfile
+
+    import fundtrack.api.ledger as api_ledger
+
+    made = []
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        fd, path = real(*args, **kwargs)
+        if path.endswith(".xlsx"):  # not xlsxwriter's own temporary files
+            made.append(path)
+        return fd, path
+
+    monkeypatch.setattr(api_ledger.tempfile, "mkstemp", mkstemp)
+    r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}", buffered=False)
+    r.close()
+    assert made and not os.path.exists(made[0])

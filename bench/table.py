@@ -1,0 +1,86 @@
+"""One Markdown table of every result in bench/results/, with ratios to the floors and
+between scales (growth)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+ORDER = ("county", "city", "province")
+
+#: (label, key, floor key or None, target text, unit)
+ROWS = (
+    ("ledger: 4 reports, all rows", "ledger_s", "ledger_floor_s", "≤ 3× floor", "s"),
+    ("page: dashboard", "page_dashboard", None, "< 150 ms county; ≤ 3× county", "ms"),
+    ("page: /ledger/projects", "page_ledger_projects", None, "< 150 ms county; ≤ 3× county",
+     "ms"),
+    ("page: project page", "page_project", None, "< 150 ms county; ≤ 3× county", "ms"),
+    ("export: audit workbook", "export_s", "export_floor_s", "≤ 1.5× floor", "s"),
+    ("export: peak memory", "export_peak_mb", "export_floor_peak_mb", "< 400 MB city", "MB"),
+    ("import: county workbook", "import_s", "import_floor_s", "≤ 2× floor", "s"),
+)
+
+
+def load_results() -> dict[tuple[str, str], dict]:
+    out = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        r = json.loads(path.read_text())
+        if "scale" in r and "db" in r:
+            out[(r["scale"], r["db"])] = r
+    return out
+
+
+def _value(r: dict, key: str):
+    if key.startswith("page_"):
+        page = r.get("pages", {}).get(key[5:])
+        return None if page is None else page["s"] * 1000
+    return r.get(key)
+
+
+def _fmt(v, unit):
+    if v is None:
+        return "–"
+    if unit == "ms":
+        return f"{v:.0f} ms"
+    if unit == "MB":
+        return f"{v:.0f} MB"
+    return f"{v:.2f} s" if v < 100 else f"{v:.0f} s"
+
+
+def render(results: dict | None = None) -> str:
+    results = results or load_results()
+    cols = [(s, d) for s in ORDER for d in ("sqlite", "postgresql") if (s, d) in results]
+    head = "| measure | target | " + " | ".join(f"{s} {d}" for s, d in cols)
+    head += " | growth city/county (sqlite, pg) | growth province/city (pg) |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for label, key, floor, target, unit in ROWS:
+        cells = []
+        for c in cols:
+            r = results[c]
+            v = _value(r, key)
+            text = _fmt(v, unit)
+            if floor and v is not None and r.get(floor):
+                text += f" ({v / r[floor]:.1f}× floor {_fmt(r[floor], unit)})"
+            if key.startswith("page_") and v is not None:
+                text += f", {r['pages'][key[5:]]['statements']} stmts"
+            cells.append(text)
+        growth = []
+        for pair in ((("city", "sqlite"), ("county", "sqlite")),
+                     (("city", "postgresql"), ("county", "postgresql"))):
+            a, b = (results.get(p) for p in pair)
+            va, vb = (_value(a, key) if a else None), (_value(b, key) if b else None)
+            growth.append(f"{va / vb:.1f}×" if va and vb else "–")
+        a, b = results.get(("province", "postgresql")), results.get(("city", "postgresql"))
+        va, vb = (_value(a, key) if a else None), (_value(b, key) if b else None)
+        lines.append(f"| {label} | {target} | " + " | ".join(cells)
+                     + f" | {', '.join(growth)} | {f'{va / vb:.1f}×' if va and vb else '–'} |")
+    sizes = []
+    for c in cols:
+        n = results[c]["rows"]
+        sizes.append(f"{c[0]} {c[1]}: {n['project']:,} projects, {n['milestone']:,} milestones, "
+                     f"{n['disbursement']:,} payments, {n['fund_source']:,} channels "
+                     f"(bulk load {results[c]['load_s']:.0f} s"
+                     + (f"; load average {results[c]['load_average_at_start'][0]:.1f} at start"
+                        if results[c].get("load_average_at_start") else "") + ")")
+    return "\n".join(lines) + "\n\n" + "\n".join(f"- {s}" for s in sizes) + "\n"
