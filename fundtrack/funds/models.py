@@ -69,7 +69,7 @@ class Allocation(db.Model):
     __tablename__ = "allocation"
     __table_args__ = (
         CheckConstraint("amount <> 0", name="ck_allocation_amount_nonzero"),
-        # with the date and amount: the sums are read from the index (0006_indexes)
+        # with the date and amount: the sums are read from the index (0005_indexes)
         Index("ix_allocation_project_source_sum", "project_id", "source_id", "allocated_on",
               "amount"),
         Index("ix_allocation_source_sum", "source_id", "allocated_on", "amount"),

@@ -5,7 +5,7 @@ date. With the date and the amount in the index, both databases answer those sum
 the index alone (SQLite: SCAN ... USING COVERING INDEX; PostgreSQL: Index Only Scan),
 without visiting the table's rows. Each new index replaces the narrower one it extends.
 
-Revision ID: 0006_indexes
+Revision ID: 0005_indexes
 Revises: 0002
 Create Date: 2026-11-23
 
@@ -13,7 +13,7 @@ Create Date: 2026-11-23
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0006_indexes'
+revision = '0005_indexes'
 down_revision = '0004_period_close'
 branch_labels = None
 depends_on = None
