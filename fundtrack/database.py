@@ -95,21 +95,46 @@ def unit_of_work(actor: str) -> Iterator[None]:
 
 #: lock_name hashes names into keys between -LOCK_BUCKETS and LOCK_BUCKETS (exclusive):
 #: PostgreSQL's lock table is shared by every session and small.
-LOCK_BUCKETS = 512
+#: Name kinds that a bulk writer holds whole in this context (see ``bulk_names``).
+_bulk_kinds: ContextVar[frozenset[str]] = ContextVar("fundtrack_bulk_kinds", default=frozenset())
+
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _advisory_key(text: str):
+    return func.hashtextextended(text, 0)
 
 
 def lock_name(kind: str, name: str) -> None:
     """Serialize, until the transaction ends, the writers that check whether ``name`` is
     free (a voucher number, a code): the second one then sees the first one's row and is
-    refused with a message instead of tripping the unique index. PostgreSQL: a
-    transaction-level advisory lock on the name; SQLite: the write lock already does it.
-
-    Names are hashed into fewer than 2 × ``LOCK_BUCKETS`` keys: an import of tens of
-    thousands of vouchers in one transaction would otherwise hold as many locks and
-    exhaust the server's lock table ("out of shared memory"). Two names in one bucket
-    wait for each other; with the channel row locks this can, rarely, deadlock, which
-    PostgreSQL detects by ending one transaction (nothing of it is written).
+    refused with a message instead of tripping the unique index. SQLite: the write lock
+    already does it. PostgreSQL: transaction-level advisory locks, two-level: the kind
+    shared (``voucher:*``), then the name exclusive. A bulk writer holds the whole kind
+    instead (``bulk_names``), and then takes no lock per name.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        key = func.hashtextextended(f"{kind}:{name}", 0) % LOCK_BUCKETS
-        db.session.execute(select(func.pg_advisory_xact_lock(key)))
+    if not _postgresql() or kind in _bulk_kinds.get():
+        return
+    db.session.execute(select(func.pg_advisory_xact_lock_shared(_advisory_key(f"{kind}:*"))))
+    db.session.execute(select(func.pg_advisory_xact_lock(_advisory_key(f"{kind}:{name}"))))
+
+
+@contextmanager
+def bulk_names(*kinds: str) -> Iterator[None]:
+    """For one writer adding many names in one transaction (the importer): hold each kind
+    whole, exclusive, from now until the transaction ends, instead of one lock per name
+    (tens of thousands of those would exhaust PostgreSQL's lock table: "out of shared
+    memory"). Single writers hold the kind shared, so they wait for the bulk writer; it
+    takes its kinds at once, before any row lock, so the two never wait on each other in
+    a circle. Enter it at the start of the transaction.
+    """
+    if _postgresql():
+        for kind in sorted(kinds):
+            db.session.execute(select(func.pg_advisory_xact_lock(_advisory_key(f"{kind}:*"))))
+    token = _bulk_kinds.set(_bulk_kinds.get() | frozenset(kinds))
+    try:
+        yield
+    finally:
+        _bulk_kinds.reset(token)

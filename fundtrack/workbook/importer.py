@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
-from ..database import acting_as
+from ..database import acting_as, bulk_names
 from ..enums import PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -42,6 +42,8 @@ _OWN_KEY = {
 }
 #: A column that refers to another sheet's code under another key.
 _REFERS_TO = {"reverses": "voucher_no"}
+#: The kinds of names (database.lock_name) an import adds: it holds them whole.
+_NAMED_KINDS = ("source", "unit", "project", "voucher")
 
 
 def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
@@ -56,7 +58,7 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
         return report
     with acting_as(actor):
         try:
-            with funds.running_balances():
+            with bulk_names(*_NAMED_KINDS), funds.running_balances():
                 _Import(book.rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
