@@ -15,7 +15,8 @@ BAD_DATE = "不是有效日期(应为 YYYY-MM-DD)"
 
 
 class FindingForm(FlaskForm):
-    source = SelectField("问题来源", choices=[SelectChoice(s.value, s.label) for s in FindingSource],
+    source = SelectField("问题来源",
+                         choices=[SelectChoice(s.value, s.label) for s in FindingSource],
                          validators=[InputRequired("请选择问题来源")])
     project_code = StringField("项目编号", [Optional(), Length(max=50)])
     unit = StringField("责任单位", [Optional(), Length(max=100)])

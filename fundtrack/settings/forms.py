@@ -60,7 +60,8 @@ for _name, _label in WARNING_FIELDS.items():
     else:
         _field = IntegerField(
             _label,
-            validators=[Optional(), NumberRange(0, MAX_DURATION, f"应在 0 到 {MAX_DURATION} 天之间")],
+            validators=[Optional(),
+                        NumberRange(0, MAX_DURATION, f"应在 0 到 {MAX_DURATION} 天之间")],
             invalid_value_message="应为整数天数",
         )
     setattr(SettingsForm, _name, _field)

@@ -9,7 +9,8 @@ from dataclasses import replace
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..enums import MilestoneKind as K, PaymentKind
+from ..enums import MilestoneKind as K
+from ..enums import PaymentKind
 from ..extensions import db
 from ..formatting import money
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource

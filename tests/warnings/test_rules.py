@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import update
 
 from fundtrack.database import unit_of_work
-from fundtrack.enums import MilestoneKind as K, PaymentKind
+from fundtrack.enums import MilestoneKind as K
+from fundtrack.enums import PaymentKind
 from fundtrack.extensions import db
 from fundtrack.ledger.filters import LedgerFilter
 from fundtrack.milestones.models import Milestone
@@ -75,7 +76,8 @@ def test_milestone_overdue_more_than_n_days_is_red(county):
     late = found(county, "2024-03-12", "milestone_overdue")          # 11 days
     assert list(late) == ["XM001"]
     assert late["XM001"].level == Level.RED and late["XM001"].days == 11
-    assert "「开工」计划 2024-03-01" in late["XM001"].reason and "逾期 11 天" in late["XM001"].reason
+    reason = late["XM001"].reason
+    assert "「开工」计划 2024-03-01" in reason and "逾期 11 天" in reason
     # done after D: still overdue as of D
     assert list(found(county, "2024-03-12", "milestone_overdue",
                       LedgerFilter(project_code="XM001"))) == ["XM001"]
@@ -268,7 +270,8 @@ def test_open_finding_past_its_deadline_is_red(county):
     assert found(county, "2024-06-10", "finding_overdue") == {}  # the deadline day itself
     red = found(county, "2024-06-11", "finding_overdue")
     assert set(red) == {ids["open"], ids["closed"]}
-    assert red[ids["open"]].days == 1 and "审计发现问题「资金拨付不及时」" in red[ids["open"]].reason
+    assert red[ids["open"]].days == 1
+    assert "审计发现问题「资金拨付不及时」" in red[ids["open"]].reason
     assert red[ids["open"]].link == ("rectification.detail", {"finding_id": ids["open"]})
     # done on 06-15: no longer overdue from that day
     assert set(found(county, "2024-06-15", "finding_overdue")) == {ids["open"]}
