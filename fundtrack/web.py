@@ -16,6 +16,20 @@ _READS = ("GET", "HEAD", "OPTIONS")
 
 def register(app: Flask) -> None:
     @app.before_request
+    def _refuse_nul_characters():
+        """A NUL character is no text a user types, and PostgreSQL refuses it in any text
+        value: refuse it here, for every page, form and API call, as bad input (not 500)."""
+        field = _field_with_nul()
+        if field is None:
+            return None
+        message = "输入含有无效字符(NUL),请删除后重试"
+        if request.path.startswith("/api/"):
+            from .api import error
+
+            return error(422, message, field)
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.before_request
     def _read_only_for_reads():
         if request.method in _READS:
             g._read_only = enter_read_only()
@@ -66,6 +80,21 @@ def _user_unknown_if_unloaded() -> None:
 
     if "_login_user" not in g:
         g._login_user = login_manager.anonymous_user()
+
+
+def _field_with_nul() -> str | None:
+    """The first query, form or JSON field whose name or text holds a NUL character."""
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += list(request.form.items(multi=True))
+    elif request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            fields += [(k, v) for k, v in body.items() if isinstance(v, str)]
+    for key, value in fields:
+        if "\x00" in key or "\x00" in value:
+            return key.replace("\x00", "")
+    return None
 
 
 def nav_current(endpoints: list[str]) -> str | None:

@@ -213,6 +213,7 @@ def spec() -> dict:
 
 def _warnings_path(paths: dict, schemas: dict) -> None:
     """GET /api/v1/warnings (预警)."""
+    from ..warnings.report import SORTS
     from ..warnings.rules import RULES, Level
 
     nullable = {"type": ["string", "null"]}
@@ -241,7 +242,9 @@ def _warnings_path(paths: dict, schemas: dict) -> None:
         "parameters": _FILTERS + _PAGING + [
             {"name": "level", "in": "query", "description": "预警等级",
              "schema": {"type": "string", "enum": [lv.value for lv in Level] + Level.labels()}},
-            {"name": "sort", "in": "query", "schema": {"type": "string"},
+            {"name": "sort", "in": "query",
+             "schema": {"type": "string",
+                        "enum": ["", *SORTS, *(f"-{key}" for key in SORTS)]},
              "description": "排序:level、rule、project_code、unit、source_code、days、amount,"
                             "前加 - 为降序"},
         ],

@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 import os
 import secrets
+import sys
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
@@ -167,27 +168,31 @@ def _describe(filt: LedgerFilter) -> str:
     return "".join(f"{p}," for p in parts)
 
 
-def _computed_sheet(workbook, styles: Styles, report, scope: str) -> None:
-    """A title line stating region and as-of date, the header, the rows, the 合计 row."""
+def _computed_sheet(workbook, styles: Styles, report, scope: str, *, whole: bool = False):
+    """A title line stating region and as-of date, the header, the rows, the 合计 row.
+    Returns the (last) worksheet and the index of its last row written. Beyond Excel's row
+    limit the sheet goes on in numbered parts, unless ``whole`` (a sheet of a few rows)."""
     sheet = report.sheet
     d = report.as_of
     title = f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)"
     # title, header and the 合计 row take three of each part's rows
-    for part, chunk in _parts(report.rows, sheets.EXCEL_MAX_ROWS - 3):
+    size = sys.maxsize if whole else sheets.EXCEL_MAX_ROWS - 3
+    for part, chunk in _parts(report.rows, size):
         ws = _begin(workbook, styles, sheet, 1, part)
         ws.write_string(0, 0, title, styles.title)
         _header(ws, styles, sheet, 1)
         last = _rows(ws, sheet, chunk, 2, styles.cell)
         ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
     if report.total is not None:
-        _rows(ws, sheet, [report.total], last + 1, styles.total)
-    return ws
+        last = _rows(ws, sheet, [report.total], last + 1, styles.total)
+    return ws, last
 
 
 def _monthly_sheet(workbook, styles: Styles, as_of: dt.date, filt: LedgerFilter) -> None:
-    """月报: the categories with their 合计, then (a blank row below) the paragraph."""
+    """月报: the categories with their 合计, then (a blank row below) the paragraph. A
+    handful of rows (one per channel category): never split in parts."""
     monthly = monthly_report(as_of, filt)
     *rows, total = sheet_rows(monthly)
     report = Report(sheets.MONTHLY, as_of, monthly.region, rows, total, len(rows))
-    ws = _computed_sheet(workbook, styles, report, _describe(filt))
-    ws.write_string(len(rows) + 4, 0, monthly.paragraph, styles.paragraph)
+    ws, last = _computed_sheet(workbook, styles, report, _describe(filt), whole=True)
+    ws.write_string(last + 2, 0, monthly.paragraph, styles.paragraph)

@@ -17,6 +17,7 @@ from fundtrack.database import unit_of_work
 from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
 from fundtrack.ledger import REPORTS
+from fundtrack.rectification.models import Finding
 from tests.conftest import PASSWORD, login
 
 XSS = "<script>alert(1)</script>"
@@ -34,6 +35,8 @@ def _county(app):
     from fundtrack.milestones.service import set_milestone
     from fundtrack.periods.service import close_month
     from fundtrack.projects.service import create_project
+    from fundtrack.rectification.models import FindingSource
+    from fundtrack.rectification.service import add_evidence, record_finding
 
     d = Decimal
     with app.app_context(), unit_of_work(XSS):
@@ -58,17 +61,22 @@ def _county(app):
         set_milestone(prj, MilestoneKind.STARTED, planned_on=dt.date(2025, 2, 1), note=XSS)
         set_milestone(prj, MilestoneKind.APPROVED, done_on=dt.date(2025, 1, 10), note=XSS)
         close_month("2025-04")
+        finding = record_finding(source=FindingSource.INSPECTION, description=XSS,
+                                 found_on=dt.date(2025, 5, 1), deadline=dt.date(2025, 5, 31),
+                                 project_code="XM001")
+        add_evidence(finding, XSS, dt.date(2025, 5, 10))
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
 def _values(app) -> dict[str, list]:
     with app.app_context():
         user_ids = list(db.session.scalars(select(User.id)))
+        finding_ids = list(db.session.scalars(select(Finding.id)))
     return {
         "code": ["XM001", "ZY01"], "project_code": ["XM001"], "source_code": ["ZY01"],
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
         "milestone": [MilestoneKind.STARTED.label], "report": list(REPORTS),
-        "user_id": user_ids, "month": ["2025-04"],
+        "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
     }
 
 

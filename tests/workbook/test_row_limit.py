@@ -29,7 +29,9 @@ def test_a_sheet_beyond_the_limit_is_written_in_parts_and_read_back_whole(
         "支出明细", "支出明细(2)", "支出明细(3)"]
     assert "资金来源(2)" not in b.sheetnames  # 3 channels + header fill one part exactly
     for name in b.sheetnames:
-        assert b[name].max_row <= 4, name
+        if name != sheets.MONTHLY.name:  # a few rows by nature: never split
+            assert b[name].max_row <= 4, name
+    assert values(b[sheets.MONTHLY.name]) == values(a[sheets.MONTHLY.name])
     # every part starts with the header; together they are the whole sheet, in order
     header = values(a["支出明细"])[0]
     parts = [values(b[n]) for n in ("支出明细", "支出明细(2)", "支出明细(3)")]
