@@ -83,8 +83,9 @@ def _user_unknown_if_unloaded() -> None:
 
 
 def _field_with_nul() -> str | None:
-    """The first query, form or JSON field whose name or text holds a NUL character."""
-    fields = list(request.args.items(multi=True))
+    """The first URL, query, form or JSON field whose name or text holds a NUL character."""
+    fields = [(k, v) for k, v in (request.view_args or {}).items() if isinstance(v, str)]
+    fields += list(request.args.items(multi=True))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += list(request.form.items(multi=True))
     elif request.is_json:

@@ -70,15 +70,18 @@ def _or_empty(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
+#: Free text in a query: anything but NUL, which every request refuses (web.py).
+_TEXT = {"type": "string", "pattern": r"^[^\x00]*$"}
+
 _FILTERS = [
     {"name": "as_of", "in": "query", "schema": _or_empty({"type": "string", "format": "date"}),
      "description": "截至日期,默认今天"},
     {"name": "year", "in": "query",
      "schema": _or_empty({"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}),
      "description": "年度"},
-    {"name": "township", "in": "query", "schema": {"type": "string"}, "description": "乡镇"},
-    {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "责任单位"},
-    {"name": "category", "in": "query", "schema": {"type": "string"},
+    {"name": "township", "in": "query", "schema": _TEXT, "description": "乡镇"},
+    {"name": "unit", "in": "query", "schema": _TEXT, "description": "责任单位"},
+    {"name": "category", "in": "query", "schema": _TEXT,
      "description": "项目类别"},
     {"name": "priority", "in": "query",
      "schema": {"type": "string", "enum": [YES, NO, *YES_SPELLINGS[1:], *NO_SPELLINGS[2:], ""]},

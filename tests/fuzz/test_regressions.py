@@ -65,3 +65,9 @@ def test_a_nul_character_in_a_posted_payment_is_refused(app, client, tokens):
         "voucher_no": "PZ\x0001", "project_code": "XM001", "source_code": "ZY01",
         "paid_on": "2024-03-01", "amount": "1.00", "kind": "进度款"})
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "voucher_no"
+
+
+def test_a_nul_character_in_a_url_is_refused(app, client, tokens):
+    r = client.put("/api/v1/projects/XM%00/milestones/开工", headers=bearer(tokens["admin"]),
+                   json={"note": "x"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "project_code"
