@@ -27,6 +27,7 @@ from ..milestones.service import acceptance_date
 from ..money import ZERO
 from ..periods.service import check_open
 from ..projects.models import Project
+from ..projects.service import lock_project
 from ..settings.service import tender_threshold
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
@@ -347,6 +348,7 @@ def post_disbursement(
             conflict=True,
         )
     if kind == PaymentKind.SETTLEMENT:  # invariant 5
+        lock_project(project)
         accepted = acceptance_date(project.id)
         if accepted is None or accepted > paid_on:
             raise Refused(

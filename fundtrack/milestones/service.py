@@ -12,6 +12,7 @@ from ..extensions import db
 from ..funds.models import Disbursement
 from ..history.service import record, snapshot
 from ..projects.models import Project
+from ..projects.service import lock_project
 from .models import Milestone
 
 #: Marks a value the caller did not give (leave it as it is).
@@ -81,6 +82,7 @@ def set_milestone(
     if done_on is not UNSET:
         _check_order(project, kind, done_on)
         if kind == MilestoneKind.ACCEPTED:
+            lock_project(project)
             _check_settlements(project, done_on)
     if milestone is None:
         milestone = Milestone(project_id=project.id, kind=kind)

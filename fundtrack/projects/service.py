@@ -13,6 +13,13 @@ from ..history.service import record
 from .models import Project, Unit
 
 
+def lock_project(project: Project) -> None:
+    """Hold the project's row until the transaction ends (PostgreSQL; SQLite is locked
+    whole): a settlement payment and a change of 验收 check each other (invariant 5), so
+    they must not both pass on what the other has not yet written."""
+    db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+
+
 def get_project(code: str, field: str = "project_code") -> Project:
     project = db.session.scalar(select(Project).where(Project.code == code))
     if project is None:
