@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database  # noqa: F401  (SQLite transaction handling)
+    from . import cache, database  # noqa: F401  (database: SQLite transaction handling)
     from .models import import_all
 
     import_all()
@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录"
+    cache.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:

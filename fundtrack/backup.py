@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from .extensions import db
+from .models import data_tables
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Rows read and inserted at a time.
@@ -133,7 +134,7 @@ def _versions(conn: Connection) -> set[str]:
 
 
 def _restore_from(src: Connection, path: Path) -> dict[str, int]:
-    tables = db.metadata.sorted_tables
+    tables = data_tables()
     present = set(inspect(src).get_table_names())
     if "alembic_version" not in present:
         raise BackupError(f"「{path}」不是 fundtrack 的备份文件(没有数据库版本记录)")

@@ -35,6 +35,15 @@ def _upload_limit() -> int:
     return int(megabytes * 1024 * 1024)
 
 
+def _figure_cache_entries() -> int:
+    """FUNDTRACK_FIGURE_CACHE (default 256): how many computed figures each process keeps
+    (fundtrack/cache); 0 keeps none."""
+    text = os.environ.get("FUNDTRACK_FIGURE_CACHE", "256")
+    if not text.strip().isdigit():
+        raise ValueError(f"FUNDTRACK_FIGURE_CACHE must be a whole number >= 0: {text!r}")
+    return int(text)
+
+
 def load(instance_path: str) -> dict:
     """Configuration for an app whose instance folder is ``instance_path``."""
     inst = Path(instance_path)
@@ -54,6 +63,8 @@ def load(instance_path: str) -> dict:
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
         #: What "today" is: the default as-of date of every figure.
         "FUNDTRACK_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Asia/Shanghai"),
+        #: Computed figures kept per process until the data changes (0: none).
+        "FUNDTRACK_FIGURE_CACHE": _figure_cache_entries(),
         #: A single project above this total investment (yuan) must be tendered (招标).
         "FUNDTRACK_TENDER_THRESHOLD": Decimal(
             os.environ.get("FUNDTRACK_TENDER_THRESHOLD", "100000")

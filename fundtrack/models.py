@@ -3,6 +3,7 @@
 
 def import_all() -> None:
     from .accounts import models as _accounts  # noqa: F401
+    from .cache import models as _cache  # noqa: F401
     from .funds import models as _funds  # noqa: F401
     from .history import models as _history  # noqa: F401
     from .milestones import models as _milestones  # noqa: F401
@@ -10,3 +11,13 @@ def import_all() -> None:
     from .projects import models as _projects  # noqa: F401
     from .rectification import models as _rectification  # noqa: F401
     from .settings import models as _settings  # noqa: F401
+
+
+def data_tables() -> list:
+    """Every table holding the county's data, in dependency order: all but the data's
+    version (fundtrack/cache), which each database keeps for itself and a restore
+    replaces by writing."""
+    from .cache.models import DataVersion
+    from .extensions import db
+
+    return [t for t in db.metadata.sorted_tables if t is not DataVersion.__table__]

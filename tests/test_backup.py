@@ -24,6 +24,7 @@ from fundtrack.enums import MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
 from fundtrack.funds.models import Disbursement
 from fundtrack.funds.service import get_source
+from fundtrack.models import data_tables
 from fundtrack.projects.service import get_project
 from tests.factories import allocate, arrive, milestone, pay, project, reverse, source
 
@@ -136,7 +137,7 @@ def dump(app) -> dict[str, list[tuple]]:
                     select(t).order_by(*t.primary_key.columns)
                 )
             ]
-            for t in db.metadata.sorted_tables
+            for t in data_tables()
         }
 
 

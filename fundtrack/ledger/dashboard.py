@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import String, cast, func, literal, select, union_all
 
 from .. import sheets
+from ..cache import cached
 from ..enums import FundCategory
 from ..extensions import db
 from ..funds.models import FundSource
@@ -34,6 +35,7 @@ def _row(head: dict, sources, issued, arrived, allocated, spent) -> dict:
             **fund_row({}, issued, arrived, allocated, spent)}
 
 
+@cached()
 def by_category(as_of: dt.date, filt: LedgerFilter = _ALL) -> list[dict]:
     """The fund ledger summed per channel category, one row per category in the fixed
     order (a category without channels has zero amounts and no rates). One statement."""
@@ -70,6 +72,7 @@ def category_total(rows: list[dict]) -> dict:
     )
 
 
+@cached()
 def filter_choices() -> dict[str, list]:
     """The values the ledger filters offer (years, townships, units, project categories),
     each sorted. One statement."""

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, literal, select
 
 from .. import sheets
+from ..cache import cached
 from ..errors import Refused
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundSource
@@ -60,6 +61,12 @@ def _report(sheet, as_of, rows, total, stmt, page, per_page, count=None) -> Repo
         page=page if paged else None,
         per_page=per_page if paged else None,
     )
+
+
+def _paged(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> bool:
+    """A page of a report is kept until the data changes; a whole report (an export, the
+    API without paging) is not: it may hold every project."""
+    return page is not None and per_page is not None
 
 
 def _whole(page, per_page) -> bool:
@@ -121,6 +128,7 @@ def _project_total(stmt):
     )).one()
 
 
+@cached(when=_paged)
 def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = _project_rows_stmt(as_of, filt)
     c = stmt.selected_columns
@@ -176,6 +184,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
 # --- 项目资金台账 ---------------------------------------------------------------------
 
 
+@cached(when=_paged)
 def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     alloc = q.allocated(as_of, filt, Allocation.project_id, Allocation.source_id)
     paid = q.spent(as_of, filt, Disbursement.project_id, Disbursement.source_id)
@@ -240,6 +249,7 @@ def allocation_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) 
 # --- 资金台账 -------------------------------------------------------------------------
 
 
+@cached(when=_paged)
 def fund_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = q.per_source(as_of, filt, FundSource.code, FundSource.name)
     c = stmt.selected_columns
@@ -292,6 +302,7 @@ def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
 # --- 逾期清单 -------------------------------------------------------------------------
 
 
+@cached(when=_paged)
 def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     stmt = (
         select(
@@ -330,6 +341,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Re
 # --- 汇总 -----------------------------------------------------------------------------
 
 
+@cached()
 def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     per_project = _project_rows_with_progress(as_of, filt).subquery()
 
@@ -380,6 +392,7 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
     )
 
 
+@cached()
 def summary_total(as_of, filt=_ALL) -> dict:
     """The 合计 row of ``summary`` alone (the dashboard's progress): one statement."""
     return _summary_total(_project_rows_with_progress(as_of, filt).subquery())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..cache import cached
 from ..errors import Refused
 from ..ledger.filters import LedgerFilter
 from .rules import RULES, Alert, Level, all_warnings
@@ -64,6 +65,7 @@ def count_levels(alerts: list[Alert]) -> dict[Level, int]:
     return out
 
 
+@cached()
 def counts(as_of: dt.date, filt: LedgerFilter | None = None) -> dict[Level, int]:
     """Warnings per level as of D (the dashboard's block): the same rules as the page."""
     return count_levels(all_warnings(as_of, filt))
@@ -92,6 +94,13 @@ def parse_level(text: str | None) -> Level | None:
         raise Refused(str(e), "level") from None
 
 
+
+def _paged(*args, page=None, per_page=None, **kwargs) -> bool:
+    """A page of warnings is kept until the data changes; the whole list is not."""
+    return page is not None and per_page is not None
+
+
+@cached(when=_paged)
 def warning_report(as_of: dt.date, filt: LedgerFilter | None = None, *,
                    level: Level | None = None, sort: str | None = None,
                    page: int | None = None, per_page: int | None = None) -> WarningReport:

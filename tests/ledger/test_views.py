@@ -214,14 +214,19 @@ def test_statement_count_does_not_grow_with_rows(app, client, users):
     assert len(_rows(client.get(pages[1]).get_data(as_text=True))) == 50
     assert "逾期" in client.get(pages[2]).get_data(as_text=True)
     assert few == many
-    # the user, then rows + total (which counts them too) + the filter choices; the user,
-    # a page, its count; the user, channels by category, progress, overdue page + count,
-    # then the warning counts: two settings (tendering threshold, warning thresholds)
-    # and one statement per warning rule
+    # The first reader after a write: the user, the data's version, then rows + total
+    # (which counts them too) + the filter choices; the user, a page, its count; the
+    # user, the version, channels by category, progress, overdue page + count, then the
+    # warning counts: two settings (tendering threshold, warning thresholds) and one
+    # statement per warning rule.
     from fundtrack.warnings.rules import RULES
 
     begin = 1 if app.config["BACKEND"] == "sqlite" else 0
-    assert many == [4 + begin, 3 + begin, 5 + 2 + len(RULES) + begin]
+    assert many == [5 + begin, 3 + begin, 6 + 2 + len(RULES) + begin]
+    # The next reader, nothing written since: the user and the version; the history is
+    # not kept.
+    again = [_statements(app, client, p) for p in pages]
+    assert again == [2 + begin, 3 + begin, 2 + begin]
 
 
 def test_project_page_statements_do_not_grow_with_its_payments(app, client, users):

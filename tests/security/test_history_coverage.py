@@ -34,6 +34,7 @@ NOT_DATA_WRITES = {
 NOT_RECORDED = {
     "change": "the history itself (append-only: no route writes it but record())",
     "login_failure": "the sign-in throttling counter (security, pruned after 15 minutes)",
+    "data_version": "a token every write replaces (fundtrack/cache), not the county's data",
 }
 
 PAYLOAD_DAY = "2025-10-02"
