@@ -83,28 +83,45 @@ def signed_in_client(app):
 
 
 def pages(app, runs: int, profile_to: Path | None = None) -> dict:
+    """Each page twice: for the first reader after a write (no figure kept: the cache is
+    emptied before each run) and for the next readers (figures kept since the run
+    before)."""
+    from fundtrack import cache
+
     client = signed_in_client(app)
     out = {}
     with app.app_context():
         engine = db.engine
+
+    def first(path):
+        cache.clear(app)
+        return client.get(path)
+
     for name, path in page_paths(app).items():
         assert client.get(path).status_code == 200, path  # warm-up
-        seen = []
+        entry = {"path": path}
+        for way, get in (("", first), ("next_", client.get)):
+            get(path)
+            seen = []
 
-        def count(conn, cursor, statement, *args, seen=seen):
-            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT")):
-                seen.append(statement)
+            def count(conn, cursor, statement, *args, seen=seen):
+                if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT")):
+                    seen.append(statement)
 
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            client.get(path)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        t, _ = median_time(lambda p=path: client.get(p), runs)
-        out[name] = {"path": path, "s": t, "statements": len(seen)}
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                get(path)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            t, _ = median_time(lambda p=path, get=get: get(p), runs)
+            entry[f"{way}s"], entry[f"{way}statements"] = t, len(seen)
+        out[name] = entry
     if profile_to is not None:
         slowest = max(out.values(), key=lambda v: v["s"])
         prof = cProfile.Profile()
+        from fundtrack import cache
+
+        cache.clear(app)
         prof.enable()
         client.get(slowest["path"])
         prof.disable()

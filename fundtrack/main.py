@@ -34,7 +34,6 @@ def index():
     from .ledger.dashboard import category_total
     from .ledger.params import parse_ledger_query
     from .ledger.reports import summary_total
-    from .warnings import counts as warning_counts
 
     try:
         query = parse_ledger_query(request.args)
@@ -45,11 +44,9 @@ def index():
         "main/index.html",
         args=request.args,
         as_of=query.as_of,
-        ledger_args={"as_of": query.as_of.isoformat(),
-                     **({"year": query.filt.year} if query.filt.year else {})},
+        ledger_args=query.dashboard_args,
         categories=categories,
         funds=category_total(categories),
         progress=summary_total(query.as_of, query.filt),
         overdue=overdue_list(query.as_of, query.filt, page=1, per_page=10),
-        warnings=warning_counts(query.as_of, query.filt),
     )

@@ -32,6 +32,11 @@ class Sheet:
     def __post_init__(self):
         object.__setattr__(self, "keys", tuple(c.key for c in self.columns))
 
+    def __deepcopy__(self, memo):
+        """A sheet is a fixed description that callers compare by identity (``is
+        sheets.SUMMARY``): a copied report keeps the sheet itself."""
+        return self
+
     def column(self, key: str) -> Column:
         for c in self.columns:
             if c.key == key:

@@ -22,6 +22,12 @@ class LedgerQuery:
     #: A column key to order by, "-key" for descending.
     sort: str | None = None
 
+    @property
+    def dashboard_args(self) -> dict:
+        """The arguments the dashboard passes on to its links: the date and the year."""
+        return {"as_of": self.as_of.isoformat(),
+                **({"year": self.filt.year} if self.filt.year else {})}
+
 
 def parse_date(text: str, field: str) -> dt.date:
     try:

@@ -13,6 +13,7 @@ from ..enums import Role
 from ..errors import Refused
 from ..ledger.dashboard import filter_choices
 from ..ledger.params import parse_ledger_query
+from .report import counts as level_counts
 from .report import parse_level, warning_report
 from .rules import RULES, Level
 
@@ -45,3 +46,16 @@ def index():
     keep.update(as_of=report.as_of.isoformat(), unit=query.filt.unit or "")
     return render_template("warnings/index.html", report=report, level=level,
                            unit=query.filt.unit, keep=keep, **page)
+
+
+@bp.get("/counts")
+@allow(*READ)
+def counts():
+    """The dashboard's block: warnings per level as of the date, in the dashboard's
+    scope (every unit), as an HTML fragment the dashboard loads after it is shown."""
+    try:
+        query = parse_ledger_query(request.args)
+    except Refused as e:
+        return render_template("warnings/_counts.html", error=e.message), 400
+    return render_template("warnings/_counts.html", ledger_args=query.dashboard_args,
+                           counts=level_counts(query.as_of, query.filt))

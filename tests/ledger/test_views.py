@@ -204,7 +204,8 @@ def test_statement_count_does_not_grow_with_rows(app, client, users):
     """The dashboard, /ledger/projects and /history/ run as many statements for 5 rows as
     for 50."""
     login(client, users["auditor"])
-    pages = ("/ledger/projects?as_of=2024-06-30", "/history/", "/?as_of=2024-06-30")
+    pages = ("/ledger/projects?as_of=2024-06-30", "/history/", "/?as_of=2024-06-30",
+             "/warnings/counts?as_of=2024-06-30")
     build_projects(app, 5, "A")
     few = [_statements(app, client, p) for p in pages]
     build_projects(app, 45, "B")
@@ -216,17 +217,17 @@ def test_statement_count_does_not_grow_with_rows(app, client, users):
     assert few == many
     # The first reader after a write: the user, the data's version, then rows + total
     # (which counts them too) + the filter choices; the user, a page, its count; the
-    # user, the version, channels by category, progress, overdue page + count, then the
-    # warning counts: two settings (tendering threshold, warning thresholds) and one
-    # statement per warning rule.
+    # user, the version, channels by category, progress, overdue page + count; the
+    # dashboard's warning block: the user, the version, two settings (tendering
+    # threshold, warning thresholds) and one statement per warning rule.
     from fundtrack.warnings.rules import RULES
 
     begin = 1 if app.config["BACKEND"] == "sqlite" else 0
-    assert many == [5 + begin, 3 + begin, 6 + 2 + len(RULES) + begin]
+    assert many == [5 + begin, 3 + begin, 6 + begin, 2 + 2 + len(RULES) + begin]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
     again = [_statements(app, client, p) for p in pages]
-    assert again == [2 + begin, 3 + begin, 2 + begin]
+    assert again == [2 + begin, 3 + begin, 2 + begin, 2 + begin]
 
 
 def test_project_page_statements_do_not_grow_with_its_payments(app, client, users):

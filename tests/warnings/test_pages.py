@@ -94,7 +94,11 @@ def test_dashboard_shows_the_counts_and_links_to_the_page(app, client, users):
     with app.app_context():
         got = counts(day(AS_OF), LedgerFilter())
     login(client, users["viewer"])
-    html = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
+    page = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
+    # the block is counted after the page is shown: the page names where it comes from
+    place = re.search(r'data-load="([^"]+)"', page)
+    assert place and "正在计算" in page
+    html = client.get(place.group(1).replace("&amp;", "&")).get_data(as_text=True)
     for level in Level:
         assert f'<span class="badge level-{level.value}">{level.label[0]} {got[level]}</span>' \
             in html
@@ -128,3 +132,9 @@ def test_statement_count_does_not_grow_with_projects(app, client, users):
     begin = 1 if app.config["BACKEND"] == "sqlite" else 0
     assert few == many == begin + 1 + 1 + 1 + 2 + len(RULES)
     assert _statements(app, client, path) == begin + 2
+
+
+def test_the_dashboards_block_refuses_a_bad_date(app, client, users):
+    login(client, users["viewer"])
+    r = client.get("/warnings/counts?as_of=2024-02-30")
+    assert r.status_code == 400 and "不是有效日期" in r.get_data(as_text=True)
