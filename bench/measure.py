@@ -71,8 +71,8 @@ def page_paths(app) -> dict[str, str]:
             .order_by(func.count().desc(), Disbursement.project_id).limit(1)).first()
         code = db.session.get(Project, busiest[0]).code
         db.session.rollback()
-    return {"dashboard": "/", "ledger_projects": "/ledger/projects",
-            "project": f"/projects/{code}"}
+    return {"dashboard": "/", "dashboard_warnings": "/warnings/counts",
+            "ledger_projects": "/ledger/projects", "project": f"/projects/{code}"}
 
 
 def signed_in_client(app):

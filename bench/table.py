@@ -15,8 +15,9 @@ ROWS = (
     *(
         (f"page: {label}{way_label}", f"page_{way}{key}", None,
          "< 150 ms county; ≤ 3× county", "ms")
-        for key, label in (("dashboard", "dashboard"), ("ledger_projects", "/ledger/projects"),
-                           ("project", "project page"))
+        for key, label in (("dashboard", "dashboard"),
+                           ("dashboard_warnings", "dashboard's warning block"),
+                           ("ledger_projects", "/ledger/projects"), ("project", "project page"))
         for way, way_label in (("", ", first reader after a write"), ("next_", ", next readers"))
     ),
     ("export: audit workbook", "export_s", "export_floor_s", "≤ 1.5× floor", "s"),
