@@ -16,11 +16,14 @@ from ..milestones.models import Milestone
 from .filters import LedgerFilter
 
 
-def _scoped(stmt, model, filt: LedgerFilter, as_of: dt.date):
-    """Restrict money rows to the projects and channels in scope."""
+def _scoped(stmt, model, filt: LedgerFilter, as_of: dt.date, among=None):
+    """Restrict money rows to the projects and channels in scope (and, with ``among``,
+    a subquery of project ids, to those projects)."""
     projects, sources = filt.project_ids(as_of), filt.source_ids()
     if projects is not None:
         stmt = stmt.where(model.project_id.in_(projects))
+    if among is not None:
+        stmt = stmt.where(model.project_id.in_(among))
     if sources is not None:
         stmt = stmt.where(model.source_id.in_(sources))
     return stmt
@@ -30,20 +33,20 @@ def allocation_counts(as_of: dt.date):
     return or_(Allocation.allocated_on.is_(None), Allocation.allocated_on <= as_of)
 
 
-def allocated(as_of: dt.date, filt: LedgerFilter, *by):
+def allocated(as_of: dt.date, filt: LedgerFilter, *by, among=None):
     """Σ allocations per ``by`` columns (of Allocation), labelled ``allocated``."""
     stmt = select(*by, func.sum(Allocation.amount).label("allocated")).where(
         allocation_counts(as_of)
     )
-    return _scoped(stmt, Allocation, filt, as_of).group_by(*by).subquery()
+    return _scoped(stmt, Allocation, filt, as_of, among).group_by(*by).subquery()
 
 
-def spent(as_of: dt.date, filt: LedgerFilter, *by):
+def spent(as_of: dt.date, filt: LedgerFilter, *by, among=None):
     """Σ payments and reversals dated <= D per ``by`` columns, labelled ``spent``."""
     stmt = select(*by, func.sum(Disbursement.amount).label("spent")).where(
         Disbursement.paid_on <= as_of
     )
-    return _scoped(stmt, Disbursement, filt, as_of).group_by(*by).subquery()
+    return _scoped(stmt, Disbursement, filt, as_of, among).group_by(*by).subquery()
 
 
 def arrived(as_of: dt.date):
@@ -69,9 +72,9 @@ def is_overdue(as_of: dt.date, m=Milestone):
     )
 
 
-def milestone_stats(as_of: dt.date):
+def milestone_stats(as_of: dt.date, among=None):
     """Per project: current milestone, overdue count, earliest overdue plan, started,
-    completed."""
+    completed; with ``among`` (a subquery of project ids) for those projects only."""
 
     def reached(kind: MilestoneKind):
         return func.max(case((and_(Milestone.kind == kind, is_done(as_of)), 1), else_=0))
@@ -85,6 +88,7 @@ def milestone_stats(as_of: dt.date):
             reached(MilestoneKind.STARTED).label("started"),
             reached(MilestoneKind.COMPLETED).label("completed"),
         )
+        .where(*([Milestone.project_id.in_(among)] if among is not None else []))
         .group_by(Milestone.project_id)
         .subquery()
     )

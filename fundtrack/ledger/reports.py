@@ -19,6 +19,7 @@ from sqlalchemy import func, literal, select
 
 from .. import sheets
 from ..cache import cached
+from ..enums import MilestoneKind
 from ..errors import Refused
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundSource
@@ -90,10 +91,12 @@ def _days(as_of: dt.date, first_overdue: dt.date | None) -> int:
 # --- 项目台账 -------------------------------------------------------------------------
 
 
-def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
-    alloc = q.allocated(as_of, filt, Allocation.project_id)
-    paid = q.spent(as_of, filt, Disbursement.project_id)
-    ms = q.milestone_stats(as_of)
+def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter, among=None):
+    """The 项目台账 rows; ``among``: a subquery of project ids to sum for (one page's),
+    else every project in scope."""
+    alloc = q.allocated(as_of, filt, Allocation.project_id, among=among)
+    paid = q.spent(as_of, filt, Disbursement.project_id, among=among)
+    ms = q.milestone_stats(as_of, among=among)
     return (
         select(
             Project.code,
@@ -116,21 +119,66 @@ def _project_rows_stmt(as_of: dt.date, filt: LedgerFilter):
     )
 
 
-def _project_total(stmt):
-    sub = stmt.subquery()
+#: The 项目台账 columns that are the project's own (not summed as of a date): sorted by
+#: one of these, a page is chosen before anything is summed.
+_PROJECT_SORTS = {
+    "project_code": Project.code, "name": Project.name, "township": Project.township,
+    "unit": Unit.name, "responsible_person": Project.responsible_person,
+    "total_investment": Project.total_investment,
+}
+
+
+def _page_of_projects(as_of, filt, page, per_page, sort):
+    """The ids of one page's projects, in the page's order, as a subquery; None when the
+    order depends on the sums (then every project is summed to sort them)."""
+    if sort and sort.lstrip("-") not in _PROJECT_SORTS:
+        return None
+    stmt = (select(Project.id).join(Unit, Unit.id == Project.unit_id)
+            .where(*filt.project_conditions(as_of)))
+    return limit_page(apply_sort(stmt, sort, _PROJECT_SORTS, Project.code), page, per_page)
+
+
+def _scalar(column, *where, source=None):
+    """``SELECT column [FROM source] WHERE ...`` as a value in another statement."""
+    stmt = select(column)
+    if source is not None:
+        stmt = stmt.select_from(source)
+    return stmt.where(*where).scalar_subquery()
+
+
+def _of_projects(model, as_of: dt.date, filt: LedgerFilter) -> list:
+    """Conditions keeping the rows of ``model`` (with a project_id) of projects in scope."""
+    projects = filt.project_ids(as_of)
+    return [model.project_id.in_(projects)] if projects is not None else []
+
+
+def _money_sums(as_of: dt.date, filt: LedgerFilter):
+    """Σ allocated and Σ spent over the projects and channels in scope, as values."""
+    alloc, paid = q.allocated(as_of, filt), q.spent(as_of, filt)
+    return (select(alloc.c.allocated).scalar_subquery().label("allocated"),
+            select(paid.c.spent).scalar_subquery().label("spent"))
+
+
+def _project_total(as_of: dt.date, filt: LedgerFilter):
+    """The 合计 of 项目台账 and its number of rows, summed straight from the tables (one
+    statement, no per-project grouping): the same rules as the rows, so it equals their
+    sum (tests/ledger/test_totals.py)."""
+    conds = filt.project_conditions(as_of)
+    overdue = (q.is_overdue(as_of), *_of_projects(Milestone, as_of, filt))
     return db.session.execute(select(
-        func.sum(sub.c.total_investment).label("total_investment"),
-        func.sum(sub.c.allocated).label("allocated"),
-        func.sum(sub.c.spent).label("spent"),
-        func.sum(sub.c.overdue_count).label("overdue_count"),
-        func.min(sub.c.first_overdue).label("first_overdue"),
-        func.count().label("rows"),
+        _scalar(func.sum(Project.total_investment), *conds).label("total_investment"),
+        *_money_sums(as_of, filt),
+        _scalar(func.count(), *overdue, source=Milestone).label("overdue_count"),
+        _scalar(func.min(Milestone.planned_on), *overdue).label("first_overdue"),
+        _scalar(func.count(), *conds, source=Project).label("rows"),
     )).one()
 
 
 @cached(when=_paged)
 def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
-    stmt = _project_rows_stmt(as_of, filt)
+    among = None if _whole(page, per_page) else \
+        _page_of_projects(as_of, filt, page, per_page, sort)
+    stmt = _project_rows_stmt(as_of, filt, among)
     c = stmt.selected_columns
     ordered = apply_sort(stmt, sort, {
         "project_code": c.code, "name": c.name, "township": c.township, "unit": c.unit,
@@ -140,8 +188,12 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
         "overdue_count": c.overdue_count,
         "max_days_overdue": (func.coalesce(c.first_overdue, as_of), True),
     }, Project.code)
+    if among is not None:  # the page's projects only: ordered, not limited again
+        ordered = ordered.where(Project.id.in_(among))
+    else:
+        ordered = limit_page(ordered, page, per_page)
     rows, firsts = [], []
-    for r in db.session.execute(limit_page(ordered, page, per_page)):
+    for r in db.session.execute(ordered):
         if r.first_overdue is not None:
             firsts.append(r.first_overdue)
         allocated, spent = _money(r.allocated), _money(r.spent)
@@ -166,7 +218,7 @@ def project_ledger(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> 
             overdue_count=sum(r["overdue_count"] for r in rows),
             first_overdue=min(firsts, default=None), rows=len(rows))
     else:
-        t = _project_total(stmt)
+        t = _project_total(as_of, filt)
     allocated, spent = _money(t.allocated), _money(t.spent)
     total = {
         **dict.fromkeys(sheets.PROJECT_LEDGER.keys),
@@ -394,12 +446,22 @@ def summary(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Report:
 
 @cached()
 def summary_total(as_of, filt=_ALL) -> dict:
-    """The 合计 row of ``summary`` alone (the dashboard's progress): one statement."""
-    return _summary_total(_project_rows_with_progress(as_of, filt).subquery())
+    """The 合计 row of ``summary`` alone (the dashboard's progress): one statement,
+    summed straight from the tables (a milestone is one row per project and 节点, so
+    counting the done 开工 rows counts the started projects)."""
+    conds = filt.project_conditions(as_of)
 
+    def reached(kind):
+        return _scalar(func.count(), Milestone.kind == kind, q.is_done(as_of),
+                       *_of_projects(Milestone, as_of, filt), source=Milestone)
 
-def _summary_total(per_project) -> dict:
-    t = db.session.execute(select(*_summary_sums(per_project))).one()
+    t = db.session.execute(select(
+        _scalar(func.count(), *conds, source=Project).label("projects"),
+        reached(MilestoneKind.STARTED).label("started"),
+        reached(MilestoneKind.COMPLETED).label("completed"),
+        _scalar(func.sum(Project.total_investment), *conds).label("total_investment"),
+        *_money_sums(as_of, filt),
+    )).one()
     return _summary_row({"group": sheets.TOTAL_LABEL, "name": None}, t)
 
 
