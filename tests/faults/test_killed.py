@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from fundtrack.extensions import db
+from fundtrack.models import data_tables
 from tests.faults.bigbook import big_book
 from tests.processes import cli_args, cli_env, run_cli
 
@@ -41,7 +42,7 @@ def workbook(tmp_path_factory):
 def counts(app) -> dict[str, int]:
     with app.app_context():
         out = {t.name: db.session.scalar(select(func.count()).select_from(t))
-               for t in db.metadata.sorted_tables}
+               for t in data_tables()}
         db.session.rollback()
         db.engine.dispose()
     return out

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from fundtrack import sheets
 from fundtrack.extensions import db
+from fundtrack.models import data_tables
 from fundtrack.workbook.importer import import_workbook
 from tests.conftest import csrf_token, login
 from tests.fuzz.books import books, write_book
@@ -54,7 +55,7 @@ def _tally():
 
 def counts() -> dict[str, int]:
     out = {t.name: db.session.scalar(select(func.count()).select_from(t))
-           for t in db.metadata.sorted_tables}
+           for t in data_tables()}
     db.session.rollback()
     return out
 

@@ -6,6 +6,7 @@ import openpyxl
 from sqlalchemy import func, select
 
 from fundtrack.extensions import db
+from fundtrack.models import data_tables
 
 
 def open_book(path):
@@ -21,5 +22,5 @@ def table_counts() -> dict[str, int]:
     """Rows in every table (the change history included), in the current app."""
     return {
         t.name: db.session.scalar(select(func.count()).select_from(t))
-        for t in db.metadata.sorted_tables
+        for t in data_tables()
     }
