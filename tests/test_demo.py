@@ -9,6 +9,7 @@ from random import Random
 from sqlalchemy import func, select
 
 from fundtrack.demo import data
+from fundtrack.demo.findings import plan_findings
 from fundtrack.demo.plan import build_plan
 from fundtrack.enums import MilestoneKind, PaymentKind
 from fundtrack.extensions import db
@@ -16,6 +17,8 @@ from fundtrack.funds.models import Allocation, Disbursement, FundArrival, FundSo
 from fundtrack.history.models import Change
 from fundtrack.milestones.models import Milestone
 from fundtrack.projects.models import Project
+from fundtrack.rectification.models import Finding, FindingSource, FindingStatus, NoteKind
+from fundtrack.warnings.rules import all_warnings
 
 #: The day a new user looks at the demo.
 LOOKED_AT = dt.date(2026, 11, 23)
@@ -119,6 +122,36 @@ def _check_cash_never_runs_ahead() -> None:
     assert nothing_arrived >= 1
 
 
+def _check_findings() -> None:
+    """整改: findings of audits and inspections in the reports' words, some rectified with
+    evidence, one or two open past their deadline (整改逾期 on the warnings page), one open
+    and not yet due."""
+    findings = db.session.scalars(select(Finding).order_by(Finding.id)).all()
+    assert len(findings) >= 5
+    assert {FindingSource.AUDIT, FindingSource.INSPECTION} <= {f.source for f in findings}
+    for words in ("资金闲置", "项目进度滞后", "报账不及时"):
+        assert any(words in f.description for f in findings), words
+    done = [f for f in findings if f.status == FindingStatus.DONE]
+    assert len(done) >= 2
+    for f in done:
+        kinds = [n.kind for n in f.notes]
+        assert NoteKind.EVIDENCE in kinds and kinds[-1] == NoteKind.CLOSE
+        assert f.found_on <= f.done_on <= data.DEMO_TODAY
+        assert all(n.written_on <= data.DEMO_TODAY for n in f.notes)
+    late = [f for f in findings if f.status == FindingStatus.OPEN and f.deadline < LOOKED_AT]
+    assert 1 <= len(late) <= 2
+    assert any(f.status == FindingStatus.OPEN and f.deadline > LOOKED_AT for f in findings)
+    alerts = [a for a in all_warnings(LOOKED_AT) if a.rule == "finding_overdue"]
+    assert sorted(a.finding_id for a in alerts) == [f.id for f in late]
+    assert all(a.rule_label == "整改逾期" for a in alerts)
+    for f in late:  # what the finding says still holds: the milestone is not done
+        if "项目进度滞后" in f.description:
+            label = f.description.split("「")[1].split("」")[0]
+            kind = MilestoneKind.from_text(label)
+            assert db.session.scalar(select(Milestone.done_on).where(
+                Milestone.project_id == f.project_id, Milestone.kind == kind)) is None
+
+
 def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -129,6 +162,7 @@ def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
         _check_milestones()
         _check_money()
         _check_cash_never_runs_ahead()
+        _check_findings()
         changes = _count(Change)
         assert changes >= _count(Project) + _count(Disbursement) + _count(Milestone)
         before = {m: _count(m) for m in (Project, FundSource, Disbursement, Milestone)}
@@ -154,7 +188,8 @@ def test_the_demo_plan_is_the_same_every_time():
              for x in plan.payments],
         )
 
-    first = build_plan(Random(data.SEED))
-    assert fingerprint(first) == fingerprint(build_plan(Random(data.SEED)))
+    first, second = build_plan(Random(data.SEED)), build_plan(Random(data.SEED))
+    assert fingerprint(first) == fingerprint(second)
+    assert plan_findings(first) == plan_findings(second)
     assert all(x.paid_on <= data.DEMO_TODAY for x in first.payments)
     assert len({x.voucher_no for x in first.payments}) == len(first.payments)

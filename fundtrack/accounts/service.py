@@ -53,6 +53,26 @@ def check_password(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash, password)
 
 
+#: The hash of a random password nobody knows, made by ``generate_password_hash`` like
+#: every user's (same algorithm and cost: tests/security/test_signin.py checks they agree).
+#: Sign-in checks against it when the name is unknown, inactive or has no password.
+DUMMY_PASSWORD_HASH = (
+    "scrypt:32768:8:1$8b04T8ehgiqPFyO6$f4be903e208cca9642a01ec801974650fb1cb57df02b3986439a"
+    "2f1fc3c052a609673508a351cf934f17abb996f538b81c16d70fe750709afe6bb9f309edf713"
+)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this name and password, or None. Every call checks exactly one
+    password hash, the user's or the dummy one, so that how long a sign-in takes does not
+    tell whether a name exists."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    usable = user is not None and user.active and bool(user.password_hash)
+    matches = check_password_hash(user.password_hash if usable else DUMMY_PASSWORD_HASH,
+                                  password)
+    return user if usable and matches else None
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

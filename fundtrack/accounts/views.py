@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
@@ -16,7 +15,7 @@ from ..database import unit_of_work
 from ..extensions import db, login_manager
 from . import throttle
 from .models import User
-from .service import check_password, user_for_token
+from .service import authenticate, user_for_token
 
 bp = Blueprint("accounts", __name__)
 
@@ -63,8 +62,8 @@ def login():
             flash(throttle.wait_text(wait), "error")
             page = render_template("accounts/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and user.active and check_password(user, form.password.data):
+        user = authenticate(username, form.password.data)
+        if user is not None:
             with unit_of_work(username):
                 throttle.clear_failures(username)
             session.clear()

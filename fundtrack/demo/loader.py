@@ -1,5 +1,6 @@
-"""Enter the planned demo county through the services, so that every rule is checked and
-every change is written to the history, exactly as a user's entries would be."""
+"""Enter the planned demo county and its 整改 findings through the services, so that
+every rule is checked and every change is written to the history, exactly as a user's
+entries would be."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from ..milestones.models import Milestone
 from ..milestones.service import set_milestone
 from ..projects.models import Project
 from ..projects.service import create_project
+from ..rectification import service as rectification
 from . import data
+from .findings import PlannedFinding, plan_findings
 from .plan import WAN, Plan, build_plan
 
 #: A database holding any of these is not empty (users and units alone do not count).
@@ -83,6 +86,18 @@ def _load_payments(plan: Plan, projects, sources) -> dict[PaymentKind, int]:
     return counts
 
 
+def _load_findings(findings: list[PlannedFinding]) -> None:
+    for f in findings:
+        finding = rectification.record_finding(
+            source=f.source, description=f.description, found_on=f.found_on,
+            deadline=f.deadline, project_code=f.project_code, unit_name=f.unit_name)
+        for on, text in f.evidence:
+            rectification.add_evidence(finding, text, on)
+        if f.done is not None:
+            done_on, note = f.done
+            rectification.close(finding, done_on=done_on, note=note)
+
+
 def load_demo() -> str:
     """Load the demo county into an empty database (inside the caller's unit of work);
     return a summary in Chinese."""
@@ -91,6 +106,8 @@ def load_demo() -> str:
     sources = _load_sources()
     projects = _load_projects(plan, sources)
     counts = _load_payments(plan, projects, sources)
+    findings = plan_findings(plan)
+    _load_findings(findings)
 
     milestones = [m for p in plan.projects for m in p.milestones.values()]
     overdue = sum(1 for m in milestones if m.done_on is None and m.planned_on < data.DEMO_TODAY)
@@ -99,11 +116,15 @@ def load_demo() -> str:
     spent = sum((p.amount for p in plan.payments), Decimal(0))
     issued = sum(s.amount_wan for s in data.SOURCES)
     kinds = "、".join(f"{k.label} {n}" for k, n in counts.items() if n)
+    rectified = sum(1 for f in findings if f.done is not None)
+    late = sum(1 for f in findings if f.done is None and f.deadline < data.DEMO_TODAY)
     return (
         f"已载入示范县演示数据({data.DEMO_YEAR}年度,数据截至 {data.DEMO_TODAY}):"
         f"资金来源 {len(sources)} 个(下达 {issued} 万元,到位 {arrivals} 笔),"
         f"项目 {len(projects)} 个({len(data.TOWNSHIPS)} 个乡镇),"
         f"资金安排 {allocations} 条(含调减 {len(plan.reductions)} 条),"
         f"节点 {len(milestones)} 个(截至 {data.DEMO_TODAY} 逾期 {overdue} 个),"
-        f"支出 {len(plan.payments)} 笔({kinds}),合计 {spent / WAN:.2f} 万元。"
+        f"支出 {len(plan.payments)} 笔({kinds}),合计 {spent / WAN:.2f} 万元;"
+        f"整改事项 {len(findings)} 个(已整改 {rectified} 个,"
+        f"截至 {data.DEMO_TODAY} 逾期 {late} 个)。"
     )

@@ -1,4 +1,4 @@
-"""The settings form: the standard durations and the tendering threshold."""
+"""The settings form: one field per setting, grouped as the settings' modules are."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..enums import MilestoneKind
-from .service import DURATION_KINDS, MAX_DURATION, WARNING_FIELDS, duration_field
+from .durations import DURATION_KINDS, MAX_DURATION, duration_field
+from .warning_thresholds import WARNING_FIELDS
 
 
 def _previous(kind: MilestoneKind) -> MilestoneKind:

@@ -14,7 +14,7 @@ class Setting(db.Model):
     __tablename__ = "setting"
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    #: Text: a decimal amount, or a JSON object (see settings.service).
+    #: Text: a decimal amount, or a JSON object (see the module of its group).
     value: Mapped[str] = mapped_column(Text)
 
     # The change history names a record by an integer id and a readable key

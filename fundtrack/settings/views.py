@@ -1,4 +1,4 @@
-"""设置: the standard durations of back-scheduling and the tendering threshold (admin)."""
+"""设置: the settings page of the administrator, every group on one form."""
 
 from __future__ import annotations
 

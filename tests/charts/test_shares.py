@@ -20,6 +20,7 @@ from decimal import Decimal
 import pytest
 
 from fundtrack.database import unit_of_work
+from fundtrack.errors import Refused
 from fundtrack.ledger import LedgerFilter
 from fundtrack.ledger.shares import by_channel, by_unit
 from fundtrack.settings import service
@@ -88,7 +89,7 @@ def test_targets_default_and_set_by_percent(app):
         assert service.share_targets() == (D("0.8550"), D("0.4000"))
         assert service.percent_text(D("0.8550")) == "85.5"
         for bad in ("abc", "100.01", "-1", "12.345"):
-            with pytest.raises(service.Refused) as e:
+            with pytest.raises(Refused) as e:
                 service.set_share_targets(bad, None)
             assert e.value.field == "channel_share_target"
 

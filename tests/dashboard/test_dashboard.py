@@ -99,3 +99,13 @@ def test_every_role_sees_the_dashboard(app, client, users):
     for role in users:
         login(client, users[role])
         assert client.get("/").status_code == 200, role
+
+
+def test_the_report_line_names_the_configured_region(app, client, users):
+    """The sentence the leaders read out says the county's name, not 全县."""
+    build_county(app)
+    app.config["FUNDTRACK_REGION"] = "青山县"
+    login(client, users["viewer"])
+    html = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
+    assert "截至2024年06月30日,青山县财政涉农资金共下达" in html
+    assert "全县" not in html

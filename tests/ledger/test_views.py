@@ -111,7 +111,7 @@ def test_filters_narrow_the_rows_and_persist(app, viewer):
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
     codes = re.findall(r"<td>(XM\d+)</td>", html)
     assert codes == ["XM001", "XM003"]
-    assert '<option selected>城关镇</option>' in html
+    assert '<option value="城关镇" selected>城关镇</option>' in html
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&unit=县水利局&year=2024").get_data(
         as_text=True)
     assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]

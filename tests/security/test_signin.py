@@ -1,14 +1,19 @@
 """Sign-in: repeated failures lock the name (and the address) a while, in the database so
-every worker sees it; the session is renewed at sign-in."""
+every worker sees it; the session is renewed at sign-in; an unknown name costs the same
+password hash check as a known one."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import update
+from werkzeug.security import generate_password_hash
 
-from fundtrack.accounts import throttle
+from fundtrack.accounts import service, throttle
 from fundtrack.accounts.models import LoginFailure
+from fundtrack.database import unit_of_work
+from fundtrack.enums import Role
 from fundtrack.extensions import db
 from tests.conftest import PASSWORD, csrf_token, login
 
@@ -91,3 +96,51 @@ def test_the_session_is_renewed_at_sign_in(app, client, users):
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     with client.session_transaction() as s:
         assert "_user_id" not in s
+
+
+def _method(password_hash: str) -> str:
+    """The algorithm and cost of a werkzeug hash ("scrypt:32768:8:1")."""
+    return password_hash.split("$", 1)[0]
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """The hashes sign-in checks a password against, in order."""
+    checked = []
+    real = service.check_password_hash
+
+    def counting(password_hash, password):
+        checked.append(password_hash)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(service, "check_password_hash", counting)
+    return checked
+
+
+def test_every_sign_in_checks_one_hash_of_the_same_cost(app, client, users, hash_checks):
+    """Whether the name exists, is switched off or has no password, one hash is checked,
+    of the algorithm and cost of a user's, so the time taken does not tell them apart."""
+    with app.app_context(), unit_of_work("测试"):
+        service.update_user(service.get_user(users["auditor"]), active=False)
+        service.create_user("nopass", Role.VIEWER)
+        real_hash = service.get_user(users["finance"]).password_hash
+    attempts = [
+        ("nobody", "wrong", 200),  # no such name
+        (users["finance"], "wrong", 200),
+        (users["auditor"], PASSWORD, 200),  # switched off
+        ("nopass", "wrong", 200),
+        (users["finance"], PASSWORD, 302),
+    ]
+    for name, password, status in attempts:
+        before = len(hash_checks)
+        r = client.post("/login", data={"username": name, "password": password,
+                                        "csrf_token": csrf_token(client)})
+        assert r.status_code == status, name
+        assert len(hash_checks) == before + 1, name
+        assert _method(hash_checks[-1]) == _method(real_hash), name
+    assert hash_checks[0] == service.DUMMY_PASSWORD_HASH
+
+
+def test_the_dummy_hash_is_made_as_passwords_are_now():
+    """If werkzeug changes its default algorithm or cost, the dummy hash must follow."""
+    assert _method(service.DUMMY_PASSWORD_HASH) == _method(generate_password_hash("x"))
