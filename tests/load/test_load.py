@@ -202,14 +202,26 @@ def test_a_minute_of_colliding_clients(load_db, tmp_path):
     rows.check_invariants()
 
 
-def _ledger(port: int, token: str, name: str, as_of: str) -> dict:
-    status, raw, _ = request(port, "GET", f"/api/v1/ledger/{name}?as_of={as_of}", token=token)
+def _ledger(port: int, token: str, name: str, as_of: str, paging: str = "") -> dict:
+    status, raw, _ = request(port, "GET", f"/api/v1/ledger/{name}?as_of={as_of}{paging}",
+                             token=token)
     assert status == 200, raw
     return json.loads(raw, parse_float=Decimal)
 
 
+def _kept_total(port: int, token: str, name: str, as_of: str) -> dict:
+    """The 合计 of a page, read twice: the second reply is the figures the server kept
+    (fundtrack/cache), possibly since the readers of the run; both must be the whole
+    report's."""
+    first, kept = (_ledger(port, token, name, as_of, "&page=1&per_page=2")["total"]
+                   for _ in range(2))
+    assert first == kept, (name, as_of)
+    return kept
+
+
 def _check_fund_ledger(port, token, as_of, expected: dict[str, dict]) -> None:
     reply = _ledger(port, token, "funds", as_of)
+    assert _kept_total(port, token, "funds", as_of) == reply["total"], as_of
     got = {r["source_code"]: r for r in reply["rows"]}
     assert set(got) == set(expected)
     total = dict.fromkeys(("amount_issued", "arrived", "allocated", "spent"), Decimal(0))
@@ -228,6 +240,7 @@ def _check_fund_ledger(port, token, as_of, expected: dict[str, dict]) -> None:
 
 def _check_allocation_ledger(port, token, as_of, expected: dict[tuple, dict]) -> None:
     reply = _ledger(port, token, "allocations", as_of)
+    assert _kept_total(port, token, "allocations", as_of) == reply["total"], as_of
     got = {(r["project_code"], r["source_code"]): r for r in reply["rows"]}
     assert set(got) == set(expected)
     for pair, want in expected.items():
