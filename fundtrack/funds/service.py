@@ -72,9 +72,10 @@ def lock_source(source: FundSource) -> None:
         if source.id in cache.locked:
             return
         cache.locked.add(source.id)
-    db.session.execute(
-        select(FundSource.id).where(FundSource.id == source.id).with_for_update()
-    )
+    with db.session.no_autoflush:  # the lock needs nothing written first
+        db.session.execute(
+            select(FundSource.id).where(FundSource.id == source.id).with_for_update()
+        )
 
 
 # --- sums the rules compare against (all dates) --------------------------------------

@@ -81,10 +81,13 @@ def lock_project(project: Project) -> None:
     they must not both pass on what the other has not yet written."""
     state = _known.get()
     if state is not None:
-        if project.id in state.locked:
-            return
+        if id(project) in state.added or project.id in state.locked:
+            return  # a row added in this transaction is seen by no one else yet
         state.locked.add(project.id)
-    db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    with db.session.no_autoflush:  # the lock needs nothing written first
+        db.session.execute(
+            select(Project.id).where(Project.id == project.id).with_for_update()
+        )
 
 
 def _lookup(code: str) -> Project | None:
