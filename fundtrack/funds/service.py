@@ -9,6 +9,7 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -86,8 +87,8 @@ class _Balances:
     """Running sums and lookups kept in memory for one bulk writer (see
     ``running_balances``)."""
 
-    #: channel id → {date: arrived minus paid that day}, loaded once per channel.
-    cash: dict[int, dict[dt.date, Decimal]] = field(default_factory=dict)
+    #: channel id → its balance by day, loaded once per channel.
+    cash: dict[int, _Cash] = field(default_factory=dict)
     #: (project id, channel id) → [allocated, spent], loaded once per pair.
     pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
     #: channel id → allocated to all projects.
@@ -184,8 +185,35 @@ def source_allocated(source: FundSource) -> Decimal:
     return cache.allocated[source.id]
 
 
-def _cash_by_date(source: FundSource) -> dict[dt.date, Decimal]:
-    """Arrived minus paid, per date, of one channel (cached within running_balances)."""
+class _Cash:
+    """A channel's balance (arrived minus paid) after each day that changed it."""
+
+    def __init__(self, by_date: dict[dt.date, Decimal]):
+        self.days = sorted(by_date)
+        self.balances: list[Decimal] = []
+        running = ZERO
+        for day in self.days:
+            running += by_date[day]
+            self.balances.append(running)
+
+    def add(self, day: dt.date, amount: Decimal) -> None:
+        """Arrived (+) or paid (-) ``amount`` on ``day``."""
+        i = bisect_left(self.days, day)
+        if i == len(self.days) or self.days[i] != day:
+            self.days.insert(i, day)
+            self.balances.insert(i, self.balances[i - 1] if i else ZERO)
+        for j in range(i, len(self.balances)):  # this day and the later ones
+            self.balances[j] += amount
+
+    def least_from(self, on: dt.date) -> Decimal:
+        """The least balance at ``on`` and at every later day."""
+        i = bisect_right(self.days, on)
+        at = self.balances[i - 1] if i else ZERO
+        return min(at, min(self.balances[i:], default=at))
+
+
+def _cash(source: FundSource) -> _Cash:
+    """Arrived minus paid, by day, of one channel (cached within running_balances)."""
     cache = _balances.get()
     if cache is not None and source.id in cache.cash:
         return cache.cash[source.id]
@@ -204,9 +232,10 @@ def _cash_by_date(source: FundSource) -> dict[dt.date, Decimal]:
     )
     for day, amount in payments:
         by_date[day] = by_date.get(day, ZERO) - amount
+    cash = _Cash(by_date)
     if cache is not None:
-        cache.cash[source.id] = by_date
-    return by_date
+        cache.cash[source.id] = cash
+    return cash
 
 
 def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
@@ -214,8 +243,7 @@ def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
     sums loaded before the write are updated: one loaded later reads the write itself."""
     cache = _balances.get()
     if cache is not None and source_id in cache.cash:
-        by_date = cache.cash[source_id]
-        by_date[day] = by_date.get(day, ZERO) + amount
+        cache.cash[source_id].add(day, amount)
 
 
 def cash_available(source: FundSource, on: dt.date) -> Decimal:
@@ -224,13 +252,7 @@ def cash_available(source: FundSource, on: dt.date) -> Decimal:
     The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
     later date, so this is the least such balance from ``on`` onwards.
     """
-    by_date = _cash_by_date(source)
-    running = sum((v for day, v in by_date.items() if day <= on), ZERO)
-    least = running
-    for day in sorted(day for day in by_date if day > on):
-        running += by_date[day]
-        least = min(least, running)
-    return least
+    return _cash(source).least_from(on)
 
 
 # --- channels and arrivals ---------------------------------------------------------

@@ -138,8 +138,9 @@ def deferred() -> Iterator[None]:
          "after": p.after}
         for p in state.changes
     ]
+    connection = db.session.connection()
     for start in range(0, len(rows), _CHUNK):
-        db.session.execute(insert(Change), rows[start:start + _CHUNK])
+        connection.execute(insert(Change.__table__), rows[start:start + _CHUNK])
 
 
 #: Change rows per INSERT statement (executemany) at the end of ``deferred``.
