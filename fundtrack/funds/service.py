@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..bulk import add
 from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
@@ -284,7 +285,7 @@ def create_source(
         document_no=document_no,
         issued_on=issued_on,
     )
-    db.session.add(source)
+    add(source)
     record("insert", source)
     cache = _balances.get()
     if cache is not None:
@@ -298,8 +299,9 @@ def record_arrival(
     check_open(arrived_on, "arrived_on")
     if amount <= 0:
         raise Refused("到位金额须大于零", "amount")
-    arrival = FundArrival(source_id=source.id, arrived_on=arrived_on, amount=amount, note=note)
-    db.session.add(arrival)
+    arrival = FundArrival(source_id=source.id, source=source, arrived_on=arrived_on,
+                          amount=amount, note=note)
+    add(arrival)
     _note_cash(source.id, arrived_on, amount)
     record("insert", arrival)
     return arrival
@@ -341,12 +343,14 @@ def allocate(
             )
     allocation = Allocation(
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         amount=amount,
         document_no=document_no,
         allocated_on=allocated_on,
     )
-    db.session.add(allocation)
+    add(allocation)
     cache = _balances.get()
     if cache is not None:
         _pair(project, source)[0] += amount  # loaded before the write, then kept
@@ -428,14 +432,16 @@ def post_disbursement(
     payment = Disbursement(
         voucher_no=voucher_no,
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         paid_on=paid_on,
         amount=amount,
         kind=kind,
         payee=payee,
         memo=memo,
     )
-    db.session.add(payment)
+    add(payment)
     _note_payment(payment, project, source, None)
     if kind == PaymentKind.SETTLEMENT:
         note_settlement(project, paid_on)
@@ -520,7 +526,9 @@ def _post_reversal(
     reversal = Disbursement(
         voucher_no=voucher_no,
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         paid_on=paid_on,
         amount=amount,
         kind=PaymentKind.REVERSAL,
@@ -528,7 +536,7 @@ def _post_reversal(
         memo=memo,
         reverses_id=_flushed(original).id,
     )
-    db.session.add(reversal)
+    add(reversal)
     _note_payment(reversal, project, source, original)
     record("reverse", reversal, before=None)
     return reversal
@@ -537,9 +545,10 @@ def _post_reversal(
 # --- warnings: worth a user's look, never a refusal ----------------------------------
 
 
-def payment_warnings(payment: Disbursement) -> list[str]:
-    """What the field would question about a posted payment, without refusing it."""
-    project = db.session.get(Project, payment.project_id)
+def payment_warnings(payment: Disbursement, project: Project | None = None) -> list[str]:
+    """What the field would question about a posted payment, without refusing it
+    (``project``: the payment's, when the caller has it)."""
+    project = project or db.session.get(Project, payment.project_id)
     cache = _balances.get()
     if cache is None:
         threshold = tender_threshold()
@@ -584,8 +593,8 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
     return notes
 
 
-def arrival_warnings(arrival: FundArrival) -> list[str]:
-    source = db.session.get(FundSource, arrival.source_id)
+def arrival_warnings(arrival: FundArrival, source: FundSource | None = None) -> list[str]:
+    source = source or db.session.get(FundSource, arrival.source_id)
     if source.issued_on and arrival.arrived_on < source.issued_on:
         return [f"到位日期 {arrival.arrived_on} 早于下达日期 {source.issued_on}"]
     return []

@@ -10,8 +10,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import inspect
 
+from ..bulk import insert_rows
 from ..database import current_actor
 from ..extensions import db
 from .models import Change
@@ -94,7 +95,7 @@ def record(action: str, obj, before: dict | None = None) -> Change | None:
         if id(obj) in deferred_.unwritten:  # changed again: its first change's after now
             deferred_.take_snapshots()
         change = _Pending(dt.datetime.now(dt.UTC), current_actor(), action, obj, before)
-        if inspect(obj).persistent:
+        if inspect(obj).persistent or getattr(obj, "id", None) is not None:  # bulk.add
             change.after = snapshot(obj)
         else:
             deferred_.unwritten[id(obj)] = change
@@ -138,10 +139,4 @@ def deferred() -> Iterator[None]:
          "after": p.after}
         for p in state.changes
     ]
-    connection = db.session.connection()
-    for start in range(0, len(rows), _CHUNK):
-        connection.execute(insert(Change.__table__), rows[start:start + _CHUNK])
-
-
-#: Change rows per INSERT statement (executemany) at the end of ``deferred``.
-_CHUNK = 5000
+    insert_rows(Change.__table__, rows)

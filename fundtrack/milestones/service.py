@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from ..bulk import add
 from ..enums import MilestoneKind, PaymentKind
 from ..errors import Refused
 from ..extensions import db
@@ -170,9 +171,9 @@ def set_milestone(
         if kind == MilestoneKind.ACCEPTED:
             lock_project(project)
             _check_settlements(project, done_on)
-    if milestone is None:
-        milestone = Milestone(project_id=project.id, kind=kind)
-        db.session.add(milestone)
+    new = milestone is None
+    if new:
+        milestone = Milestone(project_id=project.id, project=project, kind=kind)
         if kept is not None:
             kept[kind] = milestone
     if planned_on is not UNSET:
@@ -181,6 +182,8 @@ def set_milestone(
         milestone.done_on = done_on
     if note is not UNSET:
         milestone.note = note or None
+    if new:
+        add(milestone)
     record("insert" if before is None else "update", milestone, before)
     return milestone
 

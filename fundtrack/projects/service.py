@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..bulk import add
 from ..database import lock_name
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -129,7 +130,7 @@ def get_or_create_unit(name: str) -> Unit:
         unit = find_unit(name)
     if unit is None:
         unit = Unit(name=name)
-        db.session.add(unit)
+        add(unit)
         record("insert", unit)
         state = _known.get()
         if state is not None:
@@ -171,7 +172,7 @@ def create_project(
         total_investment=total_investment,
         priority=priority,
     )
-    db.session.add(project)
+    add(project)
     record("insert", project)
     state = _known.get()
     if state is not None:

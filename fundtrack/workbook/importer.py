@@ -20,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
+from ..bulk import staged
 from ..database import acting_as, bulk_names
 from ..enums import PaymentKind
 from ..errors import NotFound, Refused
@@ -110,6 +111,7 @@ def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
             | named("reverses", sheets.DISBURSEMENTS.name),
         ))
         stack.enter_context(deferred())
+        stack.enter_context(staged())
         yield
 
 
@@ -205,7 +207,7 @@ class _Import:
             funds.get_source(row["source_code"]),
             arrived_on=row["arrived_on"], amount=row["amount"], note=row["note"],
         )
-        return funds.arrival_warnings(arrival)
+        return funds.arrival_warnings(arrival, arrival.source)
 
     def add_project(self, row: Row):
         create_project(
@@ -240,7 +242,7 @@ class _Import:
             paid_on=row["paid_on"], amount=row["amount"], kind=row["kind"],
             payee=row["payee"], memo=row["memo"], reverses=original,
         )
-        return funds.payment_warnings(payment)
+        return funds.payment_warnings(payment, project)
 
 
 def _is_reversal(row: Row) -> bool:
