@@ -56,8 +56,9 @@ def add(record) -> None:
     for prop in mapper.column_attrs:  # what the unit of work would insert for the rest
         if prop.key not in values:
             default = prop.columns[0].default
-            scalar = default is not None and default.is_scalar
-            setattr(record, prop.key, default.arg if scalar else None)
+            if default is not None and not default.is_scalar:
+                raise TypeError(f"bulk.add cannot compute the default of {prop}")
+            setattr(record, prop.key, default.arg if default is not None else None)
     table = mapper.local_table
     record.id = _next_id(staged, table)
     staged.records.setdefault(table, []).append(record)

@@ -8,6 +8,11 @@ decided by openpyxl's own rules (``WorkSheetParser.parse_cell`` with ``data_only
 then converted as pandas converts it (``OpenpyxlReader._convert_cell``): an empty cell is
 "", an error NaN, a whole number an int. Rows are numbered as in pandas: the first row is
 the header, a missing row is an empty one, trailing empty rows are dropped.
+
+Two differences, both more lenient: only the sheets asked for are read (a damaged
+computed sheet no longer spoils the data sheets), and an inline string is its text even
+when its formatting runs break the schema that openpyxl checks.
+(tests/workbook/test_xlsx.py compares both readers.)
 """
 
 from __future__ import annotations
