@@ -10,6 +10,10 @@ No row needs a SAVEPOINT: the services refuse (raise Refused) before they write 
 so a refusal leaves the transaction clean on PostgreSQL too. Cell values that the
 database itself would reject (text too long, a year out of range) are caught when the
 cell is read.
+
+The services run in their bulk contexts (``_bulk_writer``): what they look up is loaded
+once and kept, and what they add is inserted in batches with its change history, so a
+county's ledger takes seconds; the rules and messages are the same code as for one entry.
 """
 
 from __future__ import annotations
@@ -90,7 +94,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
 def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
     """The services' contexts for one writer adding many rows in one transaction: the
     names held whole, the codes the workbook names looked up at once, the sums and the
-    latest close read once, the change history written at the end (see each)."""
+    latest close read once, new records inserted in batches and the change history at
+    the end (see each)."""
     def named(key, *names):
         return {row[key] for name in names for row in rows.get(name, [])
                 if row[key] is not None}
@@ -148,7 +153,6 @@ class _Import:
                 rows = self._without_repeated_milestones(rows)
             for row in order(rows) if order else rows:
                 self._apply(row, apply)
-            db.session.flush()  # the next sheets refer to this one's rows by id
 
     # --- one row --------------------------------------------------------------------
 
