@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import RelationshipDirection
@@ -34,6 +35,7 @@ class _Staged:
     #: table → ids reserved and not yet given (PostgreSQL), or [the next id] (SQLite).
     ids: dict = field(default_factory=dict)
     writing: bool = False
+    postgresql: bool = False
 
 
 _staged: ContextVar[_Staged | None] = ContextVar("fundtrack_staged", default=None)
@@ -46,39 +48,60 @@ def add(record) -> None:
         db.session.add(record)
         return
     mapper = inspect(record).mapper
+    references, defaults = _plan(mapper)
     values = record.__dict__
-    for rel in mapper.relationships:  # keys from the records referred to
-        target = values.get(rel.key)
-        if rel.direction is RelationshipDirection.MANYTOONE and target is not None:
-            for local, remote in rel.local_remote_pairs:
-                setattr(record, mapper.get_property_by_column(local).key,
-                        getattr(target, rel.mapper.get_property_by_column(remote).key))
-    for prop in mapper.column_attrs:  # what the unit of work would insert for the rest
-        if prop.key not in values:
-            default = prop.columns[0].default
-            if default is not None and not default.is_scalar:
-                raise TypeError(f"bulk.add cannot compute the default of {prop}")
-            setattr(record, prop.key, default.arg if default is not None else None)
+    for relationship, pairs in references:  # keys from the records referred to
+        target = values.get(relationship)
+        if target is not None:
+            for local, remote in pairs:
+                key = getattr(target, remote)
+                if values.get(local) != key:
+                    setattr(record, local, key)
+    for attr, default in defaults:  # what the unit of work would insert for the rest
+        if attr not in values:
+            setattr(record, attr, default)
     table = mapper.local_table
     record.id = _next_id(staged, table)
     staged.records.setdefault(table, []).append(record)
 
 
+@cache
+def _plan(mapper):
+    """A model's many-to-one references as (relationship, [(key attribute, the target's
+    attribute)]), and each column attribute with the value inserted when it is unset."""
+    references = [
+        (rel.key, [(mapper.get_property_by_column(local).key,
+                    rel.mapper.get_property_by_column(remote).key)
+                   for local, remote in rel.local_remote_pairs])
+        for rel in mapper.relationships if rel.direction is RelationshipDirection.MANYTOONE
+    ]
+    defaults = []
+    for prop in mapper.column_attrs:
+        default = prop.columns[0].default
+        if default is not None and not default.is_scalar:
+            raise TypeError(f"bulk.add cannot compute the default of {prop}")
+        defaults.append((prop.key, default.arg if default is not None else None))
+    return references, defaults
+
+
 def _next_id(staged: _Staged, table) -> int:
     ids = staged.ids.get(table)
+    if ids:
+        return ids.pop() if staged.postgresql else _count(ids)
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        if not ids:
-            ids = staged.ids[table] = sorted(connection.scalars(
-                select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
-                .select_from(func.generate_series(1, ID_BLOCK))
-            ), reverse=True)
+    if staged.postgresql:  # the next block of the sequence, taken in ascending order
+        ids = staged.ids[table] = sorted(connection.scalars(
+            select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+            .select_from(func.generate_series(1, ID_BLOCK))
+        ), reverse=True)
         return ids.pop()
-    if ids is None:
-        largest = connection.scalar(text(f'SELECT max(id) FROM "{table.name}"'))
-        ids = staged.ids[table] = [(largest or 0) + 1]
-    ids[0] += 1
-    return ids[0] - 1
+    largest = connection.scalar(text(f'SELECT max(id) FROM "{table.name}"'))
+    return _count(staged.ids.setdefault(table, [(largest or 0) + 1]))
+
+
+def _count(counter: list[int]) -> int:
+    counter[0] += 1
+    return counter[0] - 1
 
 
 def write() -> None:
@@ -131,7 +154,7 @@ def staged() -> Iterator[None]:
     """Within it, ``add`` inserts in batches; what is left is inserted when the block
     ends (not when it raises: the transaction is then to be rolled back)."""
     session = db.session()
-    state = _Staged()
+    state = _Staged(postgresql=session.get_bind().dialect.name == "postgresql")
     token = _staged.set(state)
     event.listen(session, "do_orm_execute", _before_statement)
     event.listen(session, "before_flush", _before_flush)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import inspect
 
@@ -34,12 +35,12 @@ _HIDDEN = {"password_hash", "token_hash"}
 
 def snapshot(obj) -> dict:
     """The record's column values, as JSON-ready text and numbers."""
-    mapper = inspect(obj).mapper
-    return {
-        c.key: _plain(getattr(obj, c.key))
-        for c in mapper.column_attrs
-        if c.key not in _HIDDEN
-    }
+    return {key: _plain(getattr(obj, key)) for key in _shown(inspect(obj).mapper)}
+
+
+@cache
+def _shown(mapper) -> tuple[str, ...]:
+    return tuple(c.key for c in mapper.column_attrs if c.key not in _HIDDEN)
 
 
 def _key(obj) -> str | None:
