@@ -1,4 +1,5 @@
-"""New records of one bulk writer (the importer), inserted in batches instead of one by one.
+"""New records of one bulk writer (the importer), inserted in batches instead of one by one;
+and the records it refers to, looked up at once (``load_by``).
 
 The services add a new record with ``add``. Outside ``staged`` that is ``db.session.add``
 and the unit of work inserts it at the next flush. Within ``staged``, the record gets its
@@ -13,7 +14,7 @@ caches treat them as before; a record added within the block is not changed afte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -102,6 +103,22 @@ def _next_id(staged: _Staged, table) -> int:
 def _count(counter: list[int]) -> int:
     counter[0] += 1
     return counter[0] - 1
+
+
+#: Codes per ``IN (...)`` when loading them at once.
+LOOKUP_CHUNK = 500
+
+
+def load_by(model, column, names: Iterable[str]) -> dict[str, object]:
+    """name → the record of ``model`` whose ``column`` has it, None when there is none:
+    for a bulk writer, one statement per ``LOOKUP_CHUNK`` names."""
+    names = sorted(set(names))
+    found: dict[str, object] = dict.fromkeys(names)
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        chunk = names[start:start + LOOKUP_CHUNK]
+        for row in db.session.scalars(select(model).where(column.in_(chunk))):
+            found[getattr(row, column.key)] = row
+    return found
 
 
 def write() -> None:

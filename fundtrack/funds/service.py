@@ -9,7 +9,6 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..bulk import add
+from ..bulk import add, load_by
 from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
@@ -28,8 +27,9 @@ from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
 from ..periods.service import check_open
 from ..projects.models import Project
-from ..projects.service import is_new, load_by, lock_project
+from ..projects.service import is_new, lock_project
 from ..settings.service import tender_threshold
+from .cash import Cash
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
 
@@ -89,7 +89,7 @@ class _Balances:
     ``running_balances``)."""
 
     #: channel id → its balance by day, loaded once per channel.
-    cash: dict[int, _Cash] = field(default_factory=dict)
+    cash: dict[int, Cash] = field(default_factory=dict)
     #: (project id, channel id) → [allocated, spent], loaded once per pair.
     pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
     #: channel id → allocated to all projects.
@@ -186,34 +186,7 @@ def source_allocated(source: FundSource) -> Decimal:
     return cache.allocated[source.id]
 
 
-class _Cash:
-    """A channel's balance (arrived minus paid) after each day that changed it."""
-
-    def __init__(self, by_date: dict[dt.date, Decimal]):
-        self.days = sorted(by_date)
-        self.balances: list[Decimal] = []
-        running = ZERO
-        for day in self.days:
-            running += by_date[day]
-            self.balances.append(running)
-
-    def add(self, day: dt.date, amount: Decimal) -> None:
-        """Arrived (+) or paid (-) ``amount`` on ``day``."""
-        i = bisect_left(self.days, day)
-        if i == len(self.days) or self.days[i] != day:
-            self.days.insert(i, day)
-            self.balances.insert(i, self.balances[i - 1] if i else ZERO)
-        for j in range(i, len(self.balances)):  # this day and the later ones
-            self.balances[j] += amount
-
-    def least_from(self, on: dt.date) -> Decimal:
-        """The least balance at ``on`` and at every later day."""
-        i = bisect_right(self.days, on)
-        at = self.balances[i - 1] if i else ZERO
-        return min(at, min(self.balances[i:], default=at))
-
-
-def _cash(source: FundSource) -> _Cash:
+def _cash(source: FundSource) -> Cash:
     """Arrived minus paid, by day, of one channel (cached within running_balances)."""
     cache = _balances.get()
     if cache is not None and source.id in cache.cash:
@@ -233,7 +206,7 @@ def _cash(source: FundSource) -> _Cash:
     )
     for day, amount in payments:
         by_date[day] = by_date.get(day, ZERO) - amount
-    cash = _Cash(by_date)
+    cash = Cash(by_date)
     if cache is not None:
         cache.cash[source.id] = cash
     return cash

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..bulk import add
+from ..bulk import add, load_by
 from ..database import lock_name
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -32,22 +32,6 @@ class _Known:
 
 
 _known: ContextVar[_Known | None] = ContextVar("fundtrack_projects", default=None)
-
-#: Codes per ``IN (...)`` when loading them at once.
-CHUNK = 500
-
-
-def load_by(model, column, names: Iterable[str]) -> dict[str, object]:
-    """name → the record of ``model`` whose ``column`` has it, None when there is none:
-    for a bulk writer, one statement per ``CHUNK`` names."""
-    names = sorted(set(names))
-    found: dict[str, object] = dict.fromkeys(names)
-    for start in range(0, len(names), CHUNK):
-        chunk = names[start:start + CHUNK]
-        for row in db.session.scalars(select(model).where(column.in_(chunk))):
-            found[getattr(row, column.key)] = row
-    return found
-
 
 @contextmanager
 def known_projects(codes: Iterable[str] = (), units: Iterable[str] = ()) -> Iterator[None]:
