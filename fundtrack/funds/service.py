@@ -9,7 +9,7 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -17,30 +17,51 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..bulk import add, load_by
 from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..history.service import record
-from ..milestones.models import Milestone
-from ..milestones.service import acceptance_date
+from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
 from ..periods.service import check_open
 from ..projects.models import Project
-from ..projects.service import lock_project
+from ..projects.service import is_new, lock_project
 from ..settings.service import tender_threshold
+from .cash import Cash
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
 
-def get_source(code: str, field: str = "source_code") -> FundSource:
+def _find_source(code: str) -> FundSource | None:
+    cache = _balances.get()
+    if cache is not None and code in cache.sources:
+        return cache.sources[code]
     source = db.session.scalar(select(FundSource).where(FundSource.code == code))
+    if cache is not None:
+        cache.sources[code] = source
+    return source
+
+
+def _find_disbursement(voucher_no: str) -> Disbursement | None:
+    cache = _balances.get()
+    if cache is not None and voucher_no in cache.vouchers:
+        return cache.vouchers[voucher_no]
+    d = db.session.scalar(select(Disbursement).where(Disbursement.voucher_no == voucher_no))
+    if cache is not None:
+        cache.vouchers[voucher_no] = d
+    return d
+
+
+def get_source(code: str, field: str = "source_code") -> FundSource:
+    source = _find_source(code)
     if source is None:
         raise NotFound(f"资金来源编号「{code}」不存在", field)
     return source
 
 
 def get_disbursement(voucher_no: str, field: str = "voucher_no") -> Disbursement:
-    d = db.session.scalar(select(Disbursement).where(Disbursement.voucher_no == voucher_no))
+    d = _find_disbursement(voucher_no)
     if d is None:
         raise NotFound(f"凭证号「{voucher_no}」不存在", field)
     return d
@@ -48,9 +69,15 @@ def get_disbursement(voucher_no: str, field: str = "voucher_no") -> Disbursement
 
 def lock_source(source: FundSource) -> None:
     """Hold the channel's row until the transaction ends (PostgreSQL; SQLite is locked whole)."""
-    db.session.execute(
-        select(FundSource.id).where(FundSource.id == source.id).with_for_update()
-    )
+    cache = _balances.get()
+    if cache is not None:  # held to the end of the transaction: once is enough
+        if source.id in cache.locked:
+            return
+        cache.locked.add(source.id)
+    with db.session.no_autoflush:  # the lock needs nothing written first
+        db.session.execute(
+            select(FundSource.id).where(FundSource.id == source.id).with_for_update()
+        )
 
 
 # --- sums the rules compare against (all dates) --------------------------------------
@@ -58,31 +85,50 @@ def lock_source(source: FundSource) -> None:
 
 @dataclass
 class _Balances:
-    """Running sums kept in memory for one bulk writer (see ``running_balances``)."""
+    """Running sums and lookups kept in memory for one bulk writer (see
+    ``running_balances``)."""
 
-    #: channel id → {date: arrived minus paid that day}, loaded once per channel.
-    cash: dict[int, dict[dt.date, Decimal]] = field(default_factory=dict)
+    #: channel id → its balance by day, loaded once per channel.
+    cash: dict[int, Cash] = field(default_factory=dict)
     #: (project id, channel id) → [allocated, spent], loaded once per pair.
     pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
     #: channel id → allocated to all projects.
     allocated: dict[int, Decimal] = field(default_factory=dict)
+    #: Channels by code and payments by voucher number (None: known not to exist).
+    sources: dict[str, FundSource | None] = field(default_factory=dict)
+    vouchers: dict[str, Disbursement | None] = field(default_factory=dict)
+    #: voucher number of a payment → what its reversals took back so far.
+    reversed: dict[str, Decimal] = field(default_factory=dict)
+    #: Channels whose row this transaction has locked.
+    locked: set[int] = field(default_factory=set)
+    #: The tendering threshold, read once (payment warnings).
+    threshold: Decimal | None = None
 
 
 _balances: ContextVar[_Balances | None] = ContextVar("fundtrack_balances", default=None)
 
 
 @contextmanager
-def running_balances() -> Iterator[None]:
+def running_balances(sources: Iterable[str] = (),
+                     vouchers: Iterable[str] = ()) -> Iterator[None]:
     """Within it, the sums the rules compare against are read from the database once per
-    channel and pair, then kept up to date by this module's own writes, instead of being
-    summed again for every row. The rules and their messages are unchanged.
+    channel and pair (not at all for a project added in this transaction), then kept up
+    to date by this module's own writes, instead of being summed again for every row.
+    The channels of the codes ``sources`` and the payments of ``vouchers`` are looked up
+    at once, and every one looked up or added afterwards is kept. The rules and their
+    messages are unchanged.
 
     For one caller writing many rows in one transaction (the importer): the sums are
-    read after the channel is locked (``lock_source``), and every write that changes
-    them goes through this module, so they stay exact for the transaction.
+    read after the channel is locked (``lock_source``, once per channel), and every
+    write that changes them goes through this module, so they stay exact for the
+    transaction. Enter it at the start of the transaction, with the names locked
+    (``database.bulk_names``).
     """
-    token = _balances.set(_Balances())
+    cache = _Balances()
+    token = _balances.set(cache)
     try:
+        cache.sources.update(load_by(FundSource, FundSource.code, sources))
+        cache.vouchers.update(load_by(Disbursement, Disbursement.voucher_no, vouchers))
         yield
     finally:
         _balances.reset(token)
@@ -92,24 +138,27 @@ def _sum(column, *where) -> Decimal:
     return db.session.scalar(select(func.sum(column)).where(*where)) or ZERO
 
 
-def _pair(project_id: int, source_id: int) -> list[Decimal] | None:
+def _pair(project: Project, source: FundSource) -> list[Decimal] | None:
     """The cached [allocated, spent] of a pair, loaded on first use; None without cache."""
     cache = _balances.get()
     if cache is None:
         return None
-    key = (project_id, source_id)
+    key = (project.id, source.id)
     if key not in cache.pairs:
-        cache.pairs[key] = [
-            _sum(Allocation.amount, Allocation.project_id == project_id,
-                 Allocation.source_id == source_id),
-            _sum(Disbursement.amount, Disbursement.project_id == project_id,
-                 Disbursement.source_id == source_id),
-        ]
+        if is_new(project):
+            cache.pairs[key] = [ZERO, ZERO]
+        else:
+            cache.pairs[key] = [
+                _sum(Allocation.amount, Allocation.project_id == project.id,
+                     Allocation.source_id == source.id),
+                _sum(Disbursement.amount, Disbursement.project_id == project.id,
+                     Disbursement.source_id == source.id),
+            ]
     return cache.pairs[key]
 
 
 def pair_allocated(project: Project, source: FundSource) -> Decimal:
-    cached = _pair(project.id, source.id)
+    cached = _pair(project, source)
     if cached is not None:
         return cached[0]
     return _sum(
@@ -118,7 +167,7 @@ def pair_allocated(project: Project, source: FundSource) -> Decimal:
 
 
 def pair_spent(project: Project, source: FundSource) -> Decimal:
-    cached = _pair(project.id, source.id)
+    cached = _pair(project, source)
     if cached is not None:
         return cached[1]
     return _sum(
@@ -137,8 +186,8 @@ def source_allocated(source: FundSource) -> Decimal:
     return cache.allocated[source.id]
 
 
-def _cash_by_date(source: FundSource) -> dict[dt.date, Decimal]:
-    """Arrived minus paid, per date, of one channel (cached within running_balances)."""
+def _cash(source: FundSource) -> Cash:
+    """Arrived minus paid, by day, of one channel (cached within running_balances)."""
     cache = _balances.get()
     if cache is not None and source.id in cache.cash:
         return cache.cash[source.id]
@@ -157,9 +206,10 @@ def _cash_by_date(source: FundSource) -> dict[dt.date, Decimal]:
     )
     for day, amount in payments:
         by_date[day] = by_date.get(day, ZERO) - amount
+    cash = Cash(by_date)
     if cache is not None:
-        cache.cash[source.id] = by_date
-    return by_date
+        cache.cash[source.id] = cash
+    return cash
 
 
 def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
@@ -167,8 +217,7 @@ def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
     sums loaded before the write are updated: one loaded later reads the write itself."""
     cache = _balances.get()
     if cache is not None and source_id in cache.cash:
-        by_date = cache.cash[source_id]
-        by_date[day] = by_date.get(day, ZERO) + amount
+        cache.cash[source_id].add(day, amount)
 
 
 def cash_available(source: FundSource, on: dt.date) -> Decimal:
@@ -177,13 +226,7 @@ def cash_available(source: FundSource, on: dt.date) -> Decimal:
     The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
     later date, so this is the least such balance from ``on`` onwards.
     """
-    by_date = _cash_by_date(source)
-    running = sum((v for day, v in by_date.items() if day <= on), ZERO)
-    least = running
-    for day in sorted(day for day in by_date if day > on):
-        running += by_date[day]
-        least = min(least, running)
-    return least
+    return _cash(source).least_from(on)
 
 
 # --- channels and arrivals ---------------------------------------------------------
@@ -201,7 +244,7 @@ def create_source(
     issued_on: dt.date | None = None,
 ) -> FundSource:
     lock_name("source", code)
-    if db.session.scalar(select(FundSource.id).where(FundSource.code == code)) is not None:
+    if _find_source(code) is not None:
         raise Refused(f"资金来源编号「{code}」已存在", "source_code", conflict=True)
     if amount_issued < 0:
         raise Refused("下达金额不能为负数", "amount_issued")
@@ -215,8 +258,11 @@ def create_source(
         document_no=document_no,
         issued_on=issued_on,
     )
-    db.session.add(source)
+    add(source)
     record("insert", source)
+    cache = _balances.get()
+    if cache is not None:
+        cache.sources[code] = source
     return source
 
 
@@ -226,8 +272,9 @@ def record_arrival(
     check_open(arrived_on, "arrived_on")
     if amount <= 0:
         raise Refused("到位金额须大于零", "amount")
-    arrival = FundArrival(source_id=source.id, arrived_on=arrived_on, amount=amount, note=note)
-    db.session.add(arrival)
+    arrival = FundArrival(source_id=source.id, source=source, arrived_on=arrived_on,
+                          amount=amount, note=note)
+    add(arrival)
     _note_cash(source.id, arrived_on, amount)
     record("insert", arrival)
     return arrival
@@ -269,17 +316,18 @@ def allocate(
             )
     allocation = Allocation(
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         amount=amount,
         document_no=document_no,
         allocated_on=allocated_on,
     )
-    db.session.add(allocation)
+    add(allocation)
     cache = _balances.get()
-    if cache is not None:  # only sums loaded before this write: a later load sees it
-        if (project.id, source.id) in cache.pairs:
-            cache.pairs[(project.id, source.id)][0] += amount
-        if source.id in cache.allocated:
+    if cache is not None:
+        _pair(project, source)[0] += amount  # loaded before the write, then kept
+        if source.id in cache.allocated:  # only if loaded: a later load sees the write
             cache.allocated[source.id] += amount
     record("insert", allocation)
     return allocation
@@ -292,10 +340,7 @@ def _check_voucher_free(voucher_no: str) -> None:
     if not voucher_no or not voucher_no.strip():
         raise Refused("凭证号不能为空", "voucher_no")
     lock_name("voucher", voucher_no)
-    exists = db.session.scalar(
-        select(Disbursement.id).where(Disbursement.voucher_no == voucher_no)
-    )
-    if exists is not None:
+    if _find_disbursement(voucher_no) is not None:
         raise Refused(f"凭证号「{voucher_no}」已存在", "voucher_no", conflict=True)
 
 
@@ -349,7 +394,7 @@ def post_disbursement(
         )
     if kind == PaymentKind.SETTLEMENT:  # invariant 5
         lock_project(project)
-        accepted = acceptance_date(project.id)
+        accepted = acceptance_date(project)
         if accepted is None or accepted > paid_on:
             raise Refused(
                 f"结算款须在项目验收之后支付:项目「{project.code}」"
@@ -360,29 +405,55 @@ def post_disbursement(
     payment = Disbursement(
         voucher_no=voucher_no,
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         paid_on=paid_on,
         amount=amount,
         kind=kind,
         payee=payee,
         memo=memo,
     )
-    db.session.add(payment)
-    _note_spent(project.id, source.id, paid_on, amount)
+    add(payment)
+    _note_payment(payment, project, source, None)
+    if kind == PaymentKind.SETTLEMENT:
+        note_settlement(project, paid_on)
     record("insert", payment)
     return payment
 
 
-def _note_spent(project_id: int, source_id: int, day: dt.date, amount: Decimal) -> None:
+def _note_payment(payment: Disbursement, project: Project, source: FundSource,
+                  original: Disbursement | None) -> None:
+    """Keep ``running_balances`` current after a payment or a reversal of ``original``."""
     cache = _balances.get()
-    if cache is not None and (project_id, source_id) in cache.pairs:
-        cache.pairs[(project_id, source_id)][1] += amount
-    _note_cash(source_id, day, -amount)
+    if cache is None:
+        return
+    _pair(project, source)[1] += payment.amount
+    _note_cash(source.id, payment.paid_on, -payment.amount)
+    cache.vouchers[payment.voucher_no] = payment
+    if original is not None:  # the check read (and kept) what was reversed before
+        cache.reversed[original.voucher_no] -= payment.amount
+    else:
+        cache.reversed[payment.voucher_no] = ZERO  # a new payment: nothing reversed yet
+
+
+def _flushed(record):
+    """``record`` with its id: a bulk writer flushes when it needs one (rows keep the
+    order of entry, which export and the change history show)."""
+    if record.id is None:
+        db.session.flush()
+    return record
 
 
 def reversed_so_far(original: Disbursement) -> Decimal:
     """How much of a payment its reversals have taken back (a positive amount)."""
-    return -_sum(Disbursement.amount, Disbursement.reverses_id == original.id)
+    cache = _balances.get()
+    if cache is not None and original.voucher_no in cache.reversed:
+        return cache.reversed[original.voucher_no]
+    taken = -_sum(Disbursement.amount, Disbursement.reverses_id == original.id)
+    if cache is not None:
+        cache.reversed[original.voucher_no] = taken
+    return taken
 
 
 def _post_reversal(
@@ -428,16 +499,18 @@ def _post_reversal(
     reversal = Disbursement(
         voucher_no=voucher_no,
         project_id=project.id,
+        project=project,
         source_id=source.id,
+        source=source,
         paid_on=paid_on,
         amount=amount,
         kind=PaymentKind.REVERSAL,
         payee=payee,
         memo=memo,
-        reverses_id=original.id,
+        reverses_id=_flushed(original).id,
     )
-    db.session.add(reversal)
-    _note_spent(project.id, source.id, paid_on, amount)
+    add(reversal)
+    _note_payment(reversal, project, source, original)
     record("reverse", reversal, before=None)
     return reversal
 
@@ -445,10 +518,18 @@ def _post_reversal(
 # --- warnings: worth a user's look, never a refusal ----------------------------------
 
 
-def payment_warnings(payment: Disbursement) -> list[str]:
-    """What the field would question about a posted payment, without refusing it."""
-    project = db.session.get(Project, payment.project_id)
-    return _payment_notes(project, payment, tender_threshold(), lambda: _tendered_on(project))
+def payment_warnings(payment: Disbursement, project: Project | None = None) -> list[str]:
+    """What the field would question about a posted payment, without refusing it
+    (``project``: the payment's, when the caller has it)."""
+    project = project or db.session.get(Project, payment.project_id)
+    cache = _balances.get()
+    if cache is None:
+        threshold = tender_threshold()
+    else:  # a setting: read once by a bulk writer
+        if cache.threshold is None:
+            cache.threshold = tender_threshold()
+        threshold = cache.threshold
+    return _payment_notes(project, payment, threshold, lambda: _tendered_on(project))
 
 
 def project_payment_warnings(
@@ -468,11 +549,7 @@ def project_payment_warnings(
 
 
 def _tendered_on(project: Project) -> dt.date | None:
-    return db.session.scalar(
-        select(Milestone.done_on).where(
-            Milestone.project_id == project.id, Milestone.kind == MilestoneKind.TENDERED
-        )
-    )
+    return done_date(project, MilestoneKind.TENDERED)
 
 
 def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
@@ -489,8 +566,8 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
     return notes
 
 
-def arrival_warnings(arrival: FundArrival) -> list[str]:
-    source = db.session.get(FundSource, arrival.source_id)
+def arrival_warnings(arrival: FundArrival, source: FundSource | None = None) -> list[str]:
+    source = source or db.session.get(FundSource, arrival.source_id)
     if source.issued_on and arrival.arrived_on < source.issued_on:
         return [f"到位日期 {arrival.arrived_on} 早于下达日期 {source.issued_on}"]
     return []

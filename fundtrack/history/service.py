@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import inspect
 
+from ..bulk import insert_rows
 from ..database import current_actor
 from ..extensions import db
 from .models import Change
@@ -29,12 +35,12 @@ _HIDDEN = {"password_hash", "token_hash"}
 
 def snapshot(obj) -> dict:
     """The record's column values, as JSON-ready text and numbers."""
-    mapper = inspect(obj).mapper
-    return {
-        c.key: _plain(getattr(obj, c.key))
-        for c in mapper.column_attrs
-        if c.key not in _HIDDEN
-    }
+    return {key: _plain(getattr(obj, key)) for key in _shown(inspect(obj).mapper)}
+
+
+@cache
+def _shown(mapper) -> tuple[str, ...]:
+    return tuple(c.key for c in mapper.column_attrs if c.key not in _HIDDEN)
 
 
 def _key(obj) -> str | None:
@@ -48,8 +54,54 @@ def _key(obj) -> str | None:
     return None
 
 
-def record(action: str, obj, before: dict | None = None) -> Change:
-    """Note that ``obj`` was inserted, updated or reversed by the current actor."""
+@dataclass
+class _Pending:
+    """A change noted by ``record`` within ``deferred``, written when the ids are known."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    obj: object
+    before: dict | None
+    #: The record after the change; None until a flush has written a new record (its
+    #: id, and keys set through relationships, are known only then).
+    after: dict | None = None
+
+
+@dataclass
+class _Deferred:
+    changes: list[_Pending]
+    #: id(record) → its change still waiting for a flush to take its ``after``.
+    unwritten: dict[int, _Pending]
+
+    def take_snapshots(self) -> None:
+        """Flush, then take the ``after`` of every new record noted so far."""
+        db.session.flush()
+        for p in self.unwritten.values():
+            p.after = snapshot(p.obj)
+        self.unwritten.clear()
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("fundtrack_history", default=None)
+
+
+def record(action: str, obj, before: dict | None = None) -> Change | None:
+    """Note that ``obj`` was inserted, updated or reversed by the current actor.
+
+    Within ``deferred`` the change is kept and written at its end (returns None);
+    otherwise it is added to the session at once.
+    """
+    deferred_ = _deferred.get()
+    if deferred_ is not None:
+        if id(obj) in deferred_.unwritten:  # changed again: its first change's after now
+            deferred_.take_snapshots()
+        change = _Pending(dt.datetime.now(dt.UTC), current_actor(), action, obj, before)
+        if inspect(obj).persistent or getattr(obj, "id", None) is not None:  # bulk.add
+            change.after = snapshot(obj)
+        else:
+            deferred_.unwritten[id(obj)] = change
+        deferred_.changes.append(change)
+        return None
     db.session.flush()  # the record needs its id
     change = Change(
         at=dt.datetime.now(dt.UTC),
@@ -63,3 +115,29 @@ def record(action: str, obj, before: dict | None = None) -> Change:
     )
     db.session.add(change)
     return change
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """For one writer changing many records in one transaction (the importer): ``record``
+    no longer flushes the session for every record; the changes noted (each with its own
+    time, actor, before and after) are inserted together when the block ends, after one
+    flush has given every new record its id. Still the same transaction: a rollback
+    takes them back with the records. Nothing is written when the block raises.
+    """
+    state = _Deferred([], {})
+    token = _deferred.set(state)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if not state.changes:
+        return
+    state.take_snapshots()
+    rows = [
+        {"at": p.at, "actor": p.actor, "action": p.action, "entity": p.obj.__tablename__,
+         "entity_id": p.obj.id, "entity_key": _key(p.obj), "before": p.before,
+         "after": p.after}
+        for p in state.changes
+    ]
+    insert_rows(Change.__table__, rows)

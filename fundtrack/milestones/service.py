@@ -3,26 +3,87 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from ..bulk import add
 from ..enums import MilestoneKind, PaymentKind
 from ..errors import Refused
 from ..extensions import db
 from ..funds.models import Disbursement
 from ..history.service import record, snapshot
 from ..projects.models import Project
-from ..projects.service import lock_project
+from ..projects.service import is_new, lock_project
 from .models import Milestone
 
 #: Marks a value the caller did not give (leave it as it is).
 UNSET = object()
 
 
-def milestones_of(project: Project) -> list[Milestone]:
+@dataclass
+class _Schedules:
+    """For one bulk writer: each project's milestones and first settlement date, read
+    once per project and kept current by this module's writes (and ``note_settlement``)."""
+
+    milestones: dict[int, dict[MilestoneKind, Milestone]] = field(default_factory=dict)
+    first_settlement: dict[int, dt.date | None] = field(default_factory=dict)
+
+
+_schedules: ContextVar[_Schedules | None] = ContextVar("fundtrack_schedules", default=None)
+
+
+@contextmanager
+def kept_schedules() -> Iterator[None]:
+    """For one writer changing many milestones in one transaction (the importer): a
+    project's milestones are read from the database once (not at all for a project added
+    in this transaction, see ``projects.service.is_new``) and kept up to date by
+    ``set_milestone``. The rules and their messages are unchanged."""
+    token = _schedules.set(_Schedules())
+    try:
+        yield
+    finally:
+        _schedules.reset(token)
+
+
+def _query_milestones(project: Project) -> list[Milestone]:
     return list(
         db.session.scalars(
             select(Milestone).where(Milestone.project_id == project.id).order_by(Milestone.kind)
+        )
+    )
+
+
+def _kept(project: Project) -> dict[MilestoneKind, Milestone] | None:
+    """The project's milestones by kind within ``kept_schedules``, else None."""
+    cache = _schedules.get()
+    if cache is None:
+        return None
+    if project.id not in cache.milestones:
+        found = [] if is_new(project) else _query_milestones(project)
+        cache.milestones[project.id] = {m.kind: m for m in found}
+    return cache.milestones[project.id]
+
+
+def milestones_of(project: Project) -> list[Milestone]:
+    kept = _kept(project)
+    if kept is not None:
+        return sorted(kept.values(), key=lambda m: m.kind.value)
+    return _query_milestones(project)
+
+
+def done_date(project: Project, kind: MilestoneKind) -> dt.date | None:
+    """The actual date of the project's milestone of that kind (None: not done)."""
+    kept = _kept(project)
+    if kept is not None:
+        milestone = kept.get(kind)
+        return milestone.done_on if milestone is not None else None
+    return db.session.scalar(
+        select(Milestone.done_on).where(
+            Milestone.project_id == project.id, Milestone.kind == kind
         )
     )
 
@@ -50,14 +111,36 @@ def _check_order(project: Project, kind: MilestoneKind, done_on: dt.date | None)
             )
 
 
-def _check_settlements(project: Project, done_on: dt.date | None) -> None:
-    """Invariant 5, seen from the milestone: 验收 cannot move after a settlement paid."""
-    first_settlement = db.session.scalar(
+def _first_settlement(project: Project) -> dt.date | None:
+    cache = _schedules.get()
+    if cache is not None and project.id in cache.first_settlement:
+        return cache.first_settlement[project.id]
+    first = None if is_new(project) and cache is not None else db.session.scalar(
         select(func.min(Disbursement.paid_on)).where(
             Disbursement.project_id == project.id,
             Disbursement.kind == PaymentKind.SETTLEMENT,
         )
     )
+    if cache is not None:
+        cache.first_settlement[project.id] = first
+    return first
+
+
+def note_settlement(project: Project, paid_on: dt.date) -> None:
+    """Keep ``kept_schedules`` current after a settlement payment (funds.service)."""
+    cache = _schedules.get()
+    if cache is None:
+        return
+    if project.id in cache.first_settlement:
+        first = cache.first_settlement[project.id]
+        cache.first_settlement[project.id] = paid_on if first is None else min(first, paid_on)
+    elif is_new(project):  # a project loaded later reads the payment from the database
+        cache.first_settlement[project.id] = paid_on
+
+
+def _check_settlements(project: Project, done_on: dt.date | None) -> None:
+    """Invariant 5, seen from the milestone: 验收 cannot move after a settlement paid."""
+    first_settlement = _first_settlement(project)
     if first_settlement is not None and (done_on is None or done_on > first_settlement):
         raise Refused(
             f"该项目已于 {first_settlement} 支付结算款,验收日期须不晚于该日",
@@ -75,31 +158,35 @@ def set_milestone(
     note=UNSET,
 ) -> Milestone:
     """Create or change one milestone of a project; only the values given change."""
-    milestone = db.session.scalar(
-        select(Milestone).where(Milestone.project_id == project.id, Milestone.kind == kind)
-    )
+    kept = _kept(project)
+    if kept is not None:
+        milestone = kept.get(kind)
+    else:
+        milestone = db.session.scalar(
+            select(Milestone).where(Milestone.project_id == project.id, Milestone.kind == kind)
+        )
     before = snapshot(milestone) if milestone is not None else None
     if done_on is not UNSET:
         _check_order(project, kind, done_on)
         if kind == MilestoneKind.ACCEPTED:
             lock_project(project)
             _check_settlements(project, done_on)
-    if milestone is None:
-        milestone = Milestone(project_id=project.id, kind=kind)
-        db.session.add(milestone)
+    new = milestone is None
+    if new:
+        milestone = Milestone(project_id=project.id, project=project, kind=kind)
+        if kept is not None:
+            kept[kind] = milestone
     if planned_on is not UNSET:
         milestone.planned_on = planned_on
     if done_on is not UNSET:
         milestone.done_on = done_on
     if note is not UNSET:
         milestone.note = note or None
+    if new:
+        add(milestone)
     record("insert" if before is None else "update", milestone, before)
     return milestone
 
 
-def acceptance_date(project_id: int) -> dt.date | None:
-    return db.session.scalar(
-        select(Milestone.done_on).where(
-            Milestone.project_id == project_id, Milestone.kind == MilestoneKind.ACCEPTED
-        )
-    )
+def acceptance_date(project: Project) -> dt.date | None:
+    return done_date(project, MilestoneKind.ACCEPTED)

@@ -29,6 +29,9 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -68,10 +71,37 @@ def closed_through() -> dt.date | None:
     return db.session.scalar(select(func.max(PeriodClose.ends_on)))
 
 
-def check_open(on: dt.date | None, field: str) -> None:
-    """Refuse an entry dated ``on`` (None: undated) that would change a closed period."""
+#: Within ``held_open``: [the latest close's last day] once read under the shared lock.
+_held: ContextVar[list | None] = ContextVar("fundtrack_closes_held", default=None)
+
+
+@contextmanager
+def held_open() -> Iterator[None]:
+    """For one writer posting many entries in one transaction (the importer): the close
+    lock is taken (shared) and the latest close read on the first ``check_open`` only,
+    not for every entry. Both hold to the end of the transaction: a close waits for the
+    lock (SQLite: for the write lock), so the latest close cannot change meanwhile."""
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def _closed_through_locked() -> dt.date | None:
+    held = _held.get()
+    if held:
+        return held[0]
     _lock(shared=True)
     end = closed_through()
+    if held is not None:
+        held.append(end)
+    return end
+
+
+def check_open(on: dt.date | None, field: str) -> None:
+    """Refuse an entry dated ``on`` (None: undated) that would change a closed period."""
+    end = _closed_through_locked()
     if end is None:
         return
     if on is None:

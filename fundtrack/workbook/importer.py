@@ -10,20 +10,30 @@ No row needs a SAVEPOINT: the services refuse (raise Refused) before they write 
 so a refusal leaves the transaction clean on PostgreSQL too. Cell values that the
 database itself would reject (text too long, a year out of range) are caught when the
 cell is read.
+
+The services run in their bulk contexts (``_bulk_writer``): what they look up is loaded
+once and kept, and what they add is inserted in batches with its change history, so a
+county's ledger takes seconds; the rules and messages are the same code as for one entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
+from ..bulk import staged
 from ..database import acting_as, bulk_names
 from ..enums import PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..funds import service as funds
-from ..milestones.service import set_milestone
-from ..projects.service import create_project, get_project
+from ..history.service import deferred
+from ..milestones.service import kept_schedules, set_milestone
+from ..periods.service import held_open
+from ..projects.service import create_project, get_project, known_projects
 from .order import allocation_order, disbursement_order
 from .reading import Row, read_workbook
 from .report import ImportReport, Problem
@@ -58,7 +68,7 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
         return report
     with acting_as(actor):
         try:
-            with bulk_names(*_NAMED_KINDS), funds.running_balances():
+            with _bulk_writer(book.rows):
                 _Import(book.rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
@@ -80,6 +90,36 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
     return report
 
 
+@contextmanager
+def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
+    """The services' contexts for one writer adding many rows in one transaction: the
+    names held whole, the codes the workbook names looked up at once, the sums and the
+    latest close read once, new records inserted in batches and the change history at
+    the end (see each)."""
+    def named(key, *names):
+        return {row[key] for name in names for row in rows.get(name, [])
+                if row[key] is not None}
+
+    with ExitStack() as stack:
+        stack.enter_context(bulk_names(*_NAMED_KINDS))
+        stack.enter_context(held_open())
+        stack.enter_context(known_projects(
+            codes=named("project_code", *(s.name for s in sheets.DATA_SHEETS
+                                          if "project_code" in s.keys)),
+            units=named("unit", sheets.PROJECTS.name),
+        ))
+        stack.enter_context(kept_schedules())
+        stack.enter_context(funds.running_balances(
+            sources=named("source_code", *(s.name for s in sheets.DATA_SHEETS
+                                           if "source_code" in s.keys)),
+            vouchers=named("voucher_no", sheets.DISBURSEMENTS.name)
+            | named("reverses", sheets.DISBURSEMENTS.name),
+        ))
+        stack.enter_context(deferred())
+        stack.enter_context(staged())
+        yield
+
+
 def _problem_order(p: Problem):
     sheet_index = {s.name: i for i, s in enumerate(sheets.DATA_SHEETS)}
     base, part = sheets.part_of(p.sheet or "")
@@ -92,9 +132,6 @@ class _Import:
         self.report = report
         #: (sheet key, code) of rows of this workbook that could not be added → the row.
         self.failed: dict[tuple[str, str], Row] = {}
-        #: Projects and sources already looked up (through the services), by code.
-        self._projects: dict[str, object] = {}
-        self._sources: dict[str, object] = {}
         for name, key in _OWN_KEY.items():
             for row in rows.get(name, []):
                 if not row.ok and row[key] is not None:
@@ -162,16 +199,6 @@ class _Import:
 
     # --- the services, sheet by sheet ---------------------------------------------------
 
-    def project(self, code: str):
-        if code not in self._projects:
-            self._projects[code] = get_project(code)
-        return self._projects[code]
-
-    def source(self, code: str):
-        if code not in self._sources:
-            self._sources[code] = funds.get_source(code)
-        return self._sources[code]
-
     def add_source(self, row: Row):
         funds.create_source(
             code=row["source_code"], name=row["name"], level=row["level"],
@@ -181,10 +208,10 @@ class _Import:
 
     def add_arrival(self, row: Row):
         arrival = funds.record_arrival(
-            self.source(row["source_code"]),
+            funds.get_source(row["source_code"]),
             arrived_on=row["arrived_on"], amount=row["amount"], note=row["note"],
         )
-        return funds.arrival_warnings(arrival)
+        return funds.arrival_warnings(arrival, arrival.source)
 
     def add_project(self, row: Row):
         create_project(
@@ -197,20 +224,20 @@ class _Import:
 
     def set_milestone(self, row: Row):
         set_milestone(
-            self.project(row["project_code"]), row["milestone"],
+            get_project(row["project_code"]), row["milestone"],
             planned_on=row["planned_on"], done_on=row["done_on"], note=row["note"],
         )
 
     def add_allocation(self, row: Row):
         funds.allocate(
-            self.project(row["project_code"]), self.source(row["source_code"]),
+            get_project(row["project_code"]), funds.get_source(row["source_code"]),
             amount=row["amount"], document_no=row["document_no"],
             allocated_on=row["allocated_on"],
         )
 
     def add_payment(self, row: Row):
-        project = self.project(row["project_code"])
-        source = self.source(row["source_code"])
+        project = get_project(row["project_code"])
+        source = funds.get_source(row["source_code"])
         original = None
         if row["reverses"] is not None:
             original = funds.get_disbursement(row["reverses"], "reverses")
@@ -219,7 +246,7 @@ class _Import:
             paid_on=row["paid_on"], amount=row["amount"], kind=row["kind"],
             payee=row["payee"], memo=row["memo"], reverses=original,
         )
-        return funds.payment_warnings(payment)
+        return funds.payment_warnings(payment, project)
 
 
 def _is_reversal(row: Row) -> bool:

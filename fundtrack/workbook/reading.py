@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .. import sheets
 from ..funds.models import Allocation, Disbursement, FundSource
 from ..projects.models import Project, Unit
 from .cells import CellError, is_blank, reader
 from .report import Problem
+from .xlsx import Sheet, read_sheets
 
 #: The database column behind each text or code column, for its length limit.
 _STORED_IN = {
@@ -83,10 +82,7 @@ def read_workbook(path) -> Workbook:
     else:  # an upload: werkzeug's FileStorage has .filename, a file has .name
         name = getattr(path, "filename", None) or getattr(path, "name", None) or "上传的文件"
     try:
-        frames = pd.read_excel(
-            path, sheet_name=None, header=0, dtype=object, engine="openpyxl",
-            keep_default_na=False, na_values=[],
-        )
+        read = read_sheets(path, wanted=lambda label: sheets.part_of(label)[0] in _DATA)
     except OSError as e:
         why = {PermissionError: "没有读取权限", FileNotFoundError: "文件不存在"}.get(
             type(e), "无法打开")
@@ -96,7 +92,7 @@ def read_workbook(path) -> Workbook:
             None, None, None,
             f"无法读取文件「{name}」:不是有效的 Excel 工作簿(.xlsx;旧版 .xls 请先另存为 .xlsx)",
         )])
-    by_name = {str(k).strip(): df for k, df in frames.items()}
+    by_name = {str(sheet.name).strip(): sheet for sheet in read}
     found = [s for s in sheets.DATA_SHEETS if s.name in by_name]
     if not found:
         wanted = "、".join(s.name for s in sheets.DATA_SHEETS)
@@ -113,20 +109,24 @@ def read_workbook(path) -> Workbook:
     return Workbook(rows, problems)
 
 
-def _header_map(sheet: sheets.Sheet, df: pd.DataFrame) -> dict[str, object]:
-    """Column key → the frame's column label, for the sheet's columns that are present."""
-    found: dict[str, object] = {}
-    for label in df.columns:
+_DATA = {s.name for s in sheets.DATA_SHEETS}
+
+
+def _header_map(sheet: sheets.Sheet, table: Sheet) -> dict[str, int]:
+    """Column key → the column's position, for the sheet's columns that are present
+    (the first of two columns with the same header)."""
+    found: dict[str, int] = {}
+    for i, label in enumerate(table.header):
         text = str(label).strip()
         for c in sheet.columns:
             if c.key not in found and (text == c.header or text.lower() == c.key):
-                found[c.key] = label
+                found[c.key] = i
     return found
 
 
-def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem],
+def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
                 part: int = 1) -> list[Row]:
-    present = _header_map(sheet, df)
+    present = _header_map(sheet, table)
     complete = True
     for c in sheet.columns:
         if c.required and c.key not in present:
@@ -138,12 +138,11 @@ def _read_sheet(sheet: sheets.Sheet, df: pd.DataFrame, problems: list[Problem],
         key: col.type.length for key, col in _STORED_IN.get(sheet.name, {}).items()
     }
     out = []
-    labels = [present.get(c.key) for c in sheet.columns]
-    for i, cells in enumerate(df.itertuples(index=False, name=None)):
-        by_label = dict(zip(df.columns, cells, strict=True))
-        raw = [by_label[label] if label is not None else _ABSENT for label in labels]
-        if all(is_blank(v) for v in by_label.values()):
+    positions = [present.get(c.key) for c in sheet.columns]
+    for i, cells in enumerate(table.rows):
+        if all(is_blank(v) for v in cells):
             continue
+        raw = [cells[at] if at is not None else _ABSENT for at in positions]
         row = Row(sheet, i + 2, {}, ok=complete, part=part)
         for c, value in zip(sheet.columns, raw, strict=True):
             row.values[c.key] = _read_cell(row, c, value, readers[c.key], limits, problems)
