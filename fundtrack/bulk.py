@@ -23,6 +23,7 @@ from functools import cache
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import RelationshipDirection
 
+from .cache.version import note_write
 from .extensions import db
 
 #: Ids reserved from a PostgreSQL sequence at a time.
@@ -155,6 +156,7 @@ def insert_rows(table, rows: list[dict]) -> None:
     converters = [(c.key, c.type.dialect_impl(dialect).bind_processor(dialect))
                   for c in columns]
     names = ", ".join(f'"{c.name}"' for c in columns)
+    note_write(connection)  # COPY passes no statement event: the data's version changes
     cursor = connection.connection.driver_connection.cursor()
     with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:

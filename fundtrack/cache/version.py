@@ -32,6 +32,12 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany):
         conn.info[_WROTE] = True
 
 
+def note_write(conn) -> None:
+    """Mark ``conn``'s transaction as writing when it writes past the engine's statement
+    events (PostgreSQL's COPY, fundtrack/bulk.py)."""
+    conn.info[_WROTE] = True
+
+
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _transaction_ends(conn):

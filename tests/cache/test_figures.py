@@ -233,3 +233,21 @@ def test_off_when_set_to_zero(county):
     with _keeping(county, 0).app_context():
         assert figure_cache() is None
         assert summary_total(AS_OF)["projects"] == 2
+
+
+def test_an_import_is_in_the_next_figures(app, tmp_path):
+    """An import writes in batches (COPY on PostgreSQL, which passes no statement event):
+    its commit still changes the data's version. A dry run changes nothing kept."""
+    from fundtrack.workbook.importer import import_workbook
+    from tests.workbook.builder import county as workbook
+
+    path = workbook().save(tmp_path / "台账.xlsx")
+    with app.app_context():
+        before = figures()
+        assert dict(before["progress"])["projects"] == 0
+        assert not import_workbook(path, actor="导入员", dry_run=True).problems
+        assert figures() == before
+        assert not import_workbook(path, actor="导入员").problems
+        after = figures()
+        assert dict(after["progress"])["projects"] == 2
+        assert after == uncached_figures()
