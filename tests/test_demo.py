@@ -15,10 +15,11 @@ from fundtrack.enums import MilestoneKind, PaymentKind
 from fundtrack.extensions import db
 from fundtrack.funds.models import Allocation, Disbursement, FundArrival, FundSource
 from fundtrack.history.models import Change
+from fundtrack.ledger.filters import LedgerFilter
 from fundtrack.milestones.models import Milestone
-from fundtrack.projects.models import Project
+from fundtrack.projects.models import Project, Unit
 from fundtrack.rectification.models import Finding, FindingSource, FindingStatus, NoteKind
-from fundtrack.warnings.rules import all_warnings
+from fundtrack.warnings.rules import all_warnings, rule_counts
 
 #: The day a new user looks at the demo.
 LOOKED_AT = dt.date(2026, 11, 23)
@@ -152,6 +153,25 @@ def _check_findings() -> None:
                 Milestone.project_id == f.project_id, Milestone.kind == kind)) is None
 
 
+def _check_warning_counts() -> None:
+    """The dashboard's counts (each rule's statement counted by the database) are the
+    warnings the list shows, rule by rule, over the year and under the filters."""
+    township, unit = db.session.execute(
+        select(Project.township, Project.unit_id).order_by(Project.code)).first()
+    unit_name = db.session.get(Unit, unit).name
+    seen = set()
+    for as_of in (dt.date(2025, 3, 31), dt.date(2026, 6, 30), LOOKED_AT):
+        for filt in (LedgerFilter(), LedgerFilter(township=township),
+                     LedgerFilter(unit=unit_name), LedgerFilter(year=as_of.year)):
+            alerts = all_warnings(as_of, filt)
+            listed = {code: 0 for code in rule_counts(as_of, filt)}
+            for a in alerts:
+                listed[a.rule] += 1
+            assert rule_counts(as_of, filt) == listed, (as_of, filt)
+            seen |= {code for code, n in listed.items() if n}
+    assert len(seen) >= 6  # the demo county shows most kinds of warning
+
+
 def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -163,6 +183,7 @@ def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
         _check_money()
         _check_cash_never_runs_ahead()
         _check_findings()
+        _check_warning_counts()
         changes = _count(Change)
         assert changes >= _count(Project) + _count(Disbursement) + _count(Milestone)
         before = {m: _count(m) for m in (Project, FundSource, Disbursement, Milestone)}

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from ..enums import LabelledEnum
 from ..extensions import db
@@ -70,7 +71,20 @@ class Rule:
     code: str
     label: str
     level: Level
-    run: Callable[[dt.date, LedgerFilter, Context], list[Alert]]
+    #: The rule: one statement, one row per warning (its docstring holds the boundary).
+    query: Callable[[dt.date, LedgerFilter, Context], Select]
+    #: One row of that statement → the warning, its reason in words with the numbers.
+    describe: Callable[[Any, dt.date, Context], Alert]
+
+    def run(self, as_of: dt.date, filt: LedgerFilter, ctx: Context) -> list[Alert]:
+        rows = db.session.execute(self.query(as_of, filt, ctx))
+        return [self.describe(r, as_of, ctx) for r in rows]
+
+    def count(self, as_of: dt.date, filt: LedgerFilter, ctx: Context):
+        """The rule's warnings counted by the database: the same statement, as a scalar
+        subquery (no row fetched, no reason written)."""
+        rows = self.query(as_of, filt, ctx).order_by(None).subquery()
+        return select(func.count()).select_from(rows).scalar_subquery()
 
 
 def ago(as_of: dt.date, days: int) -> dt.date:
@@ -106,8 +120,9 @@ def project_alert(rule: str, r, reason: str, **kw) -> Alert:
     return alert(rule, reason, project_code=r.code, project_name=r.name, unit=r.unit, **kw)
 
 
-def milestones(as_of: dt.date, filt: LedgerFilter, *where):
-    return db.session.execute(
+def milestones(as_of: dt.date, filt: LedgerFilter, *where) -> Select:
+    """The milestones matching ``where`` among the filter's projects, with their project."""
+    return (
         select(*project_head(), Milestone.kind, Milestone.planned_on)
         .join(Project, Project.id == Milestone.project_id)
         .join(Unit, Unit.id == Project.unit_id)

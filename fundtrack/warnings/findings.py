@@ -6,14 +6,13 @@ from dataclasses import replace
 
 from sqlalchemy import and_, or_, select, true
 
-from ..extensions import db
 from ..projects.models import Project, Unit
 from ..rectification.models import Finding
 from ..rectification.service import is_overdue as finding_is_overdue
 from .base import Alert, project_alert
 
 
-def finding_overdue(as_of, filt, ctx) -> list[Alert]:
+def finding_overdue(as_of, filt, ctx):
     """Red: a finding (整改) found on or before D, open as of D (not done on or before D),
     past its deadline: deadline < D (the deadline day itself is not overdue).
 
@@ -35,11 +34,12 @@ def finding_overdue(as_of, filt, ctx) -> list[Alert]:
             scope = or_(scope, and_(Finding.project_id.is_(None),
                                     Unit.name == filt.unit if filt.unit else true()))
         stmt = stmt.where(scope)
-    out = []
-    for r in db.session.execute(stmt):
-        days = (as_of - r.deadline).days
-        text = r.description if len(r.description) <= 40 else r.description[:40] + "…"
-        out.append(project_alert("finding_overdue", r, (
-            f"{r.source.label}发现问题「{text}」,整改期限 {r.deadline},"
-            f"截至 {as_of} 未整改完成,逾期 {days} 天"), finding_id=r.id, days=days))
-    return out
+    return stmt
+
+
+def describe_finding_overdue(r, as_of, ctx) -> Alert:
+    days = (as_of - r.deadline).days
+    text = r.description if len(r.description) <= 40 else r.description[:40] + "…"
+    return project_alert("finding_overdue", r, (
+        f"{r.source.label}发现问题「{text}」,整改期限 {r.deadline},"
+        f"截至 {as_of} 未整改完成,逾期 {days} 天"), finding_id=r.id, days=days)

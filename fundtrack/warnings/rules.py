@@ -10,29 +10,39 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..ledger.filters import LedgerFilter
 from ..settings.service import get_warning_thresholds, tender_threshold
 from . import findings, funding, schedule
 from .base import SPECS, Alert, Context, Level, Rule
 
-_FUNCTIONS = {
-    "milestone_overdue": schedule.milestone_overdue,
-    "completion_overdue": schedule.completion_overdue,
-    "due_soon": schedule.due_soon,
-    "low_spending_after_completion": funding.low_spending_after_completion,
-    "idle_funds": funding.idle_funds,
-    "paid_before_tendering": funding.paid_before_tendering,
-    "allocated_not_started": funding.allocated_not_started,
-    "completed_not_settled": funding.completed_not_settled,
-    "settlement_without_acceptance": funding.settlement_without_acceptance,
-    "finding_overdue": findings.finding_overdue,
+#: Each rule: its statement (the function named after it) and the function writing a
+#: row of it as a warning.
+_DEFINED = {
+    "milestone_overdue": (schedule.milestone_overdue, schedule.describe_milestone_overdue),
+    "completion_overdue": (schedule.completion_overdue, schedule.describe_completion_overdue),
+    "due_soon": (schedule.due_soon, schedule.describe_due_soon),
+    "low_spending_after_completion": (
+        funding.low_spending_after_completion, funding.describe_low_spending_after_completion),
+    "idle_funds": (funding.idle_funds, funding.describe_idle_funds),
+    "paid_before_tendering": (
+        funding.paid_before_tendering, funding.describe_paid_before_tendering),
+    "allocated_not_started": (
+        funding.allocated_not_started, funding.describe_allocated_not_started),
+    "completed_not_settled": (
+        funding.completed_not_settled, funding.describe_completed_not_settled),
+    "settlement_without_acceptance": (
+        funding.settlement_without_acceptance, funding.describe_settlement_without_acceptance),
+    "finding_overdue": (findings.finding_overdue, findings.describe_finding_overdue),
 }
 RULES: tuple[Rule, ...] = tuple(
-    Rule(code, label, level, _FUNCTIONS[code]) for code, (label, level) in SPECS.items())
+    Rule(code, label, level, *_DEFINED[code]) for code, (label, level) in SPECS.items())
 BY_CODE = {r.code: r for r in RULES}
 
 __all__ = ["BY_CODE", "RULES", "Alert", "Context", "Level", "Rule", "all_warnings",
-           "context"]
+           "context", "rule_counts"]
 
 
 def context() -> Context:
@@ -47,3 +57,14 @@ def all_warnings(as_of: dt.date, filt: LedgerFilter | None = None) -> list[Alert
     for rule in RULES:
         out.extend(rule.run(as_of, filt, ctx))
     return out
+
+
+def rule_counts(as_of: dt.date, filt: LedgerFilter | None = None) -> dict[str, int]:
+    """How many warnings each rule gives as of D: two statements for the settings, then
+    ONE statement counting every rule's (the same statements as all_warnings, counted
+    by the database: the dashboard's block needs no reason written)."""
+    filt = filt or LedgerFilter()
+    ctx = context()
+    row = db.session.execute(
+        select(*(rule.count(as_of, filt, ctx).label(rule.code) for rule in RULES))).one()
+    return dict(zip((rule.code for rule in RULES), row, strict=True))

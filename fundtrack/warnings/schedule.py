@@ -10,43 +10,46 @@ from ..milestones.models import Milestone
 from .base import Alert, ago, milestones, project_alert
 
 
-def milestone_overdue(as_of, filt, ctx) -> list[Alert]:
+def milestone_overdue(as_of, filt, ctx):
     """Red: a milestone other than 完工 overdue MORE than N days (overdue_days).
 
     Overdue as of D: planned < D and not done as of D; days = D − planned. Red when
     days > N, i.e. planned < D − N (day N is not red, day N + 1 is). 完工 has its own rule.
     """
-    n = ctx.thresholds.overdue_days
-    out = []
-    for r in milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind != K.COMPLETED,
-                         Milestone.planned_on < ago(as_of, n)):
-        days = (as_of - r.planned_on).days
-        out.append(project_alert("milestone_overdue", r, (
-            f"「{r.kind.label}」计划 {r.planned_on} 完成,截至 {as_of} 未完成,"
-            f"逾期 {days} 天(超过 {n} 天)"), days=days))
-    return out
+    return milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind != K.COMPLETED,
+                      Milestone.planned_on < ago(as_of, ctx.thresholds.overdue_days))
 
 
-def completion_overdue(as_of, filt, ctx) -> list[Alert]:
+def describe_milestone_overdue(r, as_of, ctx) -> Alert:
+    days = (as_of - r.planned_on).days
+    return project_alert("milestone_overdue", r, (
+        f"「{r.kind.label}」计划 {r.planned_on} 完成,截至 {as_of} 未完成,"
+        f"逾期 {days} 天(超过 {ctx.thresholds.overdue_days} 天)"), days=days)
+
+
+def completion_overdue(as_of, filt, ctx):
     """Red: the completion date has passed without 完工: the 完工 milestone's planned date
     < D and 完工 not done as of D (from the first day after the planned date)."""
-    out = []
-    for r in milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind == K.COMPLETED):
-        days = (as_of - r.planned_on).days
-        out.append(project_alert("completion_overdue", r, (
-            f"计划完工日期 {r.planned_on} 已过,截至 {as_of} 未完工,逾期 {days} 天"), days=days))
-    return out
+    return milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind == K.COMPLETED)
 
 
-def due_soon(as_of, filt, ctx) -> list[Alert]:
+def describe_completion_overdue(r, as_of, ctx) -> Alert:
+    days = (as_of - r.planned_on).days
+    return project_alert("completion_overdue", r, (
+        f"计划完工日期 {r.planned_on} 已过,截至 {as_of} 未完工,逾期 {days} 天"), days=days)
+
+
+def due_soon(as_of, filt, ctx):
     """Blue: a milestone not done as of D, planned within the next N days (due_soon_days):
     D <= planned <= D + N (due today is blue; N + 1 days ahead is not)."""
     n = ctx.thresholds.due_soon_days
-    out = []
-    for r in milestones(as_of, filt, ~q.is_done(as_of), Milestone.planned_on >= as_of,
-                         Milestone.planned_on <= as_of + dt.timedelta(days=n)):
-        days = (r.planned_on - as_of).days
-        left = "今天到期" if days == 0 else f"还有 {days} 天"
-        out.append(project_alert("due_soon", r, (
-            f"「{r.kind.label}」计划 {r.planned_on} 完成,{left}(提前 {n} 天提示)"), days=days))
-    return out
+    return milestones(as_of, filt, ~q.is_done(as_of), Milestone.planned_on >= as_of,
+                      Milestone.planned_on <= as_of + dt.timedelta(days=n))
+
+
+def describe_due_soon(r, as_of, ctx) -> Alert:
+    days = (r.planned_on - as_of).days
+    left = "今天到期" if days == 0 else f"还有 {days} 天"
+    return project_alert("due_soon", r, (
+        f"「{r.kind.label}」计划 {r.planned_on} 完成,{left}"
+        f"(提前 {ctx.thresholds.due_soon_days} 天提示)"), days=days)

@@ -19,6 +19,7 @@ from fundtrack.rectification import service as rect
 from fundtrack.rectification.models import FindingSource
 from fundtrack.settings.service import set_warning_thresholds
 from fundtrack.warnings import Level, all_warnings, counts
+from fundtrack.warnings.rules import rule_counts
 from tests import factories as f
 from tests.factories import day
 
@@ -41,14 +42,19 @@ def build(app, fn):
 
 
 def found(app, as_of: str, rule: str, filt=None) -> dict:
-    """Rule's warnings as of a date: the thing each names → the warning."""
+    """Rule's warnings as of a date: the thing each names → the warning.
+
+    Each boundary is also held to the dashboard's count: the rule's statement counted
+    by the database gives as many warnings as the list."""
     with app.app_context():
         alerts = all_warnings(day(as_of), filt)
+        counted = rule_counts(day(as_of), filt)
     out = {}
     for a in alerts:
         if a.rule == rule:
             key = a.finding_id if a.finding_id is not None else a.project_code
             out[key or a.source_code] = a
+    assert counted[rule] == sum(a.rule == rule for a in alerts), (rule, as_of)
     return out
 
 
