@@ -27,14 +27,13 @@ from .durations import (
     get_durations,
     set_durations,
 )
+from .percent import parse_percent, percent_text
 from .share_targets import (
     CHANNEL_SHARE_KEY,
     DEFAULT_CHANNEL_SHARE,
     DEFAULT_UNIT_SHARE,
     SHARE_FIELDS,
     UNIT_SHARE_KEY,
-    parse_percent,
-    percent_text,
     set_share_targets,
     share_targets,
 )

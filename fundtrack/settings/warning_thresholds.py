@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..errors import Refused
-from ..money import RATE_PLACES
 from .durations import MAX_DURATION
+from .percent import parse_percent
 from .store import read, write
 
 WARNINGS_KEY = "warning_thresholds"
@@ -64,24 +64,6 @@ def _check_days(name: str, days) -> int:
     return days
 
 
-def _check_rate(value) -> Decimal:
-    """A rate as a fraction (0.6) from a Decimal, or from a percentage text ("60", "60%")."""
-    name = "completed_spending_rate"
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        try:
-            value = Decimal(text) / 100
-        except ArithmeticError:
-            raise Refused(f"「{value}」不是有效的百分比", name) from None
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise Refused("支出率阈值应为百分比数字", name)
-    if not 0 <= value <= 1:
-        raise Refused("支出率阈值应在 0% 到 100% 之间", name)
-    if value != value.quantize(RATE_PLACES):
-        raise Refused("支出率阈值最多两位小数(如 62.50%)", name)
-    return value.quantize(RATE_PLACES)
-
-
 def set_warning_thresholds(changes: dict) -> WarningThresholds:
     """Change the thresholds given (the others keep theirs). Writes nothing when nothing
     changes; otherwise one change-history row with before and after."""
@@ -90,8 +72,8 @@ def set_warning_thresholds(changes: dict) -> WarningThresholds:
     for name, value in changes.items():
         if name not in WARNING_FIELDS:
             raise Refused(f"没有「{name}」这项预警阈值", name)
-        values[name] = _check_rate(value) if name == "completed_spending_rate" \
-            else _check_days(name, value)
+        values[name] = parse_percent(value, name, "支出率阈值") \
+            if name == "completed_spending_rate" else _check_days(name, value)
     merged = replace(current, **values)
     if merged != current:
         write(WARNINGS_KEY, json.dumps(

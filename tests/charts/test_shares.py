@@ -109,4 +109,5 @@ def test_admin_sets_targets_on_the_settings_page_and_the_page_flags(county, clie
     assert '<tr class="below">\n        <th scope="row">XJ01' in html
     data["unit_share_target"] = "101"
     r = client.post("/settings/", data=data)
-    assert r.status_code == 200 and "应在 0 到 100 之间" in r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "各责任单位投向重点村的比例应在 0% 到 100% 之间" in r.get_data(as_text=True)
