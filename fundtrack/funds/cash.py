@@ -1,5 +1,5 @@
 """A channel's cash by day, for the rule that a payment never runs ahead of the money
-(invariant 2, funds.service.cash_available): read for one payment, or kept in memory and
+(invariant 2, funds.balances.cash_available): read for one payment, or kept in memory and
 updated by a bulk writer's own arrivals and payments."""
 
 from __future__ import annotations

@@ -9,15 +9,12 @@ insert. On SQLite the transaction already holds the write lock (see database.py)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..bulk import add, load_by
+from ..bulk import add
 from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
@@ -27,14 +24,23 @@ from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
 from ..periods.service import check_open
 from ..projects.models import Project
-from ..projects.service import is_new, lock_project
+from ..projects.service import lock_project
 from ..settings.service import tender_threshold
-from .cash import Cash
+from .balances import (
+    cash_available,
+    kept,
+    note_cash,
+    pair_allocated,
+    pair_spent,
+    pair_sums,
+    source_allocated,
+    sum_of,
+)
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
 
 def _find_source(code: str) -> FundSource | None:
-    cache = _balances.get()
+    cache = kept()
     if cache is not None and code in cache.sources:
         return cache.sources[code]
     source = db.session.scalar(select(FundSource).where(FundSource.code == code))
@@ -44,7 +50,7 @@ def _find_source(code: str) -> FundSource | None:
 
 
 def _find_disbursement(voucher_no: str) -> Disbursement | None:
-    cache = _balances.get()
+    cache = kept()
     if cache is not None and voucher_no in cache.vouchers:
         return cache.vouchers[voucher_no]
     d = db.session.scalar(select(Disbursement).where(Disbursement.voucher_no == voucher_no))
@@ -69,7 +75,7 @@ def get_disbursement(voucher_no: str, field: str = "voucher_no") -> Disbursement
 
 def lock_source(source: FundSource) -> None:
     """Hold the channel's row until the transaction ends (PostgreSQL; SQLite is locked whole)."""
-    cache = _balances.get()
+    cache = kept()
     if cache is not None:  # held to the end of the transaction: once is enough
         if source.id in cache.locked:
             return
@@ -78,155 +84,6 @@ def lock_source(source: FundSource) -> None:
         db.session.execute(
             select(FundSource.id).where(FundSource.id == source.id).with_for_update()
         )
-
-
-# --- sums the rules compare against (all dates) --------------------------------------
-
-
-@dataclass
-class _Balances:
-    """Running sums and lookups kept in memory for one bulk writer (see
-    ``running_balances``)."""
-
-    #: channel id → its balance by day, loaded once per channel.
-    cash: dict[int, Cash] = field(default_factory=dict)
-    #: (project id, channel id) → [allocated, spent], loaded once per pair.
-    pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
-    #: channel id → allocated to all projects.
-    allocated: dict[int, Decimal] = field(default_factory=dict)
-    #: Channels by code and payments by voucher number (None: known not to exist).
-    sources: dict[str, FundSource | None] = field(default_factory=dict)
-    vouchers: dict[str, Disbursement | None] = field(default_factory=dict)
-    #: voucher number of a payment → what its reversals took back so far.
-    reversed: dict[str, Decimal] = field(default_factory=dict)
-    #: Channels whose row this transaction has locked.
-    locked: set[int] = field(default_factory=set)
-    #: The tendering threshold, read once (payment warnings).
-    threshold: Decimal | None = None
-
-
-_balances: ContextVar[_Balances | None] = ContextVar("fundtrack_balances", default=None)
-
-
-@contextmanager
-def running_balances(sources: Iterable[str] = (),
-                     vouchers: Iterable[str] = ()) -> Iterator[None]:
-    """Within it, the sums the rules compare against are read from the database once per
-    channel and pair (not at all for a project added in this transaction), then kept up
-    to date by this module's own writes, instead of being summed again for every row.
-    The channels of the codes ``sources`` and the payments of ``vouchers`` are looked up
-    at once, and every one looked up or added afterwards is kept. The rules and their
-    messages are unchanged.
-
-    For one caller writing many rows in one transaction (the importer): the sums are
-    read after the channel is locked (``lock_source``, once per channel), and every
-    write that changes them goes through this module, so they stay exact for the
-    transaction. Enter it at the start of the transaction, with the names locked
-    (``database.bulk_names``).
-    """
-    cache = _Balances()
-    token = _balances.set(cache)
-    try:
-        cache.sources.update(load_by(FundSource, FundSource.code, sources))
-        cache.vouchers.update(load_by(Disbursement, Disbursement.voucher_no, vouchers))
-        yield
-    finally:
-        _balances.reset(token)
-
-
-def _sum(column, *where) -> Decimal:
-    return db.session.scalar(select(func.sum(column)).where(*where)) or ZERO
-
-
-def _pair(project: Project, source: FundSource) -> list[Decimal] | None:
-    """The cached [allocated, spent] of a pair, loaded on first use; None without cache."""
-    cache = _balances.get()
-    if cache is None:
-        return None
-    key = (project.id, source.id)
-    if key not in cache.pairs:
-        if is_new(project):
-            cache.pairs[key] = [ZERO, ZERO]
-        else:
-            cache.pairs[key] = [
-                _sum(Allocation.amount, Allocation.project_id == project.id,
-                     Allocation.source_id == source.id),
-                _sum(Disbursement.amount, Disbursement.project_id == project.id,
-                     Disbursement.source_id == source.id),
-            ]
-    return cache.pairs[key]
-
-
-def pair_allocated(project: Project, source: FundSource) -> Decimal:
-    cached = _pair(project, source)
-    if cached is not None:
-        return cached[0]
-    return _sum(
-        Allocation.amount, Allocation.project_id == project.id, Allocation.source_id == source.id
-    )
-
-
-def pair_spent(project: Project, source: FundSource) -> Decimal:
-    cached = _pair(project, source)
-    if cached is not None:
-        return cached[1]
-    return _sum(
-        Disbursement.amount,
-        Disbursement.project_id == project.id,
-        Disbursement.source_id == source.id,
-    )
-
-
-def source_allocated(source: FundSource) -> Decimal:
-    cache = _balances.get()
-    if cache is None:
-        return _sum(Allocation.amount, Allocation.source_id == source.id)
-    if source.id not in cache.allocated:
-        cache.allocated[source.id] = _sum(Allocation.amount, Allocation.source_id == source.id)
-    return cache.allocated[source.id]
-
-
-def _cash(source: FundSource) -> Cash:
-    """Arrived minus paid, by day, of one channel (cached within running_balances)."""
-    cache = _balances.get()
-    if cache is not None and source.id in cache.cash:
-        return cache.cash[source.id]
-    by_date: dict[dt.date, Decimal] = {}
-    arrivals = db.session.execute(
-        select(FundArrival.arrived_on, func.sum(FundArrival.amount))
-        .where(FundArrival.source_id == source.id)
-        .group_by(FundArrival.arrived_on)
-    )
-    for day, amount in arrivals:
-        by_date[day] = by_date.get(day, ZERO) + amount
-    payments = db.session.execute(
-        select(Disbursement.paid_on, func.sum(Disbursement.amount))
-        .where(Disbursement.source_id == source.id)
-        .group_by(Disbursement.paid_on)
-    )
-    for day, amount in payments:
-        by_date[day] = by_date.get(day, ZERO) - amount
-    cash = Cash(by_date)
-    if cache is not None:
-        cache.cash[source.id] = cash
-    return cash
-
-
-def _note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
-    """Keep a cached channel's cash current after a write (arrival +, payment -). Only
-    sums loaded before the write are updated: one loaded later reads the write itself."""
-    cache = _balances.get()
-    if cache is not None and source_id in cache.cash:
-        cache.cash[source_id].add(day, amount)
-
-
-def cash_available(source: FundSource, on: dt.date) -> Decimal:
-    """What a new payment dated ``on`` may take from the channel (invariant 2).
-
-    The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
-    later date, so this is the least such balance from ``on`` onwards.
-    """
-    return _cash(source).least_from(on)
 
 
 # --- channels and arrivals ---------------------------------------------------------
@@ -260,7 +117,7 @@ def create_source(
     )
     add(source)
     record("insert", source)
-    cache = _balances.get()
+    cache = kept()
     if cache is not None:
         cache.sources[code] = source
     return source
@@ -275,7 +132,7 @@ def record_arrival(
     arrival = FundArrival(source_id=source.id, source=source, arrived_on=arrived_on,
                           amount=amount, note=note)
     add(arrival)
-    _note_cash(source.id, arrived_on, amount)
+    note_cash(source.id, arrived_on, amount)
     record("insert", arrival)
     return arrival
 
@@ -324,9 +181,9 @@ def allocate(
         allocated_on=allocated_on,
     )
     add(allocation)
-    cache = _balances.get()
+    cache = kept()
     if cache is not None:
-        _pair(project, source)[0] += amount  # loaded before the write, then kept
+        pair_sums(project, source)[0] += amount  # loaded before the write, then kept
         if source.id in cache.allocated:  # only if loaded: a later load sees the write
             cache.allocated[source.id] += amount
     record("insert", allocation)
@@ -425,11 +282,11 @@ def post_disbursement(
 def _note_payment(payment: Disbursement, project: Project, source: FundSource,
                   original: Disbursement | None) -> None:
     """Keep ``running_balances`` current after a payment or a reversal of ``original``."""
-    cache = _balances.get()
+    cache = kept()
     if cache is None:
         return
-    _pair(project, source)[1] += payment.amount
-    _note_cash(source.id, payment.paid_on, -payment.amount)
+    pair_sums(project, source)[1] += payment.amount
+    note_cash(source.id, payment.paid_on, -payment.amount)
     cache.vouchers[payment.voucher_no] = payment
     if original is not None:  # the check read (and kept) what was reversed before
         cache.reversed[original.voucher_no] -= payment.amount
@@ -447,10 +304,10 @@ def _flushed(record):
 
 def reversed_so_far(original: Disbursement) -> Decimal:
     """How much of a payment its reversals have taken back (a positive amount)."""
-    cache = _balances.get()
+    cache = kept()
     if cache is not None and original.voucher_no in cache.reversed:
         return cache.reversed[original.voucher_no]
-    taken = -_sum(Disbursement.amount, Disbursement.reverses_id == original.id)
+    taken = -sum_of(Disbursement.amount, Disbursement.reverses_id == original.id)
     if cache is not None:
         cache.reversed[original.voucher_no] = taken
     return taken
@@ -522,7 +379,7 @@ def payment_warnings(payment: Disbursement, project: Project | None = None) -> l
     """What the field would question about a posted payment, without refusing it
     (``project``: the payment's, when the caller has it)."""
     project = project or db.session.get(Project, payment.project_id)
-    cache = _balances.get()
+    cache = kept()
     if cache is None:
         threshold = tender_threshold()
     else:  # a setting: read once by a bulk writer

@@ -42,6 +42,7 @@ from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project
 from ..projects.service import get_project
 from ..web import can_open
+from . import balances
 from . import service as funds
 from .forms import (
     AllocationForm,
@@ -356,10 +357,10 @@ def _availability(project_code, source_code, paid_on) -> dict:
     out["project_name"] = project.name if project is not None else None
     source = funds.get_source(source_code, "source") if source_code else None
     if source is not None:
-        out["available_cash"] = funds.cash_available(source, paid_on)
+        out["available_cash"] = balances.cash_available(source, paid_on)
         if project is not None:
-            out["remaining_allocation"] = (funds.pair_allocated(project, source)
-                                           - funds.pair_spent(project, source))
+            out["remaining_allocation"] = (balances.pair_allocated(project, source)
+                                           - balances.pair_spent(project, source))
     return out
 
 

@@ -65,9 +65,10 @@ def _funds(row: dict) -> str:
 
 
 def paragraph(report: MonthlyReport) -> str:
-    """截至X月X日,全县财政涉农资金共X万元,已支出X万元,支出率X%;其中……;实施项目X个,
+    """截至X月X日,<region>财政涉农资金共X万元,已支出X万元,支出率X%;其中……;实施项目X个,
     已开工X个,开工率X%,已竣工X个,竣工率X%,总投资X万元,已完成投资X万元,投资完成率X%。
 
+    <region> is the report's region (FUNDTRACK_REGION, e.g. 全县 or 某某县).
     共X万元 is the money arrived (已到位) as of the date: the spending rate of the ledger
     is spent / arrived. An undefined rate is written "—".
     """

@@ -113,7 +113,7 @@ def paid_before_tendering(as_of, filt, ctx):
     is fine). Reversals are not payments. One warning per project."""
     threshold = ctx.tender_threshold
     tendered = aliased(Milestone)
-    stmt = (
+    return (
         select(*project_head(), Project.total_investment, tendered.done_on,
                func.count(Disbursement.id).label("payments"),
                func.sum(Disbursement.amount).label("paid"),
@@ -131,7 +131,6 @@ def paid_before_tendering(as_of, filt, ctx):
                   Project.total_investment, tendered.done_on)
         .order_by(Project.code)
     )
-    return stmt
 
 
 def describe_paid_before_tendering(r, as_of, ctx) -> Alert:
@@ -155,7 +154,7 @@ def allocated_not_started(as_of, filt, ctx):
     )
     alloc = q.allocated(as_of, filt, Allocation.project_id)
     started = aliased(Milestone)
-    stmt = (
+    return (
         select(*project_head(), first.c.first_on, alloc.c.allocated)
         .join(Unit, Unit.id == Project.unit_id)
         .join(first, first.c.project_id == Project.id)
@@ -167,7 +166,6 @@ def allocated_not_started(as_of, filt, ctx):
                *filt.project_conditions(as_of))
         .order_by(Project.code)
     )
-    return stmt
 
 
 def describe_allocated_not_started(r, as_of, ctx) -> Alert:
@@ -184,7 +182,7 @@ def completed_not_settled(as_of, filt, ctx):
     n = ctx.thresholds.settle_after_completion_days
     done = aliased(Milestone)
     settled = aliased(Milestone)
-    stmt = (
+    return (
         select(*project_head(), done.done_on)
         .join(Unit, Unit.id == Project.unit_id)
         .join(done, and_(done.project_id == Project.id, done.kind == K.COMPLETED))
@@ -195,7 +193,6 @@ def completed_not_settled(as_of, filt, ctx):
                *filt.project_conditions(as_of))
         .order_by(Project.code)
     )
-    return stmt
 
 
 def describe_completed_not_settled(r, as_of, ctx) -> Alert:
@@ -210,7 +207,7 @@ def settlement_without_acceptance(as_of, filt, ctx):
     payment's date (none, or a later one). Posting refuses this, but imported or changed
     milestone dates can make it so. One warning per payment."""
     accepted = aliased(Milestone)
-    stmt = (
+    return (
         select(*project_head(), Disbursement.voucher_no, Disbursement.paid_on,
                Disbursement.amount, accepted.done_on)
         .select_from(Disbursement)
@@ -223,7 +220,6 @@ def settlement_without_acceptance(as_of, filt, ctx):
                *filt.project_conditions(as_of))
         .order_by(Project.code, Disbursement.paid_on)
     )
-    return stmt
 
 
 def describe_settlement_without_acceptance(r, as_of, ctx) -> Alert:

@@ -29,6 +29,7 @@ from ..database import acting_as, bulk_names
 from ..enums import PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..funds import balances
 from ..funds import service as funds
 from ..history.service import deferred
 from ..milestones.service import kept_schedules, set_milestone
@@ -109,7 +110,7 @@ def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
             units=named("unit", sheets.PROJECTS.name),
         ))
         stack.enter_context(kept_schedules())
-        stack.enter_context(funds.running_balances(
+        stack.enter_context(balances.running_balances(
             sources=named("source_code", *(s.name for s in sheets.DATA_SHEETS
                                            if "source_code" in s.keys)),
             vouchers=named("voucher_no", sheets.DISBURSEMENTS.name)

@@ -23,8 +23,9 @@ from fundtrack.database import read_only, unit_of_work
 from fundtrack.enums import PaymentKind
 from fundtrack.errors import Refused
 from fundtrack.extensions import db
+from fundtrack.funds.balances import cash_available
 from fundtrack.funds.models import Disbursement
-from fundtrack.funds.service import cash_available, get_source, post_disbursement
+from fundtrack.funds.service import get_source, post_disbursement
 from fundtrack.projects.service import get_project
 from tests.factories import D, allocate, arrive, day, project, source
 

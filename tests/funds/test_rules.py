@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from fundtrack.enums import MilestoneKind, PaymentKind
 from fundtrack.errors import Refused
 from fundtrack.extensions import db
+from fundtrack.funds.balances import cash_available
 from fundtrack.funds.models import Disbursement
-from fundtrack.funds.service import cash_available
 from fundtrack.history.models import Change
 from tests.factories import D, allocate, arrive, day, milestone, pay, project, reverse, source
 
