@@ -18,7 +18,8 @@ class Milestone(db.Model):
         UniqueConstraint("project_id", "kind", name="uq_milestone_project_kind"),
         CheckConstraint("kind BETWEEN 1 AND 8", name="ck_milestone_kind"),
         Index("ix_milestone_kind_done", "kind", "done_on"),
-        Index("ix_milestone_planned", "planned_on"),
+        # overdue as of D (planned before D, not done by D) from the index alone
+        Index("ix_milestone_planned_done", "planned_on", "done_on", "project_id", "kind"),
         Index("ix_milestone_project_dates", "project_id", "kind", "planned_on", "done_on"),
     )
 
