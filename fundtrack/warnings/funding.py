@@ -20,6 +20,13 @@ from ..projects.models import Project, Unit
 from .base import Alert, ago, alert, project_alert, project_head
 
 
+def is_payment():
+    """A payment, not a reversal: its amount is positive (the database holds every
+    reversal negative and every payment positive, ck_disbursement_reversal_shape), which
+    the money indexes answer without reading the row for its kind."""
+    return Disbursement.amount > 0
+
+
 def low_spending_after_completion(as_of, filt, ctx):
     """Yellow: 完工 done as of D, money allocated (> 0), and the project's spending rate
     (spent / allocated, half-up to four places, as the ledger shows it) BELOW the
@@ -72,8 +79,7 @@ def idle_funds(as_of, filt, ctx):
     )
     paid = (
         select(Disbursement.source_id, func.sum(Disbursement.amount).label("spent"),
-               func.max(case((Disbursement.kind != PaymentKind.REVERSAL,
-                              Disbursement.paid_on))).label("last_paid"))
+               func.max(case((is_payment(), Disbursement.paid_on))).label("last_paid"))
         .where(Disbursement.paid_on <= as_of)
         .group_by(Disbursement.source_id).subquery()
     )
@@ -118,12 +124,13 @@ def paid_before_tendering(as_of, filt, ctx):
                func.count(Disbursement.id).label("payments"),
                func.sum(Disbursement.amount).label("paid"),
                func.min(Disbursement.paid_on).label("first_paid"))
-        .select_from(Disbursement)
-        .join(Project, Project.id == Disbursement.project_id)
+        .select_from(Project)
         .join(Unit, Unit.id == Project.unit_id)
+        # the project's 招标完成 before its payments: read once per project, not per payment
         .outerjoin(tendered, and_(tendered.project_id == Project.id,
                                   tendered.kind == K.TENDERED))
-        .where(Disbursement.paid_on <= as_of, Disbursement.kind != PaymentKind.REVERSAL,
+        .join(Disbursement, Disbursement.project_id == Project.id)
+        .where(Disbursement.paid_on <= as_of, is_payment(),
                Project.total_investment > threshold,
                or_(tendered.done_on.is_(None), tendered.done_on > Disbursement.paid_on),
                *filt.project_conditions(as_of))
