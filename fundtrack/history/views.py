@@ -61,8 +61,13 @@ def _zone() -> ZoneInfo:
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    """Midnight of ``day`` in the county's time zone, in UTC (as the history stores it)."""
-    return dt.datetime.combine(day, dt.time.min, _zone()).astimezone(dt.UTC)
+    """Midnight of ``day`` in the county's time zone, in UTC (as the history stores it);
+    for the first day there is, the first moment there is (its midnight in China time
+    falls before it in UTC)."""
+    try:
+        return dt.datetime.combine(day, dt.time.min, _zone()).astimezone(dt.UTC)
+    except OverflowError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _local(at: dt.datetime) -> dt.datetime:
@@ -117,7 +122,7 @@ def _query(args):
         raise Refused("起始日期不能晚于截止日期", "date_from")
     if start:
         stmt = stmt.where(Change.at >= _start_of(start))
-    if end:
+    if end and end < dt.date.max:  # up to the end of that day (the last day: no bound)
         stmt = stmt.where(Change.at < _start_of(end + dt.timedelta(days=1)))
     return stmt.order_by(Change.at.desc(), Change.id.desc())
 

@@ -88,7 +88,20 @@ class Rule:
 
 
 def ago(as_of: dt.date, days: int) -> dt.date:
-    return as_of - dt.timedelta(days=days)
+    """D − days; the first date there is when that falls before it (an as-of date in
+    year 1 is nonsense, but asked for it a rule finds nothing rather than failing)."""
+    try:
+        return as_of - dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min
+
+
+def ahead(as_of: dt.date, days: int) -> dt.date:
+    """D + days; the last date there is when that falls after it."""
+    try:
+        return as_of + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def project_head():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..enums import MilestoneKind as K
 from ..ledger import queries as q
 from ..milestones.models import Milestone
-from .base import Alert, ago, milestones, project_alert
+from .base import Alert, ago, ahead, milestones, project_alert
 
 
 def milestone_overdue(as_of, filt, ctx):
@@ -44,7 +42,7 @@ def due_soon(as_of, filt, ctx):
     D <= planned <= D + N (due today is blue; N + 1 days ahead is not)."""
     n = ctx.thresholds.due_soon_days
     return milestones(as_of, filt, ~q.is_done(as_of), Milestone.planned_on >= as_of,
-                      Milestone.planned_on <= as_of + dt.timedelta(days=n))
+                      Milestone.planned_on <= ahead(as_of, n))
 
 
 def describe_due_soon(r, as_of, ctx) -> Alert:

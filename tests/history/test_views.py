@@ -78,6 +78,11 @@ def test_filter_by_date_in_china_time(app, auditor):
     html = auditor.get("/history/?date_from=2024-01-03&date_to=2024-12-31").get_data(
         as_text=True)
     assert "没有符合条件" in html
+    # the first and the last dates there are: everything, not an error
+    r = auditor.get("/history/?date_from=0001-01-01&date_to=9999-12-31")
+    everything = _rows(auditor.get("/history/").get_data(as_text=True))
+    assert r.status_code == 200 and _rows(r.get_data(as_text=True)) == everything
+    assert any("县民政局" in row for row in everything)
 
 
 @pytest.mark.parametrize("query, message", [

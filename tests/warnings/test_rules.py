@@ -288,6 +288,22 @@ def test_open_finding_past_its_deadline_is_red(county):
                      LedgerFilter(township="城关镇"))) == {ids["open"]}
 
 
+def test_the_first_and_last_dates_there_are_give_warnings_not_errors(county):
+    """Thresholds reach back or ahead N days from D; from year 1 or to year 9999 that
+    falls outside the calendar: nothing is that old, everything is due."""
+    def data():
+        p = f.project("XM001")
+        f.milestone(p, K.STARTED, planned="2024-03-01")
+    build(county, data)
+    assert found(county, dt.date.min.isoformat(), "milestone_overdue") == {}
+    assert list(found(county, dt.date.max.isoformat(), "milestone_overdue")) == ["XM001"]
+    near_the_end = dt.date.max - dt.timedelta(days=3)  # D + N is past the calendar
+    assert found(county, near_the_end.isoformat(), "due_soon") == {}
+    with county.app_context():
+        assert counts.uncached(dt.date.min) == dict.fromkeys(Level, 0)
+        assert counts.uncached(dt.date.max)[Level.RED] == 1
+
+
 def test_counts_are_the_rules_counted(county):
     def data():
         p = f.project("XM001")
