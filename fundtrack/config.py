@@ -65,6 +65,9 @@ def load(instance_path: str) -> dict:
         "FUNDTRACK_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Asia/Shanghai"),
         #: Computed figures kept per process until the data changes (0: none).
         "FUNDTRACK_FIGURE_CACHE": _figure_cache_entries(),
+        #: How passwords are hashed (werkzeug's method string). The default is werkzeug's
+        #: own; the test suite chooses a cheap one, since it creates users by the thousand.
+        "PASSWORD_HASH_METHOD": "scrypt",
         #: A single project above this total investment (yuan) must be tendered (招标).
         "FUNDTRACK_TENDER_THRESHOLD": Decimal(
             os.environ.get("FUNDTRACK_TENDER_THRESHOLD", "100000")

@@ -16,6 +16,9 @@ from fundtrack.database import acting_as
 from fundtrack.extensions import db
 
 PG_URL = os.environ.get("FUNDTRACK_TEST_DATABASE_URL")
+#: Tests create users by the thousand: one round of PBKDF2 instead of scrypt's cost.
+#: (tests/security/test_signin.py checks that the app's own default is werkzeug's.)
+CHEAP_HASH = "pbkdf2:sha256:1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -72,7 +75,8 @@ def serve_app(database, path, monkeypatch):
     else:
         url = where
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FUNDTRACK_REGION": "测试县"},
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FUNDTRACK_REGION": "测试县",
+         "PASSWORD_HASH_METHOD": CHEAP_HASH},
         instance_path=instance,
     )
     app.config["BACKEND"] = backend
@@ -82,6 +86,14 @@ def serve_app(database, path, monkeypatch):
         if backend == "postgresql":
             _truncate_all()
         db.engine.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests under tests/browser drive Chromium: marked ``browser`` (README's fast lane
+    leaves them out with ``-m "not slow and not browser"``)."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
@@ -105,6 +117,55 @@ def runner(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# --- counting SQL statements -----------------------------------------------------------
+
+
+class StatementCounter:
+    """Counts the SQL statements run on the app's engine while active (a context manager).
+    BEGIN, PRAGMA and SAVEPOINT are left out: they ask the database nothing."""
+
+    _SKIPPED = ("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+    def __init__(self, app):
+        self.app = app
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(self._SKIPPED):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+@pytest.fixture
+def count_statements(app):
+    """count_statements(client, path): the SQL statements a GET of ``path`` runs (it must
+    answer 200)."""
+
+    def count(client, path: str) -> int:
+        with StatementCounter(app) as counter:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        return counter.count
+
+    return count
 
 
 # --- users and signing in -----------------------------------------------------------

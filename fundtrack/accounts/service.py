@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,7 +44,7 @@ def create_user(
         username=username,
         role=role,
         unit=get_or_create_unit(unit) if unit else None,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
     )
     db.session.add(user)
     record("insert", user)
@@ -53,13 +55,21 @@ def check_password(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash, password)
 
 
-#: The hash of a random password nobody knows, made by ``generate_password_hash`` like
-#: every user's (same algorithm and cost: tests/security/test_signin.py checks they agree).
-#: Sign-in checks against it when the name is unknown, inactive or has no password.
-DUMMY_PASSWORD_HASH = (
-    "scrypt:32768:8:1$8b04T8ehgiqPFyO6$f4be903e208cca9642a01ec801974650fb1cb57df02b3986439a"
-    "2f1fc3c052a609673508a351cf934f17abb996f538b81c16d70fe750709afe6bb9f309edf713"
-)
+def hash_password(password: str) -> str:
+    """The stored hash of ``password``, made with the configured method."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def dummy_password_hash() -> str:
+    """The hash of a random password nobody knows, made like every user's (same algorithm
+    and cost: tests/security/test_signin.py checks they agree). Sign-in checks against it
+    when the name is unknown, inactive or has no password."""
+    return _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -68,7 +78,7 @@ def authenticate(username: str, password: str) -> User | None:
     tell whether a name exists."""
     user = db.session.scalar(select(User).where(User.username == username))
     usable = user is not None and user.active and bool(user.password_hash)
-    matches = check_password_hash(user.password_hash if usable else DUMMY_PASSWORD_HASH,
+    matches = check_password_hash(user.password_hash if usable else dummy_password_hash(),
                                   password)
     return user if usable and matches else None
 

@@ -13,8 +13,8 @@ from fundtrack.database import unit_of_work
 from fundtrack.extensions import db
 from fundtrack.ledger import LedgerFilter, fund_ledger
 from fundtrack.ledger.series import monthly_series
-from tests.conftest import login
-from tests.dashboard.county import StatementCounter, build_county
+from tests.conftest import StatementCounter, login
+from tests.dashboard.county import build_county
 from tests.factories import allocate, arrive, pay, project, reverse, source
 
 D = Decimal

@@ -59,28 +59,3 @@ def build_projects(app, n: int, batch: str = "A", actor: str = "县财政局") -
             f.pay(f"P{batch}{i:03d}", p, src, "5000.00", "2024-02-01")
             f.milestone(p, MilestoneKind.STARTED, planned="2024-03-01")
 
-
-class StatementCounter:
-    """Counts the SQL statements the app runs while active (a context manager)."""
-
-    def __init__(self, app):
-        self.app = app
-        self.count = 0
-
-    def _count(self, *args, **kwargs):
-        self.count += 1
-
-    def __enter__(self):
-        from sqlalchemy import event
-
-        from fundtrack.extensions import db
-
-        with self.app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-
-        event.remove(self.engine, "before_cursor_execute", self._count)

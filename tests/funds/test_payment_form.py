@@ -4,7 +4,6 @@ payments list, reversals, who may write, and what the list costs in statements."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from fundtrack import cache
 from fundtrack.database import unit_of_work
@@ -264,24 +263,10 @@ def test_payments_list_pages_by_50(app, client, county):
     assert "P009 2024-06-01" in page and "PZ1 2024-03-05" in page
 
 
-def _statements(app, client, path) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def count_it(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count_it)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count_it)
-    return len(seen)
 
 
-def test_payments_list_costs_the_same_statements_for_5_and_50_payments(app, client, county):
+def test_payments_list_costs_the_same_statements_for_5_and_50_payments(app, client, county,
+                                                                       count_statements):
     signed_in(client, county, "finance")
 
     def add(n, start):
@@ -291,16 +276,16 @@ def test_payments_list_costs_the_same_statements_for_5_and_50_payments(app, clie
                 pay(f"Q{i:03d}", prj, src, "10.00", "2024-06-01")
 
     add(4, 0)  # 5 payments with PZ1
-    few = _statements(app, client, "/funds/payments")
+    few = count_statements(client, "/funds/payments")
     add(45, 4)  # 50
-    many = _statements(app, client, "/funds/payments")
+    many = count_statements(client, "/funds/payments")
     assert few == many
     assert many <= 4  # the user, the page, the count (and nothing per row)
     # the channel's page, each time for the first reader (no figure kept from before)
     first = []
     for _ in range(2):
         cache.clear(app)
-        first.append(_statements(app, client, "/funds/ZY01"))
+        first.append(count_statements(client, "/funds/ZY01"))
     assert first[0] == first[1]
 
 

@@ -20,7 +20,7 @@ XM003 城关镇 县水利局 investment 100,000; no money; 立项入库 planned 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from flask import current_app
 
 from fundtrack.enums import MilestoneKind as K
 from fundtrack.extensions import db
@@ -32,6 +32,7 @@ from fundtrack.ledger import (
     project_ledger,
     summary,
 )
+from tests.conftest import StatementCounter
 from tests.factories import D, allocate, arrive, day, milestone, pay, project, reverse, source
 
 AS_OF = day("2024-06-30")
@@ -200,15 +201,10 @@ def test_paging_keeps_the_total_of_every_row(county):
                                     overdue_list, summary])
 def test_statement_count_does_not_grow_with_projects(county, report):
     def statements():
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with StatementCounter(current_app) as counter:
             report(AS_OF)
             report(AS_OF, page=1, per_page=2)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return counter.count
 
     before = statements()
     zy = source("ZY02", "9000000.00")

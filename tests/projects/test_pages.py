@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from fundtrack.database import unit_of_work
 from fundtrack.enums import MilestoneKind as K
-from fundtrack.extensions import db
 from fundtrack.ledger import LedgerFilter, allocation_ledger
 from fundtrack.money import format_money
 from tests.conftest import login
@@ -99,27 +97,12 @@ def test_amounts_switch_to_wan_yuan(app, client, users):
     assert "金额单位:万元" in html and ">50.00</td>" in html  # 500000.00 元 总投资
 
 
-def _count_statements(app, client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len([s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))])
-
-
 @pytest.mark.parametrize("n", [5, 50])
-def test_the_list_page_issues_the_same_statements_for_5_and_50_projects(app, client, users, n):
+def test_the_list_page_issues_the_same_statements_for_5_and_50_projects(app, client, users, n,
+                                                                        count_statements):
     make_projects(app, n, overdue_every=3)
     login(client, users["viewer"])
-    count = _count_statements(app, client, "/projects/?as_of=2024-06-30&overdue=1")
+    count = count_statements(client, "/projects/?as_of=2024-06-30&overdue=1")
     # the user, the data's version (figures are kept until it changes), the 4 dropdowns,
     # the rows, the total (which counts the rows too)
     assert count == 8, count

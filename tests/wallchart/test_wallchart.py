@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tests.conftest import login
-from tests.dashboard.county import StatementCounter, build_county, build_projects
+from tests.dashboard.county import build_county, build_projects
 
 URL = "/wallchart/?as_of=2024-06-30"
 
@@ -92,18 +92,14 @@ def test_print_stylesheet_is_a3_landscape_without_navigation(app, viewer):
     assert "wallchart.css" in viewer.get(URL).get_data(as_text=True)
 
 
-def _statements(app, client, path):
-    with StatementCounter(app) as counter:
-        assert client.get(path).status_code == 200
-    return counter.count
 
 
-def test_statement_count_does_not_grow_with_rows(app, viewer):
+def test_statement_count_does_not_grow_with_rows(app, viewer, count_statements):
     """The page runs as many statements for 5 projects as for 50 (one for milestones)."""
     build_projects(app, 5, "A")
-    few = _statements(app, viewer, URL)
+    few = count_statements(viewer, URL)
     build_projects(app, 45, "B")
-    many = _statements(app, viewer, URL)
+    many = count_statements(viewer, URL)
     assert len(rows(viewer.get(URL).get_data(as_text=True))) == 50
     assert few == many
     # and paging keeps the page at 50 rows
