@@ -160,17 +160,55 @@ def restore_command(infile):
     click.echo(f"已恢复 {sum(counts.values())} 条记录。")
 
 
+#: waitress's limits, set on purpose (issue 14: with its default of 100 connections,
+#: 100 idle sockets locked everyone out). Idle and half-sent connections cost the server
+#: a file descriptor each, not a thread: waitress reads a request whole in its main loop
+#: before a worker thread sees it. So the connection limit can be high; the channel
+#: timeout closes a connection that sends nothing for that many seconds, checked every
+#: cleanup interval. A client that trickles a byte now and then is bounded only by the
+#: connection limit: in front of the internet or a large intranet, a reverse proxy
+#: (nginx) that buffers whole requests is the remedy (README, Security).
+SERVE_LIMITS = [
+    ("--threads", "FUNDTRACK_THREADS", 8, "请求处理线程数"),
+    ("--connection-limit", "FUNDTRACK_CONNECTION_LIMIT", 1000, "同时打开的连接数上限"),
+    ("--channel-timeout", "FUNDTRACK_CHANNEL_TIMEOUT", 30, "连接空闲多少秒后关闭"),
+    ("--cleanup-interval", "FUNDTRACK_CLEANUP_INTERVAL", 10, "每隔多少秒检查空闲连接"),
+]
+
+
+def _serve_limit_options(func):
+    for flag, envvar, default, help_text in reversed(SERVE_LIMITS):
+        func = click.option(
+            flag, envvar=envvar, default=default, show_default=True, show_envvar=True,
+            type=click.IntRange(min=1), help=help_text,
+        )(func)
+    return func
+
+
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="FUNDTRACK_HOST",
+              show_envvar=True)
+@click.option("--port", default=8000, type=int, show_default=True, envvar="FUNDTRACK_PORT",
+              show_envvar=True)
+@_serve_limit_options
 @with_appcontext
-def serve_command(host, port):
+def serve_command(host, port, threads, connection_limit, channel_timeout, cleanup_interval):
     """Run the production WSGI server (waitress)."""
     from waitress import serve
 
     app = current_app._get_current_object()
-    click.echo(f"fundtrack 正在 http://{host}:{port}/ 运行")
-    serve(app, host=host, port=port, threads=8)
+    click.echo(
+        f"fundtrack 正在 http://{host}:{port}/ 运行"
+        f"(线程 {threads},连接上限 {connection_limit},空闲 {channel_timeout} 秒后断开)"
+    )
+    serve(
+        app, host=host, port=port, threads=threads,
+        connection_limit=connection_limit,
+        channel_timeout=channel_timeout,
+        cleanup_interval=cleanup_interval,
+        # poll() rather than select(): select() cannot watch descriptors above 1023
+        asyncore_use_poll=True,
+    )
 
 
 COMMANDS = [
