@@ -6,7 +6,9 @@ written); 2 wrong usage (click's own code for usage errors).
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -33,14 +35,61 @@ def _as_of_option(func):
     )(func)
 
 
+def _where(app: Flask) -> str:
+    """The database as a user would find it: a SQLite file's path, else the URL without
+    its password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def _old_data_warning(app: Flask) -> None:
+    """Before the data folder, the database and secret key lay in Flask's default
+    instance folder, inside the virtual environment: say so when one is still there."""
+    if "FUNDTRACK_DATABASE_URL" in os.environ:
+        return
+    old = Path(app.auto_find_instance_path())
+    if old.resolve() != Path(app.instance_path).resolve() \
+            and (old / "fundtrack.sqlite").exists():
+        click.echo(
+            f"注意:旧位置 {old} 还有一个数据库(fundtrack.sqlite)。这里用的是数据文件夹 "
+            f"{app.instance_path}。要继续用旧数据,请先停止服务,把 fundtrack.sqlite 和 "
+            f"secret_key 移到数据文件夹;或设置 FUNDTRACK_DATA={old}。",
+            err=True,
+        )
+
+
+def _revision() -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from .extensions import db
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
     """Create or upgrade the database to the latest schema."""
     from flask_migrate import upgrade
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
-    click.echo("数据库已是最新结构。")
+    app = current_app._get_current_object()
+    _old_data_warning(app)
+    where = _where(app)
+    before = _revision()
+    upgrade(directory=app.extensions["migrate"].directory)
+    after = _revision()
+    if before is None:
+        click.echo(f"已创建数据库结构(版本 {after}):{where}")
+    elif before != after:
+        click.echo(f"已将数据库从版本 {before} 升级到 {after}:{where}")
+    else:
+        click.echo(f"数据库已是最新结构(版本 {after}),无需升级:{where}")
+    click.echo(f"数据文件夹(数据库、密钥):{app.instance_path}")
 
 
 @click.command("demo")
@@ -197,6 +246,8 @@ def serve_command(host, port, threads, connection_limit, channel_timeout, cleanu
     from waitress import serve
 
     app = current_app._get_current_object()
+    _old_data_warning(app)
+    click.echo(f"数据库:{_where(app)}")
     click.echo(
         f"fundtrack 正在 http://{host}:{port}/ 运行"
         f"(线程 {threads},连接上限 {connection_limit},空闲 {channel_timeout} 秒后断开)"
