@@ -240,8 +240,12 @@ def _serve_limit_options(func):
 @click.option("--port", default=8000, type=int, show_default=True, envvar="FUNDTRACK_PORT",
               show_envvar=True)
 @_serve_limit_options
+@click.option("--trusted-proxy", envvar="FUNDTRACK_TRUSTED_PROXY", default=None,
+              show_envvar=True,
+              help="反向代理的地址(如 127.0.0.1):采用它转发的 X-Forwarded-For 作为客户端地址")
 @with_appcontext
-def serve_command(host, port, threads, connection_limit, channel_timeout, cleanup_interval):
+def serve_command(host, port, threads, connection_limit, channel_timeout, cleanup_interval,
+                  trusted_proxy):
     """Run the production WSGI server (waitress)."""
     from waitress import serve
 
@@ -252,14 +256,40 @@ def serve_command(host, port, threads, connection_limit, channel_timeout, cleanu
         f"fundtrack 正在 http://{host}:{port}/ 运行"
         f"(线程 {threads},连接上限 {connection_limit},空闲 {channel_timeout} 秒后断开)"
     )
-    serve(
-        app, host=host, port=port, threads=threads,
+    serve(app, **serve_settings(
+        host=host, port=port, threads=threads, connection_limit=connection_limit,
+        channel_timeout=channel_timeout, cleanup_interval=cleanup_interval,
+        trusted_proxy=trusted_proxy, max_upload=app.config["MAX_CONTENT_LENGTH"],
+    ))
+
+
+def serve_settings(*, host, port, threads, connection_limit, channel_timeout,
+                   cleanup_interval, trusted_proxy, max_upload) -> dict:
+    """waitress's keyword arguments for ``fundtrack serve``."""
+    settings = dict(
+        host=host, port=port, threads=threads,
         connection_limit=connection_limit,
         channel_timeout=channel_timeout,
         cleanup_interval=cleanup_interval,
         # poll() rather than select(): select() cannot watch descriptors above 1023
         asyncore_use_poll=True,
+        # A body up to twice the upload limit reaches the app, which refuses what is
+        # over the limit with its own message (413); a larger one is refused by waitress
+        # from its Content-Length alone, before anything of it is read or buffered.
+        max_request_body_size=2 * max_upload,
     )
+    if trusted_proxy:
+        # Behind nginx every client has the proxy's address; the proxy's X-Forwarded-*
+        # headers then say who the client is (the sign-in throttle counts per address).
+        # From anyone else those headers are dropped.
+        settings.update(
+            trusted_proxy=trusted_proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto",
+                                   "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return settings
 
 
 COMMANDS = [

@@ -73,3 +73,15 @@ def test_idle_connections_are_closed_after_the_channel_timeout(app, tmp_path):
             for sock in sockets:
                 with contextlib.suppress(OSError):
                     sock.close()
+
+
+def test_a_body_far_over_the_upload_limit_is_refused_before_it_is_sent(app, tmp_path):
+    """waitress refuses from the Content-Length alone: the server never waits for, nor
+    buffers, 100 MB that a client announces."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with Server(url, tmp_path / "serve.log", FUNDTRACK_MAX_UPLOAD_MB="1") as server:
+        with _open(server.port) as sock:
+            sock.sendall(b"POST /api/v1/disbursements HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/json\r\n"
+                         b"Content-Length: 104857600\r\n\r\n")
+            assert sock.recv(64).startswith(b"HTTP/1.1 413")
