@@ -107,3 +107,11 @@ def test_a_manager_may_plan_at_the_ends_of_the_calendar(app, client, tokens, cou
             for query in _queries():
                 assert client.get(path + query, headers=bearer(tokens["admin"])).status_code \
                     < 500, (day, path + query)
+
+
+@pytest.mark.parametrize("day", [FIRST, LAST])
+def test_the_workbook_downloads_at_the_ends_of_the_calendar(app, client, tokens, county,
+                                                             day):
+    r = client.get(f"/api/v1/export.xlsx?as_of={day}", headers=bearer(tokens["auditor"]))
+    assert r.status_code == 200
+    assert r.get_data()[:2] == b"PK"
