@@ -21,9 +21,11 @@ def _templates_dir() -> Path:
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """The app. Its instance folder (database, secret key) is ``instance_path`` when given
+    (the tests give one), else the data folder (config.data_folder: FUNDTRACK_DATA)."""
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=instance_path or str(config.data_folder()),
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
         static_folder="static",

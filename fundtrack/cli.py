@@ -6,7 +6,9 @@ written); 2 wrong usage (click's own code for usage errors).
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -33,14 +35,61 @@ def _as_of_option(func):
     )(func)
 
 
+def _where(app: Flask) -> str:
+    """The database as a user would find it: a SQLite file's path, else the URL without
+    its password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def _old_data_warning(app: Flask) -> None:
+    """Before the data folder, the database and secret key lay in Flask's default
+    instance folder, inside the virtual environment: say so when one is still there."""
+    if "FUNDTRACK_DATABASE_URL" in os.environ:
+        return
+    old = Path(app.auto_find_instance_path())
+    if old.resolve() != Path(app.instance_path).resolve() \
+            and (old / "fundtrack.sqlite").exists():
+        click.echo(
+            f"注意:旧位置 {old} 还有一个数据库(fundtrack.sqlite)。这里用的是数据文件夹 "
+            f"{app.instance_path}。要继续用旧数据,请先停止服务,把 fundtrack.sqlite 和 "
+            f"secret_key 移到数据文件夹;或设置 FUNDTRACK_DATA={old}。",
+            err=True,
+        )
+
+
+def _revision() -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from .extensions import db
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
     """Create or upgrade the database to the latest schema."""
     from flask_migrate import upgrade
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
-    click.echo("数据库已是最新结构。")
+    app = current_app._get_current_object()
+    _old_data_warning(app)
+    where = _where(app)
+    before = _revision()
+    upgrade(directory=app.extensions["migrate"].directory)
+    after = _revision()
+    if before is None:
+        click.echo(f"已创建数据库结构(版本 {after}):{where}")
+    elif before != after:
+        click.echo(f"已将数据库从版本 {before} 升级到 {after}:{where}")
+    else:
+        click.echo(f"数据库已是最新结构(版本 {after}),无需升级:{where}")
+    click.echo(f"数据文件夹(数据库、密钥):{app.instance_path}")
 
 
 @click.command("demo")
@@ -160,17 +209,87 @@ def restore_command(infile):
     click.echo(f"已恢复 {sum(counts.values())} 条记录。")
 
 
+#: waitress's limits, set on purpose (issue 14: with its default of 100 connections,
+#: 100 idle sockets locked everyone out). Idle and half-sent connections cost the server
+#: a file descriptor each, not a thread: waitress reads a request whole in its main loop
+#: before a worker thread sees it. So the connection limit can be high; the channel
+#: timeout closes a connection that sends nothing for that many seconds, checked every
+#: cleanup interval. A client that trickles a byte now and then is bounded only by the
+#: connection limit: in front of the internet or a large intranet, a reverse proxy
+#: (nginx) that buffers whole requests is the remedy (README, Security).
+SERVE_LIMITS = [
+    ("--threads", "FUNDTRACK_THREADS", 8, "请求处理线程数"),
+    ("--connection-limit", "FUNDTRACK_CONNECTION_LIMIT", 1000, "同时打开的连接数上限"),
+    ("--channel-timeout", "FUNDTRACK_CHANNEL_TIMEOUT", 30, "连接空闲多少秒后关闭"),
+    ("--cleanup-interval", "FUNDTRACK_CLEANUP_INTERVAL", 10, "每隔多少秒检查空闲连接"),
+]
+
+
+def _serve_limit_options(func):
+    for flag, envvar, default, help_text in reversed(SERVE_LIMITS):
+        func = click.option(
+            flag, envvar=envvar, default=default, show_default=True, show_envvar=True,
+            type=click.IntRange(min=1), help=help_text,
+        )(func)
+    return func
+
+
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="FUNDTRACK_HOST",
+              show_envvar=True)
+@click.option("--port", default=8000, type=int, show_default=True, envvar="FUNDTRACK_PORT",
+              show_envvar=True)
+@_serve_limit_options
+@click.option("--trusted-proxy", envvar="FUNDTRACK_TRUSTED_PROXY", default=None,
+              show_envvar=True,
+              help="反向代理的地址(如 127.0.0.1):采用它转发的 X-Forwarded-For 作为客户端地址")
 @with_appcontext
-def serve_command(host, port):
+def serve_command(host, port, threads, connection_limit, channel_timeout, cleanup_interval,
+                  trusted_proxy):
     """Run the production WSGI server (waitress)."""
     from waitress import serve
 
     app = current_app._get_current_object()
-    click.echo(f"fundtrack 正在 http://{host}:{port}/ 运行")
-    serve(app, host=host, port=port, threads=8)
+    _old_data_warning(app)
+    click.echo(f"数据库:{_where(app)}")
+    click.echo(
+        f"fundtrack 正在 http://{host}:{port}/ 运行"
+        f"(线程 {threads},连接上限 {connection_limit},空闲 {channel_timeout} 秒后断开)"
+    )
+    serve(app, **serve_settings(
+        host=host, port=port, threads=threads, connection_limit=connection_limit,
+        channel_timeout=channel_timeout, cleanup_interval=cleanup_interval,
+        trusted_proxy=trusted_proxy, max_upload=app.config["MAX_CONTENT_LENGTH"],
+    ))
+
+
+def serve_settings(*, host, port, threads, connection_limit, channel_timeout,
+                   cleanup_interval, trusted_proxy, max_upload) -> dict:
+    """waitress's keyword arguments for ``fundtrack serve``."""
+    settings = dict(
+        host=host, port=port, threads=threads,
+        connection_limit=connection_limit,
+        channel_timeout=channel_timeout,
+        cleanup_interval=cleanup_interval,
+        # poll() rather than select(): select() cannot watch descriptors above 1023
+        asyncore_use_poll=True,
+        # A body up to twice the upload limit reaches the app, which refuses what is
+        # over the limit with its own message (413); a larger one is refused by waitress
+        # from its Content-Length alone, before anything of it is read or buffered.
+        max_request_body_size=2 * max_upload,
+    )
+    if trusted_proxy:
+        # Behind nginx every client has the proxy's address; the proxy's X-Forwarded-*
+        # headers then say who the client is (the sign-in throttle counts per address).
+        # From anyone else those headers are dropped.
+        settings.update(
+            trusted_proxy=trusted_proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto",
+                                   "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return settings
 
 
 COMMANDS = [

@@ -4,8 +4,31 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from decimal import Decimal
 from pathlib import Path
+
+
+def data_folder() -> Path:
+    """Where the data lives: the SQLite database, the secret key, uploads in progress.
+
+    ``FUNDTRACK_DATA`` when set (made absolute against the working directory); else the
+    platform's folder for a user's application data: ``$XDG_DATA_HOME/fundtrack`` or
+    ``~/.local/share/fundtrack`` on Linux, ``%LOCALAPPDATA%\\fundtrack`` on Windows,
+    ``~/Library/Application Support/fundtrack`` on macOS. Never inside the virtual
+    environment: rebuilding it must not lose the ledger. ``fundtrack init-db`` and
+    ``fundtrack serve`` print it.
+    """
+    chosen = os.environ.get("FUNDTRACK_DATA")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base).expanduser().resolve() / "fundtrack"
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -47,7 +70,8 @@ def _figure_cache_entries() -> int:
 def load(instance_path: str) -> dict:
     """Configuration for an app whose instance folder is ``instance_path``."""
     inst = Path(instance_path)
-    inst.mkdir(parents=True, exist_ok=True)
+    # the data folder holds the secret key: only its owner may look inside
+    inst.mkdir(mode=0o700, parents=True, exist_ok=True)
     url = os.environ.get("FUNDTRACK_DATABASE_URL") or f"sqlite:///{inst / 'fundtrack.sqlite'}"
     return {
         "SECRET_KEY": _secret_key(inst),

@@ -33,6 +33,8 @@ def cli_env(url: str, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
         FUNDTRACK_DATABASE_URL=url,
         FUNDTRACK_SECRET_KEY="test-secret",
+        # the data folder of a checkout (git-ignored), never the user's own
+        FUNDTRACK_DATA=str(ROOT / "instance"),
         FUNDTRACK_REGION="测试县",
         PYTHONUNBUFFERED="1",
     )

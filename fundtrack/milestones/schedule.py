@@ -167,6 +167,8 @@ def _ticks(start: dt.date, end: dt.date) -> list[dt.date]:
     while True:
         m += step
         y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+        if y > dt.MAXYEAR:  # past the last date there is, so past the end
+            break
         d = dt.date(y, m, 1)
         if d >= end:
             break
