@@ -205,7 +205,7 @@ def test_the_form_shows_availability_without_javascript(client, county):
     signed_in(client, county, "finance")
     r = client.get("/funds/payments/new?project=XM001&source=ZY01&paid_on=2024-04-30")
     page = text(r)
-    assert "剩余安排资金 120,000.00 元" in page
+    assert "可用安排资金 (截至支付日及其后) 120,000.00 元" in page
     assert "可用到位资金 (截至支付日及其后) 220,000.00 元" in page
     assert input_value(r, "paid_on") == "2024-04-30"
     assert 'src="/static/js/payments.js"' in r.get_data(as_text=True)
@@ -215,7 +215,7 @@ def test_the_form_shows_availability_without_javascript(client, county):
                   _payment(project_code="XM002", source_code="ZY02", check="1"),
                   token_from="/funds/payments/new")
     assert r.status_code == 200
-    assert "剩余安排资金 10,000.00 元" in text(r)
+    assert "可用安排资金 (截至支付日及其后) 10,000.00 元" in text(r)
     assert field_errors(r, "amount") == []
 
 
