@@ -423,8 +423,8 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
         done = tendered()
         if done is None or done > payment.paid_on:
             notes.append(
-                f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
-                "支付时尚未完成招标"
+                f"项目总投资 {money(project.total_investment)} 元超过招标限额 "
+                f"{money(threshold)} 元,支付时尚未完成招标"
             )
     return notes
 

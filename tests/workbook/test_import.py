@@ -385,7 +385,7 @@ def test_warnings_do_not_refuse(ctx, tmp_path, app):
     early = book.add("资金到位", source_code="ZY01", arrived_on="2024-01-09", amount=1)
     report = run(book, tmp_path)
     assert report.problems == []
-    assert f"支出明细 第{row}行:项目总投资 300000.00 元超过招标限额" in report.warnings[1]
+    assert f"支出明细 第{row}行:项目总投资 300,000.00 元超过招标限额" in report.warnings[1]
     assert report.warnings[0] == f"资金到位 第{early}行:到位日期 2024-01-09 早于下达日期 2024-01-10"
     assert db.session.scalar(select(Disbursement.id).where(Disbursement.voucher_no == "PZ0005"))
 
