@@ -18,8 +18,13 @@ MAX_PAGE = 10**7
 
 
 def ratio(numerator, denominator):
-    """For ordering only: numerator / denominator in basis points (no rate is shown)."""
-    return case((denominator != 0, numerator * literal_column("10000") / denominator))
+    """For ordering only: numerator / denominator in basis points (no rate is shown).
+
+    A missing numerator (nothing spent, nothing arrived) is 0, so its row sorts with the
+    zeros; a missing or zero denominator has no rate (NULL), which ``apply_sort`` puts
+    after every rate in both directions."""
+    return case((denominator != 0,
+                 func.coalesce(numerator, 0) * literal_column("10000") / denominator))
 
 
 def apply_sort(stmt, sort: str | None, columns: dict, *tiebreak):

@@ -213,4 +213,9 @@ def test_the_demo_plan_is_the_same_every_time():
     assert fingerprint(first) == fingerprint(second)
     assert plan_findings(first) == plan_findings(second)
     assert all(x.paid_on <= data.DEMO_TODAY for x in first.payments)
+    # invariant 8: no actual date after the demo's today (itself not after the real one)
+    assert all(m.done_on is None or m.done_on <= data.DEMO_TODAY
+               for p in first.projects for m in p.milestones.values())
+    assert any(m.planned_on > data.DEMO_TODAY
+               for p in first.projects for m in p.milestones.values())
     assert len({x.voucher_no for x in first.payments}) == len(first.payments)

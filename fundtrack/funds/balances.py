@@ -1,6 +1,6 @@
-"""The sums the money rules compare against, over all dates: what a project has been
-allocated and has spent from a channel, what a channel has allocated, and its cash
-(arrived minus paid) by day.
+"""The sums the money rules compare against: what a project has been allocated minus
+what it has spent from a channel, by day (invariant 1); what a channel has allocated
+(invariant 3); and its cash (arrived minus paid) by day (invariant 2).
 
 Read from the database for one write; within ``running_balances`` (one bulk writer, the
 importer) read once and kept current by the writes of funds.service.
@@ -22,7 +22,7 @@ from ..extensions import db
 from ..money import ZERO
 from ..projects.models import Project
 from ..projects.service import is_new
-from .cash import Cash
+from .cash import ALWAYS, Cash
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
 
@@ -33,8 +33,8 @@ class Kept:
 
     #: channel id → its balance by day, loaded once per channel.
     cash: dict[int, Cash] = field(default_factory=dict)
-    #: (project id, channel id) → [allocated, spent], loaded once per pair.
-    pairs: dict[tuple[int, int], list[Decimal]] = field(default_factory=dict)
+    #: (project id, channel id) → its allocated minus paid by day, loaded once per pair.
+    pairs: dict[tuple[int, int], Cash] = field(default_factory=dict)
     #: channel id → allocated to all projects.
     allocated: dict[int, Decimal] = field(default_factory=dict)
     #: Channels by code and payments by voucher number (None: known not to exist).
@@ -87,44 +87,62 @@ def sum_of(column, *where) -> Decimal:
     return db.session.scalar(select(func.sum(column)).where(*where)) or ZERO
 
 
-def pair_sums(project: Project, source: FundSource) -> list[Decimal] | None:
-    """The kept [allocated, spent] of a pair, loaded on first use (the services add their
-    writes to it); None outside running_balances."""
+def _pair_balance(project: Project, source: FundSource) -> Cash:
+    """A pair's allocated minus paid by day (an undated allocation on the first day there
+    is), read from the database once within running_balances and kept there."""
+    cache = _kept.get()
+    key = (project.id, source.id)
+    if cache is not None and key in cache.pairs:
+        return cache.pairs[key]
+    by_date: dict[dt.date, Decimal] = {}
+    if cache is None or not is_new(project):
+        allocations = db.session.execute(
+            select(Allocation.allocated_on, func.sum(Allocation.amount))
+            .where(Allocation.project_id == project.id, Allocation.source_id == source.id)
+            .group_by(Allocation.allocated_on)
+        )
+        for day, amount in allocations:
+            day = day or ALWAYS
+            by_date[day] = by_date.get(day, ZERO) + amount
+        payments = db.session.execute(
+            select(Disbursement.paid_on, func.sum(Disbursement.amount))
+            .where(Disbursement.project_id == project.id,
+                   Disbursement.source_id == source.id)
+            .group_by(Disbursement.paid_on)
+        )
+        for day, amount in payments:
+            by_date[day] = by_date.get(day, ZERO) - amount
+    balance = Cash(by_date)
+    if cache is not None:
+        cache.pairs[key] = balance
+    return balance
+
+
+def note_pair(project: Project, source: FundSource, day: dt.date | None,
+              amount: Decimal) -> None:
+    """Keep a kept pair current after a write (allocation +, payment -, ``day`` None for
+    an undated allocation). A pair not loaded yet reads the write from the database when
+    it is, except a new project's, which has nothing else to read."""
     cache = _kept.get()
     if cache is None:
-        return None
+        return
     key = (project.id, source.id)
-    if key not in cache.pairs:
-        if is_new(project):
-            cache.pairs[key] = [ZERO, ZERO]
-        else:
-            cache.pairs[key] = [
-                sum_of(Allocation.amount, Allocation.project_id == project.id,
-                     Allocation.source_id == source.id),
-                sum_of(Disbursement.amount, Disbursement.project_id == project.id,
-                     Disbursement.source_id == source.id),
-            ]
-    return cache.pairs[key]
+    if key not in cache.pairs and is_new(project):
+        cache.pairs[key] = Cash({})
+    if key in cache.pairs:
+        cache.pairs[key].add(day or ALWAYS, amount)
 
 
-def pair_allocated(project: Project, source: FundSource) -> Decimal:
-    cached = pair_sums(project, source)
-    if cached is not None:
-        return cached[0]
-    return sum_of(
-        Allocation.amount, Allocation.project_id == project.id, Allocation.source_id == source.id
-    )
+def remaining_allocation(project: Project, source: FundSource,
+                         on: dt.date | None) -> Decimal:
+    """What a payment dated ``on`` may still take from the pair's allocation, or what a
+    reduction dated ``on`` (None: undated, counting at every date) may take back
+    (invariant 1).
 
-
-def pair_spent(project: Project, source: FundSource) -> Decimal:
-    cached = pair_sums(project, source)
-    if cached is not None:
-        return cached[1]
-    return sum_of(
-        Disbursement.amount,
-        Disbursement.project_id == project.id,
-        Disbursement.source_id == source.id,
-    )
+    The pair's allocated-minus-paid balance must stay non-negative at ``on`` and at every
+    later date, so this is the least such balance from ``on`` onwards.
+    """
+    return _pair_balance(project, source).least_from(on or ALWAYS)
 
 
 def source_allocated(source: FundSource) -> Decimal:

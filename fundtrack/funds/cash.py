@@ -1,6 +1,7 @@
-"""A channel's cash by day, for the rule that a payment never runs ahead of the money
-(invariant 2, funds.balances.cash_available): read for one payment, or kept in memory and
-updated by a bulk writer's own arrivals and payments."""
+"""A balance by day, for the rules that hold at every date: a channel's cash (arrived minus
+paid; invariant 2, funds.balances.cash_available) and a project's allocation from a
+channel (allocated minus paid; invariant 1, funds.balances.remaining_allocation). Read for
+one write, or kept in memory and updated by a bulk writer's own writes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from decimal import Decimal
 
 from ..money import ZERO
 
+#: The day an undated amount (an allocation without 安排日期) counts from: every day.
+ALWAYS = dt.date.min
+
 
 class Cash:
-    """A channel's balance (arrived minus paid) after each day that changed it."""
+    """A balance (a channel's arrived minus paid, a pair's allocated minus paid) after each
+    day that changed it."""
 
     def __init__(self, by_date: dict[dt.date, Decimal]):
         self.days = sorted(by_date)

@@ -19,6 +19,7 @@ from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..formatting import money
 from ..history.service import record
 from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
@@ -30,13 +31,12 @@ from .balances import (
     cash_available,
     kept,
     note_cash,
-    pair_allocated,
-    pair_spent,
-    pair_sums,
+    note_pair,
+    remaining_allocation,
     source_allocated,
-    sum_of,
 )
 from .models import Allocation, Disbursement, FundArrival, FundSource
+from .queries import reversible_of
 
 
 def _find_source(code: str) -> FundSource | None:
@@ -157,17 +157,20 @@ def allocate(
         total = source_allocated(source) + amount
         if total > source.amount_issued:  # invariant 3
             raise Refused(
-                f"资金来源「{source.code}」累计安排 {total} 元,超过下达金额 "
-                f"{source.amount_issued} 元",
+                f"资金来源「{source.code}」累计安排 {money(total)} 元,超过下达金额 "
+                f"{money(source.amount_issued)} 元",
                 "amount",
                 conflict=True,
             )
-    else:
-        after = pair_allocated(project, source) + amount
-        spent = pair_spent(project, source)
-        if after < spent or after < 0:  # a reduction may not go below what was paid
+    else:  # invariant 1: a reduction may not take the allocation below what was paid
+        left = remaining_allocation(project, source, allocated_on)
+        if -amount > left:
+            when = f"截至 {allocated_on} 及其后" if allocated_on else "在任一日期"
+            hint = "" if allocated_on else ";未填安排日期的调减计入每一日期,可填写调减日期"
             raise Refused(
-                f"调减后安排资金 {after} 元,低于该项目在此渠道已支出的 {spent} 元",
+                f"调减超出可调减的安排资金:项目「{project.code}」在资金来源「{source.code}」"
+                f"{when}可调减的安排资金为 {money(max(left, ZERO))} 元,本次调减 "
+                f"{money(-amount)} 元(调减后安排资金不得低于截至同日的已支出{hint})",
                 "amount",
                 conflict=True,
             )
@@ -181,11 +184,11 @@ def allocate(
         allocated_on=allocated_on,
     )
     add(allocation)
+    note_pair(project, source, allocated_on, amount)
     cache = kept()
-    if cache is not None:
-        pair_sums(project, source)[0] += amount  # loaded before the write, then kept
-        if source.id in cache.allocated:  # only if loaded: a later load sees the write
-            cache.allocated[source.id] += amount
+    if cache is not None and source.id in cache.allocated:
+        # only if loaded: a later load sees the write
+        cache.allocated[source.id] += amount
     record("insert", allocation)
     return allocation
 
@@ -233,11 +236,12 @@ def post_disbursement(
     _check_voucher_free(voucher_no)
     lock_source(source)
 
-    remaining = pair_allocated(project, source) - pair_spent(project, source)
+    remaining = remaining_allocation(project, source, paid_on)
     if amount > remaining:  # invariant 1
         raise Refused(
-            f"超出安排资金:项目「{project.code}」在资金来源「{source.code}」的可用安排资金为 "
-            f"{remaining} 元,本次支付 {amount} 元",
+            f"超出安排资金:项目「{project.code}」在资金来源「{source.code}」截至 {paid_on} "
+            f"及其后可用的安排资金为 {money(max(remaining, ZERO))} 元,本次支付 "
+            f"{money(amount)} 元",
             "amount",
             conflict=True,
         )
@@ -245,7 +249,7 @@ def post_disbursement(
     if amount > available:  # invariant 2
         raise Refused(
             f"超出到位资金:资金来源「{source.code}」截至 {paid_on} 及其后可用的到位资金为 "
-            f"{max(available, ZERO)} 元,本次支付 {amount} 元",
+            f"{money(max(available, ZERO))} 元,本次支付 {money(amount)} 元",
             "amount",
             conflict=True,
         )
@@ -285,7 +289,7 @@ def _note_payment(payment: Disbursement, project: Project, source: FundSource,
     cache = kept()
     if cache is None:
         return
-    pair_sums(project, source)[1] += payment.amount
+    note_pair(project, source, payment.paid_on, -payment.amount)
     note_cash(source.id, payment.paid_on, -payment.amount)
     cache.vouchers[payment.voucher_no] = payment
     if original is not None:  # the check read (and kept) what was reversed before
@@ -302,15 +306,17 @@ def _flushed(record):
     return record
 
 
-def reversed_so_far(original: Disbursement) -> Decimal:
-    """How much of a payment its reversals have taken back (a positive amount)."""
+def reversal_room(original: Disbursement) -> tuple[Decimal, Decimal]:
+    """(what a payment's reversals took back so far, what may still be reversed), both
+    positive: funds.queries.reversible, kept current within running_balances."""
     cache = kept()
     if cache is not None and original.voucher_no in cache.reversed:
-        return cache.reversed[original.voucher_no]
-    taken = -sum_of(Disbursement.amount, Disbursement.reverses_id == original.id)
+        taken = cache.reversed[original.voucher_no]
+        return taken, (ZERO if original.reverses_id else original.amount - taken)
+    taken, left = reversible_of(original)
     if cache is not None:
         cache.reversed[original.voucher_no] = taken
-    return taken
+    return taken, left
 
 
 def _post_reversal(
@@ -345,10 +351,10 @@ def _post_reversal(
             "paid_on",
         )
     lock_source(source)
-    left = original.amount - reversed_so_far(original)
+    left = reversal_room(original)[1]
     if -amount > left:
         raise Refused(
-            f"冲销金额超过原凭证「{original.voucher_no}」可冲销的余额 {left} 元"
+            f"冲销金额超过原凭证「{original.voucher_no}」可冲销的余额 {money(left)} 元"
             + ("(已全部冲销)" if left == 0 else ""),
             "amount",
             conflict=True,
@@ -417,8 +423,8 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
         done = tendered()
         if done is None or done > payment.paid_on:
             notes.append(
-                f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
-                "支付时尚未完成招标"
+                f"项目总投资 {money(project.total_investment)} 元超过招标限额 "
+                f"{money(threshold)} 元,支付时尚未完成招标"
             )
     return notes
 

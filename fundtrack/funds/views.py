@@ -3,8 +3,8 @@ it funds, its payments), the clerk's payment form and reversals.
 
 Views are thin: read a form, call ``funds.service`` inside one unit of work, redirect
 (post/redirect/get). A refusal goes back onto the form next to the field it names and
-nothing is written. Figures come from the ledger module; the payment lists are row
-queries of a fixed number of statements per page.
+nothing is written. Figures come from the ledger module; the payment lists from
+funds.queries, a fixed number of statements per page.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
@@ -42,7 +41,7 @@ from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project
 from ..projects.service import get_project
 from ..web import can_open
-from . import balances
+from . import balances, queries
 from . import service as funds
 from .forms import (
     AllocationForm,
@@ -188,7 +187,7 @@ def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200):
     funded = allocation_ledger(as_of, LedgerFilter(source_code=src.code),
                                page=projects_page, per_page=SOURCE_PAGE_ROWS)
     page, per_page = page_args(request.args, SOURCE_PAGE_ROWS)
-    payments = paginate(_sorted_payments(_payments_stmt(source=src.code), None), page,
+    payments = paginate(_sorted_payments(queries.payments(source=src.code), None), page,
                         per_page, scalars=False)
     return render_template(
         "funds/source.html", src=src, figures=figures, as_of=as_of, error=error,
@@ -252,56 +251,9 @@ def allocate(code: str):
 
 # --- 支出: the payments --------------------------------------------------------------------
 
-_PAYMENT_SORTS = {
-    "voucher_no": Disbursement.voucher_no, "paid_on": Disbursement.paid_on,
-    "project_code": Project.code, "source_code": FundSource.code,
-    "amount": Disbursement.amount, "kind": Disbursement.kind, "payee": Disbursement.payee,
-}
-
-
-def _payments_stmt(*, project=None, source=None, kind=None, date_from=None, date_to=None,
-                   search=None):
-    """One row per payment with its project, channel, the voucher it reverses and how much
-    of it has been reversed: one statement whatever the page size."""
-    original = aliased(Disbursement)
-    taken = (
-        select(Disbursement.reverses_id, func.sum(Disbursement.amount).label("taken_back"))
-        .where(Disbursement.reverses_id.is_not(None))
-        .group_by(Disbursement.reverses_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Disbursement.id, Disbursement.voucher_no, Disbursement.paid_on,
-            Disbursement.amount, Disbursement.kind, Disbursement.payee, Disbursement.memo,
-            Project.code.label("project_code"), Project.name.label("project_name"),
-            FundSource.code.label("source_code"), FundSource.name.label("source_name"),
-            original.voucher_no.label("reverses"), taken.c.taken_back,
-        )
-        .join(Project, Project.id == Disbursement.project_id)
-        .join(FundSource, FundSource.id == Disbursement.source_id)
-        .outerjoin(original, original.id == Disbursement.reverses_id)
-        .outerjoin(taken, taken.c.reverses_id == Disbursement.id)
-    )
-    if project:
-        stmt = stmt.where(Project.code == project)
-    if source:
-        stmt = stmt.where(FundSource.code == source)
-    if kind is not None:
-        stmt = stmt.where(Disbursement.kind == kind)
-    if date_from:
-        stmt = stmt.where(Disbursement.paid_on >= date_from)
-    if date_to:
-        stmt = stmt.where(Disbursement.paid_on <= date_to)
-    if search:
-        stmt = stmt.where(Disbursement.voucher_no.contains(search, autoescape=True)
-                          | Disbursement.payee.contains(search, autoescape=True))
-    return stmt
-
-
 def _sorted_payments(stmt, sort: str | None):
     """Newest first unless a column is asked for."""
-    return apply_sort(stmt, sort, _PAYMENT_SORTS, Disbursement.paid_on.desc(),
+    return apply_sort(stmt, sort, queries.PAYMENT_SORTS, Disbursement.paid_on.desc(),
                       Disbursement.id.desc())
 
 
@@ -338,7 +290,7 @@ def _payment_filters(args) -> tuple[dict, list[str]]:
 def payments():
     filters, errors = _payment_filters(request.args)
     page, per_page = page_args(request.args, PER_PAGE)
-    stmt = _payments_stmt(**filters)
+    stmt = queries.payments(**filters)
     try:
         ordered = _sorted_payments(stmt, request.args.get("sort"))
     except Refused as e:
@@ -350,8 +302,8 @@ def payments():
 
 
 def _availability(project_code, source_code, paid_on) -> dict:
-    """What the payment form shows before the amount is typed: the pair's remaining
-    allocation and the channel's arrived balance available at the payment date."""
+    """What the payment form shows before the amount is typed: the pair's allocation and
+    the channel's arrived balance available at the payment date (what the rules allow)."""
     out = {"remaining_allocation": None, "available_cash": None, "paid_on": paid_on}
     project = get_project(project_code, "project") if project_code else None
     out["project_name"] = project.name if project is not None else None
@@ -359,8 +311,8 @@ def _availability(project_code, source_code, paid_on) -> dict:
     if source is not None:
         out["available_cash"] = balances.cash_available(source, paid_on)
         if project is not None:
-            out["remaining_allocation"] = (balances.pair_allocated(project, source)
-                                           - balances.pair_spent(project, source))
+            out["remaining_allocation"] = balances.remaining_allocation(
+                project, source, paid_on)
     return out
 
 
@@ -456,8 +408,7 @@ def reverse(voucher_no: str):
         original = funds.get_disbursement(voucher_no)
     except NotFound:
         abort(404)
-    taken = funds.reversed_so_far(original)
-    left = original.amount - taken
+    taken, left = funds.reversal_room(original)
     form = ReversalForm()
     status = 200
     if request.method == "GET":

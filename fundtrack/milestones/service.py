@@ -1,4 +1,5 @@
-"""The rules for milestones: actual dates never go backwards along the fixed order."""
+"""The rules for milestones: actual dates never go backwards along the fixed order
+(invariant 7) and never lie after today (invariant 8)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..bulk import add
+from ..clock import today
 from ..enums import MilestoneKind, PaymentKind
 from ..errors import Refused
 from ..extensions import db
@@ -86,6 +88,18 @@ def done_date(project: Project, kind: MilestoneKind) -> dt.date | None:
             Milestone.project_id == project.id, Milestone.kind == kind
         )
     )
+
+
+def _check_not_future(kind: MilestoneKind, done_on: dt.date | None) -> None:
+    """Invariant 8: what has not happened cannot be recorded as done (the county's today)."""
+    if done_on is None:
+        return
+    now = today()
+    if done_on > now:
+        raise Refused(
+            f"「{kind.label}」的实际日期 {done_on} 晚于今天 {now}:尚未发生的不能登记为已完成",
+            "done_on",
+        )
 
 
 def _check_order(project: Project, kind: MilestoneKind, done_on: dt.date | None) -> None:
@@ -167,6 +181,7 @@ def set_milestone(
         )
     before = snapshot(milestone) if milestone is not None else None
     if done_on is not UNSET:
+        _check_not_future(kind, done_on)
         _check_order(project, kind, done_on)
         if kind == MilestoneKind.ACCEPTED:
             lock_project(project)

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ..access import READ, allow
 from ..clock import today
 from ..errors import NotFound, Refused
-from ..extensions import db
-from ..funds.models import Disbursement, FundSource
+from ..funds.queries import payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
 from ..ledger.params import parse_date, parse_ledger_query
 from ..milestones.schedule import timeline
 from ..milestones.views import milestone_states
-from ..money import ZERO
 from ..paging import DEFAULT_PER_PAGE
 from .forms import filter_form, read_milestone_filters
 from .models import Project
@@ -68,11 +62,6 @@ def detail(code: str):
         error, as_of = e.message, today()
     channels = allocation_ledger(as_of, LedgerFilter(project_code=project.code))
     payments = payments_of(project)
-    reversed_by: dict[int, Decimal] = {}  # payment id -> amount its reversals took back
-    for row in payments:
-        if row.payment.reverses_id is not None:
-            rid = row.payment.reverses_id
-            reversed_by[rid] = reversed_by.get(rid, ZERO) - row.payment.amount
     warnings = project_payment_warnings(
         project, [row.payment for row in payments if row.payment.reverses_id is None])
     return render_template(
@@ -82,30 +71,7 @@ def detail(code: str):
         error=error,
         channels=channels,
         payments=payments,
-        reversed_by=reversed_by,
         warnings=warnings,
         timeline=timeline(milestone_states(project, as_of), as_of),
         can_edit=project.milestones_editable_by(current_user),
     )
-
-
-@dataclass
-class PaymentRow:
-    payment: Disbursement
-    source_code: str
-    source_name: str
-    #: The voucher a reversal takes back.
-    reverses: str | None
-
-
-def payments_of(project: Project) -> list[PaymentRow]:
-    """The project's payments and reversals, newest first, with channel and original."""
-    original = aliased(Disbursement)
-    stmt = (
-        select(Disbursement, FundSource.code, FundSource.name, original.voucher_no)
-        .join(FundSource, FundSource.id == Disbursement.source_id)
-        .outerjoin(original, original.id == Disbursement.reverses_id)
-        .where(Disbursement.project_id == project.id)
-        .order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
-    )
-    return [PaymentRow(*row) for row in db.session.execute(stmt)]

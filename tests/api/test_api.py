@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from fundtrack.clock import today
 from fundtrack.database import unit_of_work
 from fundtrack.enums import MilestoneKind as K
+from fundtrack.funds.service import get_source
 from fundtrack.ledger import project_ledger
 from tests.conftest import bearer, csrf_token, login
 from tests.factories import allocate, arrive, day, milestone, pay, project, source
@@ -94,6 +96,22 @@ def test_finance_posts_a_payment(app, client, county):
     assert body["rows"][0]["spent"] == "100000.50"
 
 
+def test_a_payment_before_its_allocation_is_409(app, client, county):
+    with app.app_context(), unit_of_work("测试"):
+        late = project("XM003")
+        allocate(late, get_source("ZY01"), "50000.00", "2024-09-16")
+    h = bearer(county["finance"])
+    r = client.post("/api/v1/disbursements", headers=h, json={
+        **PAYMENT, "project_code": "XM003", "amount": "50000.00"})
+    assert r.status_code == 409
+    assert r.get_json()["errors"] == [{"field": "amount", "message": (
+        "超出安排资金:项目「XM003」在资金来源「ZY01」截至 2024-03-10 及其后可用的安排资金为 "
+        "0.00 元,本次支付 50,000.00 元")}]
+    r = client.post("/api/v1/disbursements", headers=h, json={
+        **PAYMENT, "project_code": "XM003", "amount": "50000.00", "paid_on": "2024-09-16"})
+    assert r.status_code == 201
+
+
 def test_overspend_is_409_with_its_reason_and_nothing_written(client, county):
     h = bearer(county["finance"])
     r = client.post("/api/v1/disbursements", json={**PAYMENT, "amount": "120000.01"}, headers=h)
@@ -162,6 +180,19 @@ def test_manager_sets_own_units_milestone(client, county):
     assert r.get_json()["planned_on"] is None and r.get_json()["done_on"] == "2024-04-03"
     overdue = client.get("/api/v1/ledger/overdue?as_of=2024-06-30", headers=h).get_json()
     assert [row["project_code"] for row in overdue["rows"]] == ["XM002"]
+
+
+def test_an_actual_date_after_today_is_422(app, client, county):
+    with app.app_context():
+        now = today()
+    h = bearer(county["manager"])
+    url = "/api/v1/projects/XM001/milestones/报账"
+    r = client.put(url, json={"done_on": "2099-01-01"}, headers=h)
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == [{"field": "done_on", "message": (
+        f"「报账」的实际日期 2099-01-01 晚于今天 {now.isoformat()}:尚未发生的不能登记为已完成")}]
+    r = client.put(url, json={"planned_on": "2099-01-01"}, headers=h)  # a plan may
+    assert r.status_code == 200 and r.get_json()["done_on"] is None
 
 
 def test_manager_refused_on_another_units_project(client, county):

@@ -3,6 +3,8 @@ payments list, reversals, who may write, and what the list costs in statements."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fundtrack import cache
@@ -13,7 +15,7 @@ from fundtrack.funds.service import get_source
 from fundtrack.ledger import LedgerFilter, fund_ledger, project_ledger
 from fundtrack.projects.service import get_project
 from tests.conftest import csrf_token
-from tests.factories import D, allocate, day, pay, reverse
+from tests.factories import D, allocate, day, pay, project, reverse
 from tests.funds.pages import (
     Disbursement,
     count,
@@ -82,8 +84,8 @@ def test_an_overspend_is_refused_with_its_reason_and_nothing_is_written(app, cli
                   token_from="/funds/payments/new")
     assert r.status_code == 409
     assert field_errors(r, "amount") == [
-        "超出安排资金:项目「XM001」在资金来源「ZY01」的可用安排资金为 120000.00 元,"
-        "本次支付 120000.01 元"]
+        "超出安排资金:项目「XM001」在资金来源「ZY01」截至 2024-05-10 及其后可用的安排资金为 "
+        "120,000.00 元,本次支付 120,000.01 元"]
     # what the clerk typed is kept
     assert input_value(r, "voucher_no") == "PZ2" and input_value(r, "amount") == "120000.01"
     assert input_value(r, "payee") == "某某建筑公司"
@@ -163,6 +165,28 @@ def test_a_backdated_payment_sees_the_least_balance_after_its_date(app, client, 
     assert body["remaining_allocation"] == "320000.00"
 
 
+def test_a_payment_before_its_allocation_is_refused_and_the_form_says_so(
+        app, client, county):
+    with app.app_context(), unit_of_work("测试"):
+        prj = project("XM009")
+        allocate(prj, get_source("ZY01"), "50000.00", "2024-09-16")
+    signed_in(client, county, "finance")
+    body = client.get("/funds/availability?project=XM009&source=ZY01&paid_on=2024-05-10"
+                      ).get_json()
+    assert body["remaining_allocation"] == "0.00"
+    body = client.get("/funds/availability?project=XM009&source=ZY01&paid_on=2024-09-16"
+                      ).get_json()
+    assert body["remaining_allocation"] == "50000.00"
+    r = post_form(client, "/funds/payments/new",
+                  _payment(project_code="XM009", amount="50000.00", paid_on="2024-05-10"),
+                  token_from="/funds/payments/new")
+    assert r.status_code == 409
+    assert field_errors(r, "amount") == [
+        "超出安排资金:项目「XM009」在资金来源「ZY01」截至 2024-05-10 及其后可用的安排资金为 "
+        "0.00 元,本次支付 50,000.00 元"]
+    assert _spent(app, "XM009")[0] == D("0.00") and count(app, Disbursement) == 1
+
+
 def test_availability_without_or_with_bad_arguments(client, county):
     signed_in(client, county, "finance")
     body = client.get("/funds/availability").get_json()
@@ -180,7 +204,7 @@ def test_the_form_shows_availability_without_javascript(client, county):
     signed_in(client, county, "finance")
     r = client.get("/funds/payments/new?project=XM001&source=ZY01&paid_on=2024-04-30")
     page = text(r)
-    assert "剩余安排资金 120,000.00 元" in page
+    assert "可用安排资金 (截至支付日及其后) 120,000.00 元" in page
     assert "可用到位资金 (截至支付日及其后) 220,000.00 元" in page
     assert input_value(r, "paid_on") == "2024-04-30"
     assert 'src="/static/js/payments.js"' in r.get_data(as_text=True)
@@ -190,7 +214,7 @@ def test_the_form_shows_availability_without_javascript(client, county):
                   _payment(project_code="XM002", source_code="ZY02", check="1"),
                   token_from="/funds/payments/new")
     assert r.status_code == 200
-    assert "剩余安排资金 10,000.00 元" in text(r)
+    assert "可用安排资金 (截至支付日及其后) 10,000.00 元" in text(r)
     assert field_errors(r, "amount") == []
 
 
@@ -324,13 +348,30 @@ def test_reversal_through_the_form_and_a_second_full_reversal_refused(app, clien
     assert count(app, Disbursement) == 2
 
 
+def test_reversal_is_offered_while_something_is_left_on_every_page(app, client, county):
+    """PZ1 reversed whole, PZ2 in part: only PZ2 offers 冲销, on the channel page, the
+    payments list and the project page alike; a reversal never does."""
+    with app.app_context(), unit_of_work("测试"):
+        prj, src = get_project("XM001"), get_source("ZY01")
+        pz1 = db.session.query(Disbursement).filter_by(voucher_no="PZ1").one()
+        reverse("HC1", pz1, "-50000.00", "2024-03-10")
+        reverse("HC2", pz1, "-30000.00", "2024-03-11")
+        pz2 = pay("PZ2", prj, src, "10000.00", "2024-03-12")
+        reverse("HC3", pz2, "-4000.00", "2024-03-13")
+    signed_in(client, county, "finance")
+    for path in ("/funds/ZY01", "/funds/payments", "/projects/XM001"):
+        html = client.get(path).get_data(as_text=True)
+        offered = re.findall(r'href="/funds/payments/([^"/]+)/reverse"', html)
+        assert offered == ["PZ2"], (path, offered)
+
+
 @pytest.mark.parametrize("changes, field, message", [
     ({"paid_on": "2024-03-01"}, "paid_on",
      "冲销日期 2024-03-01 早于原凭证「PZ1」的支付日期 2024-03-05"),
     ({"memo": "   "}, "memo", "冲销须在摘要中写明原因"),
     ({"memo": ""}, "memo", "请填写冲销原因"),
     ({"amount": "-100"}, "amount", "请填写正数,系统将按负数(红字)过账"),
-    ({"amount": "80000.01"}, "amount", "冲销金额超过原凭证「PZ1」可冲销的余额 80000.00 元"),
+    ({"amount": "80000.01"}, "amount", "冲销金额超过原凭证「PZ1」可冲销的余额 80,000.00 元"),
     ({"voucher_no": "PZ1"}, "voucher_no", "凭证号「PZ1」已存在"),
 ])
 def test_refused_reversals_explain_themselves(app, client, county, changes, field, message):

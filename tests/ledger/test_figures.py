@@ -24,6 +24,7 @@ from flask import current_app
 
 from fundtrack.enums import MilestoneKind as K
 from fundtrack.extensions import db
+from fundtrack.funds import service as funds
 from fundtrack.ledger import (
     LedgerFilter,
     allocation_ledger,
@@ -229,6 +230,29 @@ def test_sorting(county):
         "城关镇", "东关乡", "县交通运输局", "县水利局"]
     with pytest.raises(Exception, match="不能按"):
         project_ledger(AS_OF, sort="password")
+
+
+def test_sorting_by_spending_rate_zero_with_the_zeros_no_rate_last_both_ways(county):
+    """Nothing spent is a rate of 0 and sorts with the zeros; nothing allocated is no rate
+    and comes after every rate, ascending and descending alike."""
+    zy, xj = funds.get_source("ZY01"), funds.get_source("XJ01")
+    p4, p5 = project("XM004"), project("XM005")
+    allocate(p4, zy, "10000.00", "2024-02-01")  # allocated, nothing spent: 0.00%
+    allocate(p5, xj, "5000.00")
+    allocate(p5, xj, "-5000.00")  # allocated and reduced to nothing: no rate
+
+    codes = lambda rep: [r["project_code"] for r in rep.rows]  # noqa: E731
+    assert codes(project_ledger(AS_OF, sort="spending_rate")) == [
+        "XM004", "XM001", "XM002", "XM003", "XM005"]
+    assert codes(project_ledger(AS_OF, sort="-spending_rate")) == [
+        "XM002", "XM001", "XM004", "XM003", "XM005"]
+    pairs = lambda rep: [(r["project_code"], r["source_code"]) for r in rep.rows]  # noqa: E731
+    assert pairs(allocation_ledger(AS_OF, sort="spending_rate")) == [
+        ("XM004", "ZY01"), ("XM001", "XJ01"), ("XM001", "ZY01"), ("XM002", "ZY01"),
+        ("XM005", "XJ01")]
+    assert pairs(allocation_ledger(AS_OF, sort="-spending_rate")) == [
+        ("XM002", "ZY01"), ("XM001", "XJ01"), ("XM001", "ZY01"), ("XM004", "ZY01"),
+        ("XM005", "XJ01")]
 
 
 def test_one_project_or_one_channel(county):

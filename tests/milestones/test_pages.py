@@ -140,6 +140,32 @@ def test_a_refused_done_date_is_flashed_and_nothing_changes(county, client, user
     assert "不是有效日期" in r.get_data(as_text=True)
 
 
+def test_an_actual_date_after_today_is_refused_a_planned_one_is_not(county, client, users):
+    """Invariant 8: what has not happened cannot be recorded as done."""
+    login(client, users["manager"])
+    before = changes(county)
+    tomorrow = day_of(today().toordinal() + 1)
+    token = csrf_token(client, "/milestones/")
+    r = client.post("/milestones/XM001/开工/done",
+                    data={"csrf_token": token, "done_on": tomorrow}, follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert 'class="flash flash-error"' in html
+    assert f"「开工」的实际日期 {tomorrow} 晚于今天 {today().isoformat()}" in html
+    assert ms(county, "XM001", K.STARTED).done_on is None and changes(county) == before
+
+    data = edit_data(client, "XM001")
+    data.update({"started-done_on": tomorrow, "completed-planned_on": tomorrow})
+    html = client.post("/milestones/XM001/edit", data=data).get_data(as_text=True)
+    row = html[html.index('<th scope="row">开工</th>'):html.index('<th scope="row">完工</th>')]
+    assert "晚于今天" in row and "未保存任何更改" in html
+    assert changes(county) == before
+
+    data.update({"started-done_on": today().isoformat()})  # today itself is fine
+    assert client.post("/milestones/XM001/edit", data=data).status_code == 302
+    assert ms(county, "XM001", K.STARTED).done_on == today()
+    assert ms(county, "XM001", K.COMPLETED).planned_on == day(tomorrow)
+
+
 def test_settlement_refusal_on_acceptance_is_flashed(app, client, users):
     with app.app_context(), unit_of_work("测试"):
         zy = source("ZY01")

@@ -72,6 +72,23 @@ def test_sorting_by_a_column_header(app, client, users):
         as_text=True)
 
 
+def test_sorting_by_spending_rate_keeps_no_rate_last_both_ways(app, client, users):
+    with app.app_context(), unit_of_work("测试"):
+        zy = source("ZY01", "1000000.00")
+        arrive(zy, "1000000.00", "2024-01-01")
+        half, nothing_spent, none = project("XM001"), project("XM002"), project("XM003")
+        allocate(half, zy, "10000.00")
+        pay("PZ001", half, zy, "5000.00", "2024-02-01")
+        allocate(nothing_spent, zy, "10000.00")
+        allocate(none, zy, "10000.00")
+        allocate(none, zy, "-10000.00")
+    login(client, users["viewer"])
+    html = client.get("/projects/?as_of=2024-06-30&sort=spending_rate").get_data(as_text=True)
+    assert row_codes(html) == ["XM002", "XM001", "XM003"]
+    html = client.get("/projects/?as_of=2024-06-30&sort=-spending_rate").get_data(as_text=True)
+    assert row_codes(html) == ["XM001", "XM002", "XM003"]
+
+
 def test_bad_filter_values_are_explained_not_500(app, client, users):
     make_projects(app, 1)
     login(client, users["viewer"])

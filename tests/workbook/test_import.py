@@ -87,7 +87,7 @@ def test_payment_beyond_allocation(ctx, tmp_path):
                    paid_on="2024-05-21", amount=20000.01, kind="进度款")
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("支出明细", row, "支付金额")
-    assert p.message.startswith("超出安排资金") and "20000.00" in p.message
+    assert p.message.startswith("超出安排资金") and "20,000.00 元" in p.message
     assert str(p).startswith(f"支出明细 第{row}行 支付金额:超出安排资金")
 
 
@@ -106,7 +106,60 @@ def test_allocations_beyond_amount_issued(ctx, tmp_path):
     row = book.add("资金安排", project_code="XM002", source_code="ZY01", amount=750000.01)
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("资金安排", row, "安排金额")
-    assert "超过下达金额" in p.message and "1000000.00" in p.message
+    assert "超过下达金额" in p.message and "1,000,000.00 元" in p.message
+
+
+def test_payment_before_its_allocation_in_the_same_workbook(ctx, tmp_path):
+    book = county()
+    book.add("资金安排", project_code="XM002", source_code="ZY01", amount=10000,
+             allocated_on="2024-09-16")
+    row = book.add("支出明细", voucher_no="PZ0005", project_code="XM002", source_code="ZY01",
+                   paid_on="2024-03-10", amount=10000, kind="进度款")
+    p = only_problem(run(book, tmp_path))
+    assert (p.sheet, p.row, p.column) == ("支出明细", row, "支付金额")
+    assert p.message == ("超出安排资金:项目「XM002」在资金来源「ZY01」截至 2024-03-10 及其后"
+                         "可用的安排资金为 0.00 元,本次支付 10,000.00 元")
+
+
+def test_payment_before_an_allocation_the_database_holds(ctx, tmp_path):
+    src = f.source("ZY01")
+    f.arrive(src, "100000.00", "2024-03-01")
+    prj = f.project("XM001")
+    f.allocate(prj, src, "60000.00")
+    f.allocate(prj, src, "40000.00", "2024-09-16")
+    db.session.commit()
+    book = Book()
+    book.add("支出明细", voucher_no="PZ1", project_code="XM001", source_code="ZY01",
+             paid_on="2024-03-10", amount=60000, kind="进度款")
+    row = book.add("支出明细", voucher_no="PZ2", project_code="XM001", source_code="ZY01",
+                   paid_on="2024-04-10", amount=0.01, kind="进度款")
+    book.add("支出明细", voucher_no="PZ3", project_code="XM001", source_code="ZY01",
+             paid_on="2024-09-16", amount=40000, kind="进度款")
+    p = only_problem(run(book, tmp_path))
+    assert (p.sheet, p.row, p.column) == ("支出明细", row, "支付金额")
+    assert "截至 2024-04-10 及其后可用的安排资金为 0.00 元" in p.message
+
+
+def test_dated_reduction_below_what_was_paid_by_then(ctx, tmp_path):
+    """XM001 × ZY01: 250,000 allocated 02-15 and 100,000 paid on 03-05. A reduction of
+    150,000.01 dated 03-01 leaves too little for that payment: the workbook is refused at
+    the payment, which the import applies after the allocations."""
+    book = county()
+    book.add("资金安排", project_code="XM001", source_code="ZY01", amount=-150000.01,
+             allocated_on="2024-03-01")
+    p = only_problem(run(book, tmp_path))
+    assert (p.sheet, p.row, p.column) == ("支出明细", 2, "支付金额")
+    assert p.message == ("超出安排资金:项目「XM001」在资金来源「ZY01」截至 2024-03-05 及其后"
+                         "可用的安排资金为 99,999.99 元,本次支付 100,000.00 元")
+
+
+def test_actual_date_after_today(ctx, tmp_path):
+    book = county()
+    row = book.add("项目节点", project_code="XM001", milestone="完工", done_on="2099-01-01")
+    book.add("项目节点", project_code="XM001", milestone="验收", planned_on="2099-01-01")
+    p = only_problem(run(book, tmp_path))
+    assert (p.sheet, p.row, p.column) == ("项目节点", row, "实际日期")
+    assert p.message.startswith("「完工」的实际日期 2099-01-01 晚于今天")
 
 
 def test_reduction_below_what_the_database_has_paid(ctx, tmp_path):
@@ -120,11 +173,11 @@ def test_reduction_below_what_the_database_has_paid(ctx, tmp_path):
     row = book.add("资金安排", project_code="XM001", source_code="ZY01", amount=-30000.01)
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("资金安排", row, "安排金额")
-    assert "调减后安排资金 69999.99 元,低于" in p.message
+    assert "可调减的安排资金为 30,000.00 元,本次调减 30,000.01 元" in p.message
 
 
 @pytest.mark.parametrize("change, column, words", [
-    ({"amount": -100000.01, "reverses": "PZ0001"}, "支付金额", "可冲销的余额 100000.00"),
+    ({"amount": -100000.01, "reverses": "PZ0001"}, "支付金额", "可冲销的余额 100,000.00"),
     ({"paid_on": "2024-03-04", "reverses": "PZ0001"}, "支付日期", "早于原凭证"),
     ({"memo": None, "reverses": "PZ0001"}, "摘要", "原因"),
     ({"reverses": None}, "冲销凭证号", "须填写被冲销的凭证号"),
@@ -332,7 +385,7 @@ def test_warnings_do_not_refuse(ctx, tmp_path, app):
     early = book.add("资金到位", source_code="ZY01", arrived_on="2024-01-09", amount=1)
     report = run(book, tmp_path)
     assert report.problems == []
-    assert f"支出明细 第{row}行:项目总投资 300000.00 元超过招标限额" in report.warnings[1]
+    assert f"支出明细 第{row}行:项目总投资 300,000.00 元超过招标限额" in report.warnings[1]
     assert report.warnings[0] == f"资金到位 第{early}行:到位日期 2024-01-09 早于下达日期 2024-01-10"
     assert db.session.scalar(select(Disbursement.id).where(Disbursement.voucher_no == "PZ0005"))
 
