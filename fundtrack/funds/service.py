@@ -19,6 +19,7 @@ from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..formatting import money
 from ..history.service import record
 from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
@@ -157,8 +158,8 @@ def allocate(
         total = source_allocated(source) + amount
         if total > source.amount_issued:  # invariant 3
             raise Refused(
-                f"资金来源「{source.code}」累计安排 {total} 元,超过下达金额 "
-                f"{source.amount_issued} 元",
+                f"资金来源「{source.code}」累计安排 {money(total)} 元,超过下达金额 "
+                f"{money(source.amount_issued)} 元",
                 "amount",
                 conflict=True,
             )
@@ -167,7 +168,7 @@ def allocate(
         spent = pair_spent(project, source)
         if after < spent or after < 0:  # a reduction may not go below what was paid
             raise Refused(
-                f"调减后安排资金 {after} 元,低于该项目在此渠道已支出的 {spent} 元",
+                f"调减后安排资金 {money(after)} 元,低于该项目在此渠道已支出的 {money(spent)} 元",
                 "amount",
                 conflict=True,
             )
@@ -237,7 +238,7 @@ def post_disbursement(
     if amount > remaining:  # invariant 1
         raise Refused(
             f"超出安排资金:项目「{project.code}」在资金来源「{source.code}」的可用安排资金为 "
-            f"{remaining} 元,本次支付 {amount} 元",
+            f"{money(remaining)} 元,本次支付 {money(amount)} 元",
             "amount",
             conflict=True,
         )
@@ -245,7 +246,7 @@ def post_disbursement(
     if amount > available:  # invariant 2
         raise Refused(
             f"超出到位资金:资金来源「{source.code}」截至 {paid_on} 及其后可用的到位资金为 "
-            f"{max(available, ZERO)} 元,本次支付 {amount} 元",
+            f"{money(max(available, ZERO))} 元,本次支付 {money(amount)} 元",
             "amount",
             conflict=True,
         )
@@ -348,7 +349,7 @@ def _post_reversal(
     left = original.amount - reversed_so_far(original)
     if -amount > left:
         raise Refused(
-            f"冲销金额超过原凭证「{original.voucher_no}」可冲销的余额 {left} 元"
+            f"冲销金额超过原凭证「{original.voucher_no}」可冲销的余额 {money(left)} 元"
             + ("(已全部冲销)" if left == 0 else ""),
             "amount",
             conflict=True,
@@ -417,8 +418,8 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
         done = tendered()
         if done is None or done > payment.paid_on:
             notes.append(
-                f"项目总投资 {project.total_investment} 元超过招标限额 {threshold} 元,"
-                "支付时尚未完成招标"
+                f"项目总投资 {money(project.total_investment)} 元超过招标限额 "
+                f"{money(threshold)} 元,支付时尚未完成招标"
             )
     return notes
 

@@ -422,10 +422,15 @@ def new_payment():
             show_refusal(form, e)
             status = _status(e)
         else:
-            flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元", "success")
-            for w in warnings:
-                flash(f"请注意:{w}", "warning")
-            return redirect(project_url(code) or url_for(".payments", project=code))
+            target = project_url(code)
+            if target and warnings:  # the project page lists every payment's notes: once
+                flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元。"
+                      f"请注意该凭证的提示(见「支出明细」)", "warning")
+            else:
+                flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元", "success")
+                for w in warnings:
+                    flash(f"请注意:{w}", "warning")
+            return redirect(target or url_for(".payments", project=code))
     else:
         status = 422
     return _payment_page(form, status)

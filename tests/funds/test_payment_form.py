@@ -75,6 +75,10 @@ def test_a_payment_on_an_untendered_project_warns(app, client, county):
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'class="flash flash-warning"' in html
     assert "超过招标限额" in html and "支付时尚未完成招标" in html
+    # the project page lists the note under 支出明细: it is not flashed a second time
+    assert html.count("支付时尚未完成招标") == 1
+    # money in the note as the screens show it (issue 13: "19529.11 元")
+    assert "超过招标限额 100,000.00 元" in html
 
 
 def test_an_overspend_is_refused_with_its_reason_and_nothing_is_written(app, client, county):
@@ -83,8 +87,8 @@ def test_an_overspend_is_refused_with_its_reason_and_nothing_is_written(app, cli
                   token_from="/funds/payments/new")
     assert r.status_code == 409
     assert field_errors(r, "amount") == [
-        "超出安排资金:项目「XM001」在资金来源「ZY01」的可用安排资金为 120000.00 元,"
-        "本次支付 120000.01 元"]
+        "超出安排资金:项目「XM001」在资金来源「ZY01」的可用安排资金为 120,000.00 元,"
+        "本次支付 120,000.01 元"]
     # what the clerk typed is kept
     assert input_value(r, "voucher_no") == "PZ2" and input_value(r, "amount") == "120000.01"
     assert input_value(r, "payee") == "某某建筑公司"
@@ -345,7 +349,7 @@ def test_reversal_through_the_form_and_a_second_full_reversal_refused(app, clien
     ({"memo": "   "}, "memo", "冲销须在摘要中写明原因"),
     ({"memo": ""}, "memo", "请填写冲销原因"),
     ({"amount": "-100"}, "amount", "请填写正数,系统将按负数(红字)过账"),
-    ({"amount": "80000.01"}, "amount", "冲销金额超过原凭证「PZ1」可冲销的余额 80000.00 元"),
+    ({"amount": "80000.01"}, "amount", "冲销金额超过原凭证「PZ1」可冲销的余额 80,000.00 元"),
     ({"voucher_no": "PZ1"}, "voucher_no", "凭证号「PZ1」已存在"),
 ])
 def test_refused_reversals_explain_themselves(app, client, county, changes, field, message):

@@ -37,7 +37,7 @@ def test_payment_beyond_allocation_is_refused(funded):
     with pytest.raises(Refused) as e:
         pay("PZ0002", prj, src, "50000.01", "2024-03-06")
     assert e.value.conflict and e.value.field == "amount"
-    assert "超出安排资金" in e.value.message and "50000.00" in e.value.message
+    assert "超出安排资金" in e.value.message and "50,000.00 元" in e.value.message
 
 
 def test_payment_running_ahead_of_arrivals_is_refused(ctx):
@@ -94,7 +94,7 @@ def test_reversal_rules(funded):
     with pytest.raises(Refused, match="原因"):
         reverse("CX1", original, "-100.00", "2024-03-06", memo="")
     reverse("CX1", original, "-60000.00", "2024-03-06")
-    with pytest.raises(Refused, match="可冲销的余额 40000.00"):
+    with pytest.raises(Refused, match="可冲销的余额 40,000.00"):
         reverse("CX2", original, "-40000.01", "2024-03-07")
     second = reverse("CX2", original, "-40000.00", "2024-03-07")
     with pytest.raises(Refused, match="已全部冲销"):

@@ -228,7 +228,7 @@ def test_allocation_beyond_the_amount_issued_is_refused(app, client, county):
     r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM002", "amount": "750000.01"})
     assert r.status_code == 409
     assert field_errors(r, "amount") == [
-        "资金来源「ZY01」累计安排 1000000.01 元,超过下达金额 1000000.00 元"]
+        "资金来源「ZY01」累计安排 1,000,000.01 元,超过下达金额 1,000,000.00 元"]
     assert input_value(r, "amount") == "750000.01"
     assert count(app, Allocation) == 3
 
@@ -238,7 +238,7 @@ def test_a_reduction_below_what_was_paid_is_refused(app, client, county):
     r = post_form(client, "/funds/ZY01/allocate", {"project_code": "XM001", "amount": "-120000.01"})
     assert r.status_code == 409
     assert field_errors(r, "amount") == [
-        "调减后安排资金 79999.99 元,低于该项目在此渠道已支出的 80000.00 元"]
+        "调减后安排资金 79,999.99 元,低于该项目在此渠道已支出的 80,000.00 元"]
     assert count(app, Allocation) == 3
 
 

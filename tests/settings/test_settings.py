@@ -94,7 +94,7 @@ def test_payment_warnings_follow_the_threshold_setting(app):
         p = project("XM001", total_investment="300000.00")
         allocate(p, zy, "300000.00")
         payment = pay("PZ1", p, zy, "1000.00", "2024-02-01")
-        assert "超过招标限额 100000 元" in payment_warnings(payment)[0]
+        assert "超过招标限额 100,000.00 元" in payment_warnings(payment)[0]
         service.set_tender_threshold("500000")
         assert payment_warnings(payment) == []
 

@@ -87,7 +87,7 @@ def test_payment_beyond_allocation(ctx, tmp_path):
                    paid_on="2024-05-21", amount=20000.01, kind="进度款")
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("支出明细", row, "支付金额")
-    assert p.message.startswith("超出安排资金") and "20000.00" in p.message
+    assert p.message.startswith("超出安排资金") and "20,000.00 元" in p.message
     assert str(p).startswith(f"支出明细 第{row}行 支付金额:超出安排资金")
 
 
@@ -106,7 +106,7 @@ def test_allocations_beyond_amount_issued(ctx, tmp_path):
     row = book.add("资金安排", project_code="XM002", source_code="ZY01", amount=750000.01)
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("资金安排", row, "安排金额")
-    assert "超过下达金额" in p.message and "1000000.00" in p.message
+    assert "超过下达金额" in p.message and "1,000,000.00 元" in p.message
 
 
 def test_reduction_below_what_the_database_has_paid(ctx, tmp_path):
@@ -120,11 +120,11 @@ def test_reduction_below_what_the_database_has_paid(ctx, tmp_path):
     row = book.add("资金安排", project_code="XM001", source_code="ZY01", amount=-30000.01)
     p = only_problem(run(book, tmp_path))
     assert (p.sheet, p.row, p.column) == ("资金安排", row, "安排金额")
-    assert "调减后安排资金 69999.99 元,低于" in p.message
+    assert "调减后安排资金 69,999.99 元,低于" in p.message
 
 
 @pytest.mark.parametrize("change, column, words", [
-    ({"amount": -100000.01, "reverses": "PZ0001"}, "支付金额", "可冲销的余额 100000.00"),
+    ({"amount": -100000.01, "reverses": "PZ0001"}, "支付金额", "可冲销的余额 100,000.00"),
     ({"paid_on": "2024-03-04", "reverses": "PZ0001"}, "支付日期", "早于原凭证"),
     ({"memo": None, "reverses": "PZ0001"}, "摘要", "原因"),
     ({"reverses": None}, "冲销凭证号", "须填写被冲销的凭证号"),
@@ -332,7 +332,7 @@ def test_warnings_do_not_refuse(ctx, tmp_path, app):
     early = book.add("资金到位", source_code="ZY01", arrived_on="2024-01-09", amount=1)
     report = run(book, tmp_path)
     assert report.problems == []
-    assert f"支出明细 第{row}行:项目总投资 300000.00 元超过招标限额" in report.warnings[1]
+    assert f"支出明细 第{row}行:项目总投资 300,000.00 元超过招标限额" in report.warnings[1]
     assert report.warnings[0] == f"资金到位 第{early}行:到位日期 2024-01-09 早于下达日期 2024-01-10"
     assert db.session.scalar(select(Disbursement.id).where(Disbursement.voucher_no == "PZ0005"))
 
