@@ -216,16 +216,18 @@ def test_statement_count_does_not_grow_with_rows(app, client, users):
     assert "逾期" in client.get(pages[2]).get_data(as_text=True)
     assert few == many
     # The first reader after a write: the user, the data's version, then rows + total
-    # (which counts them too) + the filter choices; the user, a page, its count; the
-    # user, the version, channels by category, progress, overdue page + count; the
-    # dashboard's warning block: the user, the version, two settings (tendering
-    # threshold, warning thresholds) and one statement counting every rule's warnings.
+    # (which counts them too) + the filter choices; the user, a page, its count, and
+    # one statement per kind of record its changes refer to (projects, channels, units:
+    # named by code, not by id); the user, the version, channels by category, progress,
+    # overdue page + count; the dashboard's warning block: the user, the version, two
+    # settings (tendering threshold, warning thresholds) and one statement counting every
+    # rule's warnings.
     begin = 1 if app.config["BACKEND"] == "sqlite" else 0
-    assert many == [5 + begin, 3 + begin, 6 + begin, 2 + 2 + 1 + begin]
+    assert many == [5 + begin, 3 + 3 + begin, 6 + begin, 2 + 2 + 1 + begin]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
     again = [_statements(app, client, p) for p in pages]
-    assert again == [2 + begin, 3 + begin, 2 + begin, 2 + begin]
+    assert again == [2 + begin, 3 + 3 + begin, 2 + begin, 2 + begin]
 
 
 def test_project_page_statements_do_not_grow_with_its_payments(app, client, users):
@@ -303,3 +305,14 @@ def test_a_download_closed_unread_leaves_no_file(app, viewer, monkeypatch):
     r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}", buffered=False)
     r.close()
     assert made and not os.path.exists(made[0])
+
+
+def test_summary_footnote_counts_projects_not_rows(app, viewer):
+    """汇总's total is the sum of the projects in scope, not of its rows (each project is
+    in one township row and one unit row): the footnote says so (issue 13)."""
+    build_county(app)
+    html = viewer.get(f"/ledger/summary?as_of={AS_OF}").get_data(as_text=True)
+    note = re.search(r'<p class="muted footnote">(.*?)</p>', html, re.S).group(1)
+    assert "全部 3 个项目之和" in note and "条记录" not in note
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
+    assert "合计为全部 3 条记录之和" in html
