@@ -34,7 +34,7 @@ class NoticeKind(LabelledEnum):
     """公示类型: the event a notice announces."""
 
     APPROVED = ("approved", "立项公示")
-    COMPLETED = ("completed", "竣工公示")
+    COMPLETED = ("completed", "完工公示")
 
 
 #: What a notice says happened, and the milestones it rests on (the first one done).

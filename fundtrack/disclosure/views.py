@@ -1,5 +1,5 @@
 """公示: the public pages anyone may open without signing in (by township and village, a
-project's page), and the printable notices (立项公示, 竣工公示) staff post from a project.
+project's page), and the printable notices (立项公示, 完工公示) staff post from a project.
 
 The public pages show only what ``ledger.public`` and ``disclosure.service`` select:
 never a person, a phone number, a payee, a voucher or a user.

@@ -1,4 +1,4 @@
-"""公示公告: the printable 立项公示 and 竣工公示 of a project: its public facts, the posting
+"""公示公告: the printable 立项公示 and 完工公示 of a project: its public facts, the posting
 period (at least ten days), the complaint phone of the settings, and a QR code of the
 project's public page."""
 
@@ -69,7 +69,7 @@ def test_completion_notice_rests_on_completion_and_acceptance(client, posted):
         client, posted, "/projects/XM001/notice?kind=completed&start=2024-10-20&end=2024-11-05")
     assert r.status_code == 200
     body = text(r)
-    assert "东村通村道路硬化工程 竣工公示" in body
+    assert "东村通村道路硬化工程 完工公示" in body
     assert "开工日期:2024年3月5日;完工日期:2024年9月28日;验收日期:2024年10月15日。" in body
     assert "公示期:2024年10月20日至2024年11月5日" in body
     assert "尚未录入" not in body
@@ -120,7 +120,7 @@ def test_default_period_starts_today(app, client, posted):
 
 def test_unknown_kind_or_date_is_refused(client, posted):
     r, _ = notice_html(client, posted, "/projects/XM001/notice?kind=whatever")
-    assert r.status_code == 400 and "立项公示、竣工公示" in text(r)
+    assert r.status_code == 400 and "立项公示、完工公示" in text(r)
     r, _ = notice_html(client, posted, "/projects/XM001/notice?start=2024-02-30")
     assert r.status_code == 400 and "不是有效日期" in text(r)
     r, _ = notice_html(client, posted, "/projects/XM404/notice")
