@@ -261,7 +261,7 @@ def test_download_is_streamed_from_a_temporary_file_removed_once_sent(
     file is gone once the download has been read."""
     import tempfile
 
-    import fundtrack.api.ledger as api_ledger
+    import fundtrack.workbook.download as api_ledger
 
     build_county(app)
     made = []
@@ -290,7 +290,7 @@ def test_download_is_streamed_from_a_temporary_file_removed_once_sent(
 def test_a_download_closed_unread_leaves_no_file(app, viewer, monkeypatch):
     import tempfile
 
-    import fundtrack.api.ledger as api_ledger
+    import fundtrack.workbook.download as api_ledger
 
     made = []
     real = tempfile.mkstemp
@@ -316,3 +316,19 @@ def test_summary_footnote_counts_projects_not_rows(app, viewer):
     assert "全部 3 个项目之和" in note and "条记录" not in note
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
     assert "合计为全部 3 条记录之和" in html
+
+
+def test_a_filtered_download_names_its_filter(app, viewer):
+    """The whole ledger and a filtered one no longer share a file name (issue 13)."""
+    from urllib.parse import quote
+
+    build_county(app)
+    whole = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}")
+    assert quote(f"台账_全部_截至{AS_OF}.xlsx") in whole.headers["Content-Disposition"]
+    r = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}&year=2024&township=城关镇"
+                    "&unit=县水利局&priority=是")
+    name = quote(f"台账_2024年度_城关镇_县水利局_重点村_截至{AS_OF}.xlsx")
+    assert f"filename*=UTF-8''{name}" in r.headers["Content-Disposition"]
+    # a search with characters no file name may hold
+    r = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}&q=a/b")
+    assert quote(f"台账_含“a-b”_截至{AS_OF}.xlsx") in r.headers["Content-Disposition"]
