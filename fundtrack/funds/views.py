@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
+from .. import sheets
 from ..access import FINANCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
@@ -42,7 +43,8 @@ from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project
 from ..projects.service import get_project
 from ..web import can_open
-from . import balances
+from ..workbook.download import file_name, write_sheet, xlsx_response
+from . import balances, listing
 from . import service as funds
 from .forms import (
     AllocationForm,
@@ -344,9 +346,51 @@ def payments():
     except Refused as e:
         errors.append(e.message)
         ordered = _sorted_payments(stmt, None)
+    count, amount = listing.payments_total(stmt)  # every page's: the 合计 row and the count
     return render_template("funds/payments.html", rows=paginate(ordered, page, per_page,
-                                                                scalars=False),
+                                                                scalars=False, count=count),
+                           total={"count": count, "amount": amount},
                            errors=errors, kinds=list(PaymentKind))
+
+
+@bp.get("/payments.xlsx")
+@allow(*READ)
+def payments_xlsx():
+    """The 支出 list's selection (every page) as a workbook, named by its filter."""
+    filters, errors = _payment_filters(request.args)
+    if errors:
+        abort(400, "; ".join(errors))
+    stmt = _payments_stmt(**filters)
+    try:
+        ordered = _sorted_payments(stmt, request.args.get("sort"))
+    except Refused as e:
+        abort(400, e.message)
+    count, amount = listing.payments_total(stmt)
+    parts = _filter_words(filters)
+    title = f"{current_app.config['FUNDTRACK_REGION']} 支出明细({','.join(parts) or '全部'};" \
+            f"共 {count} 条)"
+    total = {"voucher_no": "合计", "amount": amount}
+    return xlsx_response(
+        lambda path: write_sheet(path, sheets.DISBURSEMENTS, listing.sheet_rows(ordered),
+                                 title, total),
+        file_name("支出明细", parts, f"导出于{today().isoformat()}"))
+
+
+def _filter_words(filters: dict) -> list[str]:
+    """The payments list's filter in words, for a file name and a title."""
+    parts = []
+    if filters["project"]:
+        parts.append(f"项目{filters['project']}")
+    if filters["source"]:
+        parts.append(f"资金来源{filters['source']}")
+    if filters["kind"] is not None:
+        parts.append(filters["kind"].label)
+    start, end = filters["date_from"], filters["date_to"]
+    if start or end:
+        parts.append(f"{start.isoformat() if start else ''}至{end.isoformat() if end else ''}")
+    if filters["search"]:
+        parts.append(f"含“{filters['search']}”")
+    return parts
 
 
 def _availability(project_code, source_code, paid_on) -> dict:
