@@ -74,7 +74,7 @@ def notice(code: str):
             end = service.period_of(start, service.parse_days(args["days"]))[1]
         n = service.build_notice(
             p, kind, start, end, complaint_phone=complaint_phone(),
-            public_url=public_address(p.code),
+            public_url=public_address(p.code), address_set=bool(public_url()),
         )
     except Refused as e:
         return _notice_page(p, None, e.message), 400
