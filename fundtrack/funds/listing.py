@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..money import ZERO
+from .models import FundSource
 
 
 def payments_total(stmt) -> tuple[int, Decimal]:
@@ -27,3 +28,10 @@ def sheet_rows(stmt) -> Iterator[dict]:
         yield {"voucher_no": r.voucher_no, "project_code": r.project_code,
                "source_code": r.source_code, "paid_on": r.paid_on, "amount": r.amount,
                "kind": r.kind, "payee": r.payee, "reverses": r.reverses, "memo": r.memo}
+
+
+def channel_choices() -> list:
+    """Every channel's code and name, newest year first: where a project's 资金安排 may
+    come from (the rules of allocating stay with the allocation form)."""
+    return db.session.execute(select(FundSource.code, FundSource.name, FundSource.year)
+                              .order_by(FundSource.year.desc(), FundSource.code)).all()

@@ -222,6 +222,19 @@ def record_arrival(code: str):
     return _source_page(src, form, status)
 
 
+@bp.get("/allocate")
+@allow(*FINANCE)
+def allocate_for():
+    """资金安排 from a project's page: the channel chosen there, then its allocation form
+    with the project filled in."""
+    code = (request.args.get("source") or "").strip()
+    project = (request.args.get("project") or "").strip() or None
+    if not code:  # the channel to allocate from is chosen first
+        return render_template("funds/allocate_choose.html", project=project,
+                               channels=listing.channel_choices())
+    return redirect(url_for(".allocate", code=_source_or_404(code).code, project=project))
+
+
 @bp.route("/<code>/allocate", methods=["GET", "POST"])
 @allow(*FINANCE)
 def allocate(code: str):

@@ -15,6 +15,7 @@ from ..access import READ, allow
 from ..clock import today
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..funds.listing import channel_choices
 from ..funds.models import Disbursement, FundSource
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
@@ -23,6 +24,7 @@ from ..milestones.schedule import timeline
 from ..milestones.views import milestone_states
 from ..money import ZERO
 from ..paging import DEFAULT_PER_PAGE
+from ..web import can_open
 from .forms import filter_form, read_milestone_filters
 from .models import Project
 from .service import get_project
@@ -86,6 +88,7 @@ def detail(code: str):
         warnings=warnings,
         timeline=timeline(milestone_states(project, as_of), as_of),
         can_edit=project.milestones_editable_by(current_user),
+        channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
     )
 
 

@@ -45,3 +45,26 @@ def test_payments_list_keeps_vouchers_and_dates_on_one_line_at_1440(live_server,
     assert "50,000.00" in total.inner_text() and "合计" in total.inner_text()
     assert page.locator("a[href^='/funds/payments.xlsx']").is_visible()
     shoot(page, "payments-1440")
+
+
+def test_sortable_headers_look_clickable_and_project_codes_link(live_server, page, county):
+    sign_in(page, live_server, county["finance"], PASSWORD)
+    page.goto(f"{live_server}/ledger/projects?as_of=2024-06-30")
+    link = page.locator("table.ledger thead th.sortable a").first
+    assert "underline" in link.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert link.evaluate("e => getComputedStyle(e).cursor") == "pointer"
+    assert link.locator(".sort-arrow").is_visible()
+    link.click()
+    page.wait_for_url("**sort=project_code**")
+    sorted_th = page.locator("table.ledger thead th[aria-sort]")
+    assert sorted_th.count() == 1 and sorted_th.get_attribute("aria-sort") == "ascending"
+    # a project code in the ledger opens the project, whose page offers the money actions
+    page.click("table.ledger tbody >> text=XM001")
+    page.wait_for_url("**/projects/XM001**")
+    assert page.locator(".project-money-actions >> text=登记支出").is_visible()
+    assert page.locator(".project-money-actions button:has-text('资金安排')").is_visible()
+    page.select_option(".project-money-actions select[name=source]", "ZY01")
+    page.click(".project-money-actions button:has-text('资金安排')")
+    page.wait_for_url("**/funds/ZY01/allocate?project=XM001")
+    assert page.input_value("input[name=project_code]") == "XM001"
+    shoot(page, "allocate-from-project")

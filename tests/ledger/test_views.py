@@ -109,17 +109,17 @@ def test_wan_divides_by_ten_thousand_with_two_decimals(app, viewer):
 def test_filters_narrow_the_rows_and_persist(app, viewer):
     build_county(app)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
-    codes = re.findall(r"<td>(XM\d+)</td>", html)
+    codes = re.findall(r">(XM\d+)</a></td>", html)
     assert codes == ["XM001", "XM003"]
     assert '<option value="城关镇" selected>城关镇</option>' in html
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&unit=县水利局&year=2024").get_data(
         as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM002"]
     assert ">123,456.78<" in _total(html)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&priority=是").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM001"]
     html = viewer.get(f"/ledger/allocations?as_of={AS_OF}&q=XM002").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM002"]
     assert 'value="XM002"' in html
     # the tabs keep the selection
     assert "/ledger/funds?as_of=2024-06-30&amp;q=XM002" in html
@@ -135,9 +135,9 @@ def test_as_of_decides_the_figures(app, viewer):
 def test_sorting_by_a_column(app, viewer):
     build_county(app)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=-spent").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001", "XM002", "XM003"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM001", "XM002", "XM003"]
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=spent").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM003", "XM002", "XM001"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM003", "XM002", "XM001"]
     assert 'aria-sort="ascending"' in html
 
 
@@ -332,3 +332,13 @@ def test_a_filtered_download_names_its_filter(app, viewer):
     # a search with characters no file name may hold
     r = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}&q=a/b")
     assert quote(f"台账_含“a-b”_截至{AS_OF}.xlsx") in r.headers["Content-Disposition"]
+
+
+def test_ledger_tables_link_project_codes_to_their_page(app, viewer):
+    build_county(app)
+    for name in ("projects", "allocations", "overdue"):
+        html = viewer.get(f"/ledger/{name}?as_of={AS_OF}").get_data(as_text=True)
+        assert f'<a href="/projects/XM001?as_of={AS_OF}">XM001</a>' in html, name
+    # the 合计 row is no project
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
+    assert ">合计</a>" not in _total(html)
