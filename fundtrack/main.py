@@ -33,7 +33,7 @@ def healthz():
 def index():
     """首页: the figures of the monthly report as of a date, by channel category."""
     from .ledger import by_category, overdue_list
-    from .ledger.dashboard import category_total
+    from .ledger.dashboard import category_total, filter_choices
     from .ledger.params import own_unit_default, parse_ledger_query
     from .ledger.reports import summary_total
 
@@ -48,6 +48,7 @@ def index():
         args=request.args,
         #: The unit the page is scoped to (a manager's own by default), else None.
         scope_unit=query.filt.unit,
+        choices=filter_choices(),
         own_unit=own if current_user.role == Role.MANAGER else None,
         as_of=query.as_of,
         ledger_args=query.dashboard_args,

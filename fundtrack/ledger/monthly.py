@@ -23,6 +23,12 @@ from .reports import summary
 _ALL = LedgerFilter()
 
 
+def last_month_end(day: dt.date) -> dt.date:
+    """The month end a monthly report is for by default: the last day of the month
+    before ``day`` (on 2024-07-05, 2024-06-30)."""
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
 @dataclass
 class MonthlyReport:
     region: str
