@@ -36,6 +36,13 @@ FIELDS = {
     "month": "月份", "ends_on": "结账截至", "closed_at": "月结时间", "closed_by": "办理人",
     "snapshot": "资金台账", "digest": "摘要值",
 }
+#: Where a key means something particular to one record type: (table, key) → name.
+ENTITY_FIELDS = {
+    ("milestone", "kind"): "节点", ("disbursement", "kind"): "支付类型",
+    ("fund_source", "category"): "资金类别", ("project", "category"): "项目类别",
+    ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
+    ("allocation", "amount"): "安排金额",
+}
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
@@ -133,7 +140,7 @@ def _changes(change: Change, names) -> list[tuple[str, str | None, str]]:
         if key == "id":
             continue
         old, new = before.get(key), after.get(key)
-        label = FIELDS.get(key, key)
+        label = ENTITY_FIELDS.get((change.entity, key)) or FIELDS.get(key, key)
         if change.before is None:
             if new not in (None, ""):
                 out.append((label, None, _shown(key, new, names)))

@@ -100,7 +100,8 @@ def test_changes_name_records_by_code_money_and_local_time(app, auditor):
     assert "ID" not in row
     assert '<span class="field-name">项目</span>:<ins>XM002 ' in row
     assert '<span class="field-name">资金来源</span>:<ins>SJ01 ' in row
-    assert "<ins>123,456.78</ins>" in row
+    assert '<span class="field-name">支付金额</span>:<ins>123,456.78</ins>' in row
+    assert '<span class="field-name">支付类型</span>:<ins>进度款</ins>' in row
     html = auditor.get("/history/?entity=project&key=XM001").get_data(as_text=True)
     assert "<ins>600,000.00</ins>" in _rows(html)[0] and "责任单位ID" not in html
     (token,) = _rows(auditor.get("/history/?entity=api_token").get_data(as_text=True))
