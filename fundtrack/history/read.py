@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from ..accounts.models import User
 from ..extensions import db
 from ..formatting import money
 from ..funds.models import Disbursement, FundSource
 from ..projects.models import Project, Unit
+from ..rectification.models import Finding
 from .models import Change
 
 #: Column keys of the recorded snapshots, by their Chinese name.
@@ -56,18 +58,8 @@ REFERENCES = {
     "unit_id": lambda ids: select(Unit.id, Unit.name).where(Unit.id.in_(ids)),
     "reverses_id": lambda ids: select(Disbursement.id, Disbursement.voucher_no)
     .where(Disbursement.id.in_(ids)),
-    "user_id": lambda ids: _users(ids),
+    "user_id": lambda ids: select(User.id, User.username).where(User.id.in_(ids)),
 }
-
-
-def _users(ids):
-    from ..accounts.models import User  # accounts/ imports the history: load it late
-    return select(User.id, User.username).where(User.id.in_(ids))
-
-
-def _finding():
-    from ..rectification.models import Finding
-    return Finding
 
 
 def zone() -> ZoneInfo:
@@ -86,8 +78,7 @@ def key_matches(key: str):
     (its payments and findings; allocations and milestones carry the code in their key)."""
     projects = select(Project.id).where(Project.code.contains(key, autoescape=True))
     payments = select(Disbursement.id).where(Disbursement.project_id.in_(projects))
-    finding = _finding()
-    findings = select(finding.id).where(finding.project_id.in_(projects))
+    findings = select(Finding.id).where(Finding.project_id.in_(projects))
     return or_(
         Change.entity_key.contains(key, autoescape=True),
         and_(Change.entity == "disbursement", Change.entity_id.in_(payments)),
