@@ -128,8 +128,9 @@ def test_a_managers_home_shows_their_units_figures(app, client, users):
     assert 'data-load="/warnings/counts?as_of=2024-06-30&amp;unit=' in html
     assert "按资金类别" not in html  # a channel's issued and arrived money is the county's
     assert 'href="/?as_of=2024-06-30&amp;unit="' in html and "查看全县数据" in html
-    # the unit's overdue milestones only: XM001 完工, not XM002's 开工
+    # the unit's overdue milestones only: XM001 完工, not XM002's 开工; codes link
     assert "XM002" not in html
+    assert f'<a href="/projects/XM001?as_of={AS_OF}">XM001</a>' in html
     counts = client.get("/warnings/counts?as_of=2024-06-30&unit=县交通运输局")
     county = client.get("/warnings/counts?as_of=2024-06-30&unit=")
     assert counts.get_data(as_text=True) != county.get_data(as_text=True)
