@@ -16,7 +16,7 @@ from ..extensions import db
 from ..formatting import money
 from ..funds.models import Disbursement, FundSource
 from ..projects.models import Project, Unit
-from ..rectification.models import Finding
+from ..rectification.models import Finding, FindingNote
 from .models import Change
 
 #: Column keys of the recorded snapshots, by their Chinese name.
@@ -75,14 +75,17 @@ def local(at: dt.datetime) -> dt.datetime:
 def key_matches(key: str):
     """The condition finding the changes a search for ``key`` means: the records whose
     own key contains it, and for a project's code also what belongs to the project
-    (its payments and findings; allocations and milestones carry the code in their key)."""
+    (its payments, findings and their notes; allocations and milestones carry the code
+    in their key)."""
     projects = select(Project.id).where(Project.code.contains(key, autoescape=True))
     payments = select(Disbursement.id).where(Disbursement.project_id.in_(projects))
     findings = select(Finding.id).where(Finding.project_id.in_(projects))
+    notes = select(FindingNote.id).where(FindingNote.finding_id.in_(findings))
     return or_(
         Change.entity_key.contains(key, autoescape=True),
         and_(Change.entity == "disbursement", Change.entity_id.in_(payments)),
         and_(Change.entity == "finding", Change.entity_id.in_(findings)),
+        and_(Change.entity == "finding_note", Change.entity_id.in_(notes)),
     )
 
 

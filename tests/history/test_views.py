@@ -110,11 +110,19 @@ def test_changes_name_records_by_code_money_and_local_time(app, auditor):
 
 
 def test_a_project_code_finds_everything_of_the_project(app, auditor):
+    from fundtrack.rectification.models import FindingSource
+    from fundtrack.rectification.service import add_evidence, record_finding
+
     build_county(app, actor="王会计")
+    with app.app_context(), unit_of_work("审计员"):
+        finding = record_finding(source=FindingSource.AUDIT, description="资料不全",
+                                 found_on=f.day("2024-06-01"), deadline=f.day("2024-06-30"),
+                                 project_code="XM002")
+        add_evidence(finding, "已补齐", f.day("2024-06-10"))
     rows = _rows(auditor.get("/history/?key=XM002").get_data(as_text=True))
-    kinds = {kind for row in rows for kind in ("项目", "资金安排", "支出") if
-             f"<td>{kind}</td>" in row}
-    assert kinds == {"项目", "资金安排", "支出"}
+    kinds = {kind for row in rows for kind in ("项目", "资金安排", "支出", "整改事项", "整改记录")
+             if f"<td>{kind}</td>" in row}
+    assert kinds == {"项目", "资金安排", "支出", "整改事项", "整改记录"}
     assert any("P002" in row for row in rows)
     assert not any("P001" in row or "P003" in row for row in rows)
 
