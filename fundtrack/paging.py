@@ -75,11 +75,13 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(stmt, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    """One page of a select (two statements: the rows and the count)."""
+def paginate(stmt, page: int, per_page: int, *, scalars: bool = True,
+             count: int | None = None) -> Page:
+    """One page of a select (two statements: the rows and the count; one when the caller
+    has counted the rows already, with a total of the selection)."""
     result = db.session.execute(limit_page(stmt, page, per_page))
     items = list(result.scalars() if scalars else result)
-    return Page(items, page, per_page, count_rows(stmt))
+    return Page(items, page, per_page, count_rows(stmt) if count is None else count)
 
 
 def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:

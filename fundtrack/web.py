@@ -69,6 +69,8 @@ def register(app: Flask) -> None:
     def _access_helpers():
         return {"can_open": can_open, "nav_current": nav_current}
 
+    # also a global: macros imported without the template's context (table cells) ask it
+    app.jinja_env.globals["can_open"] = can_open
     formatting.register(app)
 
 

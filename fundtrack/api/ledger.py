@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from urllib.parse import quote
-
-from flask import Response, jsonify, request
+from flask import jsonify, request
 
 from .. import ledger
 from ..access import READ, allow
@@ -43,45 +38,14 @@ for _name in ledger.REPORTS:
 @bp.get("/export.xlsx")
 @allow(*READ)
 def export_xlsx():
-    from ..workbook.export import export_workbook
+    from ..workbook.download import file_name, xlsx_response
+    from ..workbook.export import export_workbook, selection
 
     try:
         query = parse_ledger_query(request.args)
     except Refused as e:
         return refused(e)
-    # Streamed: written to a temporary file by the streaming export, sent from disk in
-    # chunks and removed once sent. Never the whole workbook in memory.
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        export_workbook(path, as_of=query.as_of, filt=query.filt)
-        size = os.path.getsize(path)
-    except BaseException:
-        os.remove(path)
-        raise
-    name = f"台账_截至{query.as_of.isoformat()}.xlsx"
-    response = Response(
-        _send_and_remove(path),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        direct_passthrough=True,
-    )
-    response.content_length = size
-    response.headers.set("Content-Disposition", "attachment", filename=name.encode(
-        "ascii", "ignore").decode() or "ledger.xlsx", **{"filename*": f"UTF-8''{quote(name)}"})
-    # a response closed before it was read (a HEAD request, a client gone) removes it too
-    response.call_on_close(lambda: _remove(path))
-    return response
-
-
-def _send_and_remove(path: str, chunk: int = 256 * 1024):
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(chunk):
-                yield block
-    finally:
-        _remove(path)
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path)
+    # a filtered workbook says its filter in its name: 台账_城关镇_截至2024-06-30.xlsx
+    name = file_name("台账", selection(query.filt), f"截至{query.as_of.isoformat()}")
+    return xlsx_response(
+        lambda path: export_workbook(path, as_of=query.as_of, filt=query.filt), name)

@@ -23,7 +23,8 @@ from ..ledger.public import project_channels
 from ..milestones.models import Milestone
 from ..projects.service import get_project
 
-#: The shortest posting period (公示期), in days from its first to its last day.
+#: The shortest posting period (公示期), in calendar days counting its first and its last
+#: day: 10 days from 12月1日 run to 12月10日.
 MIN_POSTING_DAYS = 10
 
 #: The milestones a public page and a notice name, with their dates.
@@ -34,7 +35,7 @@ class NoticeKind(LabelledEnum):
     """公示类型: the event a notice announces."""
 
     APPROVED = ("approved", "立项公示")
-    COMPLETED = ("completed", "竣工公示")
+    COMPLETED = ("completed", "完工公示")
 
 
 #: What a notice says happened, and the milestones it rests on (the first one done).
@@ -119,9 +120,9 @@ def notice_kind(text: str | None) -> NoticeKind:
 
 
 def posting_period(start: dt.date, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    """公示期: from ``start`` to ``end`` (default: MIN_POSTING_DAYS later); an end fewer
-    than MIN_POSTING_DAYS days after the start is refused."""
-    earliest = _days_after(start, MIN_POSTING_DAYS)
+    """公示期: from ``start`` to ``end`` (default: MIN_POSTING_DAYS days, both ends
+    counted); a period of fewer days is refused."""
+    earliest = _last_day(start, MIN_POSTING_DAYS)
     if end is None:
         return start, earliest
     if end < earliest:
@@ -147,13 +148,15 @@ def parse_days(text) -> int:
 
 
 def period_of(start: dt.date, days: int) -> tuple[dt.date, dt.date]:
-    """公示期 of ``days`` days from ``start``, checked as ``posting_period`` does."""
-    return posting_period(start, _days_after(start, days))
+    """公示期 of ``days`` calendar days from ``start`` (both counted), checked as
+    ``posting_period`` does."""
+    return posting_period(start, _last_day(start, max(days, 1)))
 
 
-def _days_after(start: dt.date, days: int) -> dt.date:
+def _last_day(start: dt.date, days: int) -> dt.date:
+    """The last day of a period of ``days`` calendar days beginning on ``start``."""
     try:
-        return start + dt.timedelta(days=days)
+        return start + dt.timedelta(days=days - 1)
     except OverflowError:
         raise Refused("公示开始日期超出范围", "start") from None
 
@@ -172,9 +175,14 @@ class Notice:
     basis: K
     basis_done_on: dt.date | None
 
+    #: Whether 公示网址 is set; if not, the QR code leads to the address this request
+    #: came to (often 127.0.0.1 or an intranet name the public cannot reach).
+    address_set: bool = True
+
     @property
     def days(self) -> int:
-        return (self.end - self.start).days
+        """Calendar days of the period, its first and last day counted (as stated)."""
+        return (self.end - self.start).days + 1
 
     def dates(self) -> list[tuple[str, dt.date | None]]:
         """The actual dates the notice states: 立项入库; or 开工, 完工 (and 验收 when done)."""
@@ -188,7 +196,8 @@ class Notice:
 
 
 def build_notice(project: PublicProject, kind: NoticeKind, start: dt.date,
-                 end: dt.date | None, *, complaint_phone: str, public_url: str) -> Notice:
+                 end: dt.date | None, *, complaint_phone: str, public_url: str,
+                 address_set: bool = True) -> Notice:
     start, end = posting_period(start, end)
     basis = NOTICE_BASIS[kind]
     done = [(k, project.dates(k).done_on) for k in basis if project.dates(k).done_on]
@@ -203,6 +212,7 @@ def build_notice(project: PublicProject, kind: NoticeKind, start: dt.date,
         qr_svg=qr_svg(public_url),
         basis=basis_kind,
         basis_done_on=done_on,
+        address_set=address_set,
     )
 
 

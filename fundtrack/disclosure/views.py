@@ -1,5 +1,5 @@
 """公示: the public pages anyone may open without signing in (by township and village, a
-project's page), and the printable notices (立项公示, 竣工公示) staff post from a project.
+project's page), and the printable notices (立项公示, 完工公示) staff post from a project.
 
 The public pages show only what ``ledger.public`` and ``disclosure.service`` select:
 never a person, a phone number, a payee, a voucher or a user.
@@ -74,7 +74,7 @@ def notice(code: str):
             end = service.period_of(start, service.parse_days(args["days"]))[1]
         n = service.build_notice(
             p, kind, start, end, complaint_phone=complaint_phone(),
-            public_url=public_address(p.code),
+            public_url=public_address(p.code), address_set=bool(public_url()),
         )
     except Refused as e:
         return _notice_page(p, None, e.message), 400

@@ -1,9 +1,11 @@
-"""The read side of 资金 and 支出: the payment rows the pages list, and how much of a
+"""The read side of 资金 and 支出: the payment rows the pages list (with the 合计 and the
+download of a filter's selection), the channels a project may draw on, and how much of a
 payment is still reversible, one expression for the rule (funds.service), the reversal
 form, the payments list, the channel page and the project page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,3 +128,27 @@ def payments_of(project: Project) -> list[ProjectPayment]:
     )
     return [ProjectPayment(p, code, name, rev, _money(t), _money(left))
             for p, code, name, rev, t, left in db.session.execute(stmt)]
+
+
+def payments_total(stmt) -> tuple[int, Decimal]:
+    """(number of payments and reversals, Σ amounts) of the selection ``stmt`` (``payments()``,
+    unsorted), in one statement."""
+    rows = stmt.subquery()
+    count, amount = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(rows.c.amount), 0))).one()
+    return int(count), Decimal(amount or ZERO).quantize(Decimal("0.01"))
+
+
+def sheet_rows(stmt) -> Iterator[dict]:
+    """The selection's rows with the 支出明细 sheet's keys, streamed."""
+    for r in db.session.execute(stmt.execution_options(yield_per=1000)):
+        yield {"voucher_no": r.voucher_no, "project_code": r.project_code,
+               "source_code": r.source_code, "paid_on": r.paid_on, "amount": r.amount,
+               "kind": r.kind, "payee": r.payee, "reverses": r.reverses, "memo": r.memo}
+
+
+def channel_choices() -> list:
+    """Every channel's code and name, newest year first: where a project's 资金安排 may
+    come from (the rules of allocating stay with the allocation form)."""
+    return db.session.execute(select(FundSource.code, FundSource.name, FundSource.year)
+                              .order_by(FundSource.year.desc(), FundSource.code)).all()

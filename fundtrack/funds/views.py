@@ -27,6 +27,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
+from .. import sheets
 from ..access import FINANCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
@@ -41,6 +42,7 @@ from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project
 from ..projects.service import get_project
 from ..web import can_open
+from ..workbook.download import file_name, write_sheet, xlsx_response
 from . import balances, queries
 from . import service as funds
 from .forms import (
@@ -219,6 +221,19 @@ def record_arrival(code: str):
     return _source_page(src, form, status)
 
 
+@bp.get("/allocate")
+@allow(*FINANCE)
+def allocate_for():
+    """资金安排 from a project's page: the channel chosen there, then its allocation form
+    with the project filled in."""
+    code = (request.args.get("source") or "").strip()
+    project = (request.args.get("project") or "").strip() or None
+    if not code:  # the channel to allocate from is chosen first
+        return render_template("funds/allocate_choose.html", project=project,
+                               channels=queries.channel_choices())
+    return redirect(url_for(".allocate", code=_source_or_404(code).code, project=project))
+
+
 @bp.route("/<code>/allocate", methods=["GET", "POST"])
 @allow(*FINANCE)
 def allocate(code: str):
@@ -296,9 +311,51 @@ def payments():
     except Refused as e:
         errors.append(e.message)
         ordered = _sorted_payments(stmt, None)
+    count, amount = queries.payments_total(stmt)  # every page's: the 合计 row and the count
     return render_template("funds/payments.html", rows=paginate(ordered, page, per_page,
-                                                                scalars=False),
+                                                                scalars=False, count=count),
+                           total={"count": count, "amount": amount},
                            errors=errors, kinds=list(PaymentKind))
+
+
+@bp.get("/payments.xlsx")
+@allow(*READ)
+def payments_xlsx():
+    """The 支出 list's selection (every page) as a workbook, named by its filter."""
+    filters, errors = _payment_filters(request.args)
+    if errors:
+        abort(400, "; ".join(errors))
+    stmt = queries.payments(**filters)
+    try:
+        ordered = _sorted_payments(stmt, request.args.get("sort"))
+    except Refused as e:
+        abort(400, e.message)
+    count, amount = queries.payments_total(stmt)
+    parts = _filter_words(filters)
+    title = f"{current_app.config['FUNDTRACK_REGION']} 支出明细({','.join(parts) or '全部'};" \
+            f"共 {count} 条)"
+    total = {"voucher_no": "合计", "amount": amount}
+    return xlsx_response(
+        lambda path: write_sheet(path, sheets.DISBURSEMENTS, queries.sheet_rows(ordered),
+                                 title, total),
+        file_name("支出明细", parts, f"导出于{today().isoformat()}"))
+
+
+def _filter_words(filters: dict) -> list[str]:
+    """The payments list's filter in words, for a file name and a title."""
+    parts = []
+    if filters["project"]:
+        parts.append(f"项目{filters['project']}")
+    if filters["source"]:
+        parts.append(f"资金来源{filters['source']}")
+    if filters["kind"] is not None:
+        parts.append(filters["kind"].label)
+    start, end = filters["date_from"], filters["date_to"]
+    if start or end:
+        parts.append(f"{start.isoformat() if start else ''}至{end.isoformat() if end else ''}")
+    if filters["search"]:
+        parts.append(f"含“{filters['search']}”")
+    return parts
 
 
 def _availability(project_code, source_code, paid_on) -> dict:
@@ -374,10 +431,15 @@ def new_payment():
             show_refusal(form, e)
             status = _status(e)
         else:
-            flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元", "success")
-            for w in warnings:
-                flash(f"请注意:{w}", "warning")
-            return redirect(project_url(code) or url_for(".payments", project=code))
+            target = project_url(code)
+            if target and warnings:  # the project page lists every payment's notes: once
+                flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元。"
+                      f"请注意该凭证的提示(见「支出明细」)", "warning")
+            else:
+                flash(f"已登记支出:凭证号 {voucher},金额 {money(amount)} 元", "success")
+                for w in warnings:
+                    flash(f"请注意:{w}", "warning")
+            return redirect(target or url_for(".payments", project=code))
     else:
         status = 422
     return _payment_page(form, status)

@@ -23,6 +23,12 @@ from .reports import summary
 _ALL = LedgerFilter()
 
 
+def last_month_end(day: dt.date) -> dt.date:
+    """The month end a monthly report is for by default: the last day of the month
+    before ``day`` (on 2024-07-05, 2024-06-30)."""
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
 @dataclass
 class MonthlyReport:
     region: str
@@ -66,7 +72,7 @@ def _funds(row: dict) -> str:
 
 def paragraph(report: MonthlyReport) -> str:
     """截至X月X日,<region>财政涉农资金共X万元,已支出X万元,支出率X%;其中……;实施项目X个,
-    已开工X个,开工率X%,已竣工X个,竣工率X%,总投资X万元,已完成投资X万元,投资完成率X%。
+    已开工X个,开工率X%,已完工X个,完工率X%,总投资X万元,已完成投资X万元,投资完成率X%。
 
     <region> is the report's region (FUNDTRACK_REGION, e.g. 全县 or 某某县).
     共X万元 is the money arrived (已到位) as of the date: the spending rate of the ledger
@@ -79,7 +85,7 @@ def paragraph(report: MonthlyReport) -> str:
             f"{r['category']}{_funds(r)}" for r in report.categories))
     parts.append(
         f"实施项目{p['projects']}个,已开工{p['started']}个,开工率{_rate(p['start_rate'])},"
-        f"已竣工{p['completed']}个,竣工率{_rate(p['completion_rate'])},"
+        f"已完工{p['completed']}个,完工率{_rate(p['completion_rate'])},"
         f"总投资{wan(p['total_investment'])}万元,已完成投资{wan(p['spent'])}万元,"
         f"投资完成率{_rate(p['investment_completion_rate'])}"
     )

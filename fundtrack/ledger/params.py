@@ -4,7 +4,7 @@ screens and the API alike."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..clock import today
 from ..enums import parse_yes_no
@@ -24,9 +24,22 @@ class LedgerQuery:
 
     @property
     def dashboard_args(self) -> dict:
-        """The arguments the dashboard passes on to its links: the date and the year."""
+        """The arguments the dashboard passes on to its links: the date, the year, and
+        the unit it is scoped to (``unit=""``, every unit, when it is not)."""
         return {"as_of": self.as_of.isoformat(),
-                **({"year": self.filt.year} if self.filt.year else {})}
+                **({"year": self.filt.year} if self.filt.year else {}),
+                "unit": self.filt.unit or ""}
+
+
+def own_unit_default(query: LedgerQuery, args, user) -> LedgerQuery:
+    """A manager's own unit is the default unit filter (their 首页 and 预警 show their
+    unit's figures); an explicit empty ``unit=`` asks for every unit."""
+    from ..enums import Role
+
+    unit = getattr(user, "unit", None)
+    if "unit" not in args and getattr(user, "role", None) == Role.MANAGER and unit is not None:
+        return replace(query, filt=replace(query.filt, unit=unit.name))
+    return query
 
 
 def parse_date(text: str, field: str) -> dt.date:

@@ -10,13 +10,14 @@ from flask_login import current_user
 from ..access import READ, allow
 from ..clock import today
 from ..errors import NotFound, Refused
-from ..funds.queries import payments_of
+from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
 from ..ledger.params import parse_date, parse_ledger_query
 from ..milestones.schedule import timeline
 from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE
+from ..web import can_open
 from .forms import filter_form, read_milestone_filters
 from .models import Project
 from .service import get_project
@@ -74,4 +75,5 @@ def detail(code: str):
         warnings=warnings,
         timeline=timeline(milestone_states(project, as_of), as_of),
         can_edit=project.milestones_editable_by(current_user),
+        channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
     )

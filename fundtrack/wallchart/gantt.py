@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..ledger import queries as q
+from ..ledger.filters import LedgerFilter
 from ..ledger.reports import Report
 from ..milestones.models import Milestone
 from ..milestones.schedule import Timeline, axis, date_range, timeline
-from ..projects.models import Project
+from ..projects.models import Project, Unit
 
 #: 分组: the report column each grouping sorts and heads rows by.
 GROUPS = {"township": "乡镇", "unit": "责任单位"}
@@ -35,6 +36,8 @@ class GanttRow:
 class GanttGroup:
     name: str
     rows: list[GanttRow] = field(default_factory=list)
+    #: The group's projects in the whole selection, not only on this page.
+    count: int = 0
 
 
 @dataclass
@@ -69,8 +72,25 @@ def milestone_states(project_codes: list[str], as_of: dt.date) -> dict[str, list
     return out
 
 
-def gantt(report: Report, group_by: str) -> Gantt:
-    """The page's rows of ``report`` (a 项目台账 page, sorted by ``group_by`` first)."""
+def group_counts(as_of: dt.date, filt: LedgerFilter, group_by: str,
+                 names: list[str]) -> dict[str, int]:
+    """How many projects of the selection each of the groups ``names`` holds, all pages
+    together: one statement."""
+    if not names:
+        return {}
+    column = Project.township if group_by == "township" else Unit.name
+    stmt = (
+        select(column, func.count(Project.id))
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(*filt.project_conditions(as_of), column.in_(names))
+        .group_by(column)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+def gantt(report: Report, group_by: str, filt: LedgerFilter | None = None) -> Gantt:
+    """The page's rows of ``report`` (a 项目台账 page, sorted by ``group_by`` first, of
+    the selection ``filt``), each group with its count over every page."""
     as_of = report.as_of
     states = milestone_states([r["project_code"] for r in report.rows], as_of)
     ranges = [r for r in (date_range(s, as_of) for s in states.values()) if r]
@@ -86,4 +106,7 @@ def gantt(report: Report, group_by: str) -> Gantt:
         if not groups or groups[-1].name != name:
             groups.append(GanttGroup(name))
         groups[-1].rows.append(GanttRow(r, timeline(states[r["project_code"]], as_of, span)))
+    counts = group_counts(as_of, filt or LedgerFilter(), group_by, [g.name for g in groups])
+    for g in groups:
+        g.count = counts.get(g.name, len(g.rows))
     return Gantt(groups, chart_axis)

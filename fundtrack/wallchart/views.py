@@ -36,4 +36,4 @@ def index():
     if not form.as_of.data:
         form.as_of.data = query.as_of
     return render_template("wallchart/index.html", error=None, report=report,
-                           chart=gantt(report, group_by), **page)
+                           chart=gantt(report, group_by, filt), **page)

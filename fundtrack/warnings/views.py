@@ -3,16 +3,13 @@ any date, filtered like the ledgers, by level, sorted and paged."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..access import READ, allow
-from ..enums import Role
 from ..errors import Refused
 from ..ledger.dashboard import filter_choices
-from ..ledger.params import parse_ledger_query
+from ..ledger.params import own_unit_default, parse_ledger_query
 from .report import counts as level_counts
 from .report import parse_level, warning_report
 from .rules import RULES, Level
@@ -24,10 +21,8 @@ PER_PAGE = 50
 def query_from(args, *, default_per_page: int | None = None):
     """(LedgerQuery, level) from request arguments. A manager's unit is the default unit
     filter; an explicit empty ``unit=`` asks for every unit."""
-    query = parse_ledger_query(args, default_per_page=default_per_page)
-    if ("unit" not in args and current_user.role == Role.MANAGER
-            and current_user.unit is not None):
-        query = replace(query, filt=replace(query.filt, unit=current_user.unit.name))
+    query = own_unit_default(parse_ledger_query(args, default_per_page=default_per_page),
+                             args, current_user)
     return query, parse_level(args.get("level"))
 
 
@@ -52,7 +47,8 @@ def index():
 @allow(*READ)
 def counts():
     """The dashboard's block: warnings per level as of the date, in the dashboard's
-    scope (every unit), as an HTML fragment the dashboard loads after it is shown."""
+    scope (its ``unit``, every unit without one), as an HTML fragment the dashboard loads
+    after it is shown."""
     try:
         query = parse_ledger_query(request.args)
     except Refused as e:

@@ -151,8 +151,8 @@ def _data_sheet(workbook, styles: Styles, sheet: sheets.Sheet, rows: Iterable[di
         ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
 
 
-def _describe(filt: LedgerFilter) -> str:
-    """The selection, as the title line states it: "2024年度,城关镇,"."""
+def selection(filt: LedgerFilter) -> list[str]:
+    """The selection in words, each filter one part: ["2024年度", "城关镇"]."""
     parts = []
     if filt.year is not None:
         parts.append(f"{filt.year}年度")
@@ -165,7 +165,12 @@ def _describe(filt: LedgerFilter) -> str:
         parts.append(f"已到{filt.reached.label}")
     if filt.overdue_only:
         parts.append("有逾期节点")
-    return "".join(f"{p}," for p in parts)
+    return parts
+
+
+def _describe(filt: LedgerFilter) -> str:
+    """The selection, as the title line states it: "2024年度,城关镇,"."""
+    return "".join(f"{p}," for p in selection(filt))
 
 
 def _computed_sheet(workbook, styles: Styles, report, scope: str, *, whole: bool = False):

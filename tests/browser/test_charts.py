@@ -66,7 +66,7 @@ def test_charts_draw_with_echarts_from_the_app(app, live_server, page, users):
     page.goto(f"{live_server}/charts/?as_of=2024-06-30")
     page.wait_for_selector('#charts[data-drawn="4"]')
     for chart in ("channels", "townships", "units", "months"):
-        canvas = page.locator(f'[data-chart="{chart}"] canvas')
+        canvas = page.locator(f'[data-chart="{chart}"] svg')
         assert canvas.count() >= 1, chart
         assert canvas.first.bounding_box()["height"] > 100, chart
     assert f"{live_server}/static/vendor/echarts/echarts.min.js" in requested
@@ -92,4 +92,50 @@ def test_monthly_paragraph_copies(app, live_server, page, users):
     if status == "已复制":
         assert page.evaluate("navigator.clipboard.readText()") == text
     shoot(page, "monthly")
+    assert problems == [], problems
+
+
+LONG_UNIT = "县乡村振兴局农村基础设施建设与人居环境整治工作领导小组办公室"
+
+
+def test_long_unit_names_are_shown_whole_inside_the_chart(app, live_server, page, users):
+    """图表: a unit's long name wraps beside its bars instead of being cut off."""
+    from fundtrack.database import unit_of_work
+    from tests import factories as f
+
+    build_county(app)
+    with app.app_context(), unit_of_work("县财政局"):
+        f.project("XM009", township="李新店镇", unit=LONG_UNIT)
+    problems, _ = _watch(page)
+    sign_in(page, live_server, users["viewer"], PASSWORD)
+    page.goto(f"{live_server}/charts/?as_of=2024-06-30")
+    page.wait_for_selector('#charts[data-drawn="4"]')
+    units = page.locator('[data-chart="units"]')
+    box = units.bounding_box()
+    texts = units.locator("svg text")
+    assert texts.count() > 0
+    shown = "".join(texts.all_text_contents()).replace(" ", "")
+    assert LONG_UNIT in shown and "县交通运输局" in shown
+    for i in range(texts.count()):  # every label inside the chart's box
+        t = texts.nth(i).bounding_box()
+        if t is None or t["width"] == 0:
+            continue
+        assert box["x"] - 1 <= t["x"] and t["x"] + t["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] - 1 <= t["y"] and t["y"] + t["height"] <= box["y"] + box["height"] + 1
+    assert "完工率" in shown and "竣工" not in shown
+    shoot(page, "charts-long-names")
+    assert problems == [], problems
+
+
+def test_an_empty_chart_says_no_data(app, live_server, page, users):
+    """A county with nothing yet: every chart says 暂无数据 instead of a blank box."""
+    problems, _ = _watch(page)
+    sign_in(page, live_server, users["viewer"], PASSWORD)
+    page.goto(f"{live_server}/charts/?as_of=2024-06-30")
+    page.wait_for_selector('#charts[data-drawn="4"]')
+    for chart in ("channels", "townships", "units", "months"):
+        el = page.locator(f'[data-chart="{chart}"]')
+        assert el.inner_text().strip() == "暂无数据", chart
+        assert el.is_visible() and el.locator("svg, canvas").count() == 0, chart
+    shoot(page, "charts-empty")
     assert problems == [], problems

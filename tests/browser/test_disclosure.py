@@ -45,7 +45,10 @@ def test_staff_print_an_approval_notice(app, live_server, page, county):
     page.click("text=生成公示")
     page.wait_for_url("**start=2024-01-15**")
     notice = page.locator("article.notice")
-    assert "公示期:2024年1月15日至2024年1月27日(12天)" in notice.inner_text()
+    assert "公示期:2024年1月15日至2024年1月26日(12天)" in notice.inner_text()
+    # 公示网址 unset: the code leads to this server's own address, and staff are told
+    warning = page.locator('[data-warning="public-url"]')
+    assert warning.is_visible() and "尚未设置公示网址" in warning.inner_text()
     assert "0396-7654321" in notice.inner_text() and PHONE not in page.content()
     # the QR code as the browser has it decodes to the project's public page
     svg = page.locator("article.notice svg").evaluate("e => e.outerHTML")

@@ -19,7 +19,11 @@ def test_manager_follows_a_warning_and_auditor_records_a_finding(live_server, pa
     # the dashboard's warning block is counted after the page is shown
     page.goto(f"{live_server}/?as_of=2024-06-30")
     page.wait_for_selector(".warning-counts .badge.level-red")
-    assert "红 2" in page.inner_text(".warning-counts")  # the dashboard counts every unit
+    # a manager's home counts their own unit's warnings (issue 13), the county one click away
+    assert "红 1" in page.inner_text(".warning-counts")
+    page.click("text=查看全县数据")
+    page.wait_for_selector(".warning-counts .badge.level-red")
+    assert "红 2" in page.inner_text(".warning-counts")
     page.click("nav.site-nav >> text=预警")
     page.goto(f"{page.url}?as_of=2024-06-30")
     table = page.inner_text("table.warnings")

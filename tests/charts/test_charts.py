@@ -4,6 +4,7 @@ the JSON the script draws from; all of them the ledger's figures."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -127,3 +128,34 @@ def test_the_monthly_page_offers_the_paragraph_to_copy(viewer):
     assert "截至2024年6月30日,测试县财政涉农资金共140.00万元" in html
     assert 'data-copy-target="monthly-paragraph"' in html and "/static/js/copy.js" in html
     assert "<script>" not in html
+
+
+def test_the_monthly_report_defaults_to_the_last_month_end(app, viewer, monkeypatch):
+    """月报 without a date is for the month that has ended, not for today (issue 13)."""
+    import fundtrack.charts.monthly as page
+    from fundtrack.ledger.monthly import last_month_end
+
+    assert last_month_end(dt.date(2024, 7, 5)) == dt.date(2024, 6, 30)
+    assert last_month_end(dt.date(2024, 3, 1)) == dt.date(2024, 2, 29)
+    assert last_month_end(dt.date(2025, 1, 31)) == dt.date(2024, 12, 31)
+    monkeypatch.setattr(page, "today", lambda: dt.date(2024, 7, 5))
+    html = viewer.get("/report/monthly").get_data(as_text=True)
+    assert "截至2024年6月30日,测试县" in html
+    assert 'name="as_of" value="2024-06-30"' in html
+    # a date asked for is kept
+    html = viewer.get("/report/monthly?as_of=2024-07-03").get_data(as_text=True)
+    assert "截至2024年7月3日" in html
+
+
+@pytest.mark.parametrize("path", ["/?as_of=2024-06-30", "/report/monthly?as_of=2024-06-30",
+                                  "/ledger/projects?as_of=2024-06-30", "/charts/",
+                                  "/warnings/", "/funds/"])
+def test_the_year_is_chosen_from_a_list_on_every_page(viewer, path):
+    """年度 is one chooser everywhere: a list of the ledger's years, never free text."""
+    html = viewer.get(path + ("&" if "?" in path else "?") + "year=2023").get_data(
+        as_text=True)
+    chooser = re.search(r'<label>年度\s*<select name="year">(.*?)</select>', html, re.S)
+    assert chooser, path
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', chooser.group(1))
+    assert options[0] == ("", "") and ("2023", " selected") in options, (path, options)
+    assert 'type="number" name="year"' not in html

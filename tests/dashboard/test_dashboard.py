@@ -109,3 +109,36 @@ def test_the_report_line_names_the_configured_region(app, client, users):
     html = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
     assert "截至2024年06月30日,青山县财政涉农资金共下达" in html
     assert "全县" not in html
+
+
+def test_a_managers_home_shows_their_units_figures(app, client, users):
+    """A manager of 县交通运输局 (XM001 only) sees their unit's figures on 首页, with a
+    link to the whole county's; others see the county (issue 13: 红 119 instead of 17)."""
+    import re
+
+    build_county(app)
+    login(client, users["manager"])
+    html = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
+    assert "县交通运输局 财政涉农资金统筹整合" in html
+    line = re.search(r'<p class="report-line">(.*?)</p>', html, re.S).group(1)
+    line = re.sub(r"<[^>]+>|\s+", "", line)
+    # XM001: allocated 600,000, spent 350,000 (58.33%); one project, started, not completed
+    assert "县交通运输局项目共安排资金60.00万元,已支出35.00万元,支出率58.33%" in line
+    assert "实施项目1个,已开工1个" in line
+    assert 'data-load="/warnings/counts?as_of=2024-06-30&amp;unit=' in html
+    assert "按资金类别" not in html  # a channel's issued and arrived money is the county's
+    assert 'href="/?as_of=2024-06-30&amp;unit="' in html and "查看全县数据" in html
+    # the unit's overdue milestones only: XM001 完工, not XM002's 开工; codes link
+    assert "XM002" not in html
+    assert f'<a href="/projects/XM001?as_of={AS_OF}">XM001</a>' in html
+    counts = client.get("/warnings/counts?as_of=2024-06-30&unit=县交通运输局")
+    county = client.get("/warnings/counts?as_of=2024-06-30&unit=")
+    assert counts.get_data(as_text=True) != county.get_data(as_text=True)
+    # the whole county on request, with the way back
+    html = client.get(f"/?as_of={AS_OF}&unit=").get_data(as_text=True)
+    assert "实施项目 3 个" in html and "按资金类别" in html and "只看本单位(县交通运输局)" in html
+    # everyone else: the county, no unit note
+    client.post("/logout")
+    login(client, users["viewer"])
+    html = client.get(f"/?as_of={AS_OF}").get_data(as_text=True)
+    assert "实施项目 3 个" in html and "scope-note" not in html

@@ -76,6 +76,10 @@ def test_a_payment_on_an_untendered_project_warns(app, client, county):
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'class="flash flash-warning"' in html
     assert "超过招标限额" in html and "支付时尚未完成招标" in html
+    # the project page lists the note under 支出明细: it is not flashed a second time
+    assert html.count("支付时尚未完成招标") == 1
+    # money in the note as the screens show it (issue 13: "19529.11 元")
+    assert "超过招标限额 100,000.00 元" in html
 
 
 def test_an_overspend_is_refused_with_its_reason_and_nothing_is_written(app, client, county):
@@ -287,6 +291,37 @@ def test_payments_list_pages_by_50(app, client, county):
     assert "P009 2024-06-01" in page and "PZ1 2024-03-05" in page
 
 
+def test_payments_list_totals_and_downloads_its_selection(app, client, reversed_once):
+    """支出: a 合计 row over every page of the filter (reversals netted) and a download of
+    the same selection, named by its filter (issue 13)."""
+    import io
+    from urllib.parse import quote
+
+    import openpyxl
+
+    signed_in(client, reversed_once, "auditor")
+    html = client.get("/funds/payments?per_page=1").get_data(as_text=True)
+    foot = html[html.index("<tfoot>"):html.index("</tfoot>")]
+    assert "合计(共 2 条" in foot and ">50,000.00<" in foot  # 80,000 − 30,000, both pages
+    html = client.get("/funds/payments?kind=冲销").get_data(as_text=True)
+    foot = html[html.index("<tfoot>"):html.index("</tfoot>")]
+    assert "合计(共 1 条" in foot and ">-30,000.00<" in foot
+    assert 'href="/funds/payments.xlsx?kind=%E5%86%B2%E9%94%80"' in html
+    r = client.get("/funds/payments.xlsx?kind=冲销&project=XM001&from=2024-03-01")
+    assert r.status_code == 200
+    assert quote("支出明细_项目XM001_冲销_2024-03-01至_导出于") in r.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(r.get_data()), read_only=True)
+    rows = [list(row) for row in book["支出明细"].iter_rows(values_only=True)]
+    book.close()
+    assert "共 1 条" in rows[0][0]
+    assert rows[1][:5] == ["凭证号", "项目编号", "资金来源编号", "支付日期", "支付金额"]
+    assert rows[2][0] == "HC1" and rows[2][4] == -30000 and rows[2][7] == "PZ1"
+    assert rows[3][0] == "合计" and rows[3][4] == -30000
+    whole = client.get("/funds/payments.xlsx")
+    assert quote("支出明细_全部_导出于") in whole.headers["Content-Disposition"]
+    assert client.get("/funds/payments.xlsx?from=notadate").status_code == 400
+
+
 
 
 def test_payments_list_costs_the_same_statements_for_5_and_50_payments(app, client, county,
@@ -304,7 +339,7 @@ def test_payments_list_costs_the_same_statements_for_5_and_50_payments(app, clie
     add(45, 4)  # 50
     many = count_statements(client, "/funds/payments")
     assert few == many
-    assert many <= 4  # the user, the page, the count (and nothing per row)
+    assert many <= 4  # the user, the page, the count with the 合计 (nothing per row)
     # the channel's page, each time for the first reader (no figure kept from before)
     first = []
     for _ in range(2):

@@ -105,7 +105,9 @@ def test_channel_page_shows_figures_arrivals_projects_and_payments(client, count
     page = text(r)
     assert "下达金额(元) 1,000,000.00" in page
     assert "已到位(元) 400,000.00 到位率 40.00%" in page
-    assert "已支出(元) 80,000.00 支出率 20.00%" in page
+    # two spending rates, each saying what it divides (issue 13: the table's was unlabelled)
+    assert "已支出(元) 80,000.00 支出率(已支出 / 已到位) 20.00%" in page
+    assert "支出率 (已支出 / 安排资金)" in page
     assert "结余(元) 320,000.00" in page
     assert "2024-03-01 300,000.00" in page and "2024-05-01 100,000.00" in page
     # the projects it funds, from the allocation ledger

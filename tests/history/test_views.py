@@ -55,7 +55,7 @@ def test_filter_by_record_type_key_and_user(app, auditor):
     rows = _rows(auditor.get("/history/?entity=project&key=XM00").get_data(as_text=True))
     assert len(rows) == 3
     rows = _rows(auditor.get("/history/?key=P002").get_data(as_text=True))
-    assert len(rows) == 1 and "123456.78" in rows[0]
+    assert len(rows) == 1 and "123,456.78" in rows[0]
     rows = _rows(auditor.get("/history/?actor=李主任").get_data(as_text=True))
     assert len(rows) == 1 and "项目节点" in rows[0]
     html = auditor.get("/history/?actor=nobody").get_data(as_text=True)
@@ -83,6 +83,48 @@ def test_filter_by_date_in_china_time(app, auditor):
     everything = _rows(auditor.get("/history/").get_data(as_text=True))
     assert r.status_code == 200 and _rows(r.get_data(as_text=True)) == everything
     assert any("县民政局" in row for row in everything)
+
+
+def test_changes_name_records_by_code_money_and_local_time(app, auditor):
+    """No internal ids (项目ID:25), raw amounts (33400) or UTC times in the changes."""
+    build_county(app, actor="王会计")
+    with app.app_context():
+        db.session.add(Change(at=dt.datetime(2024, 1, 1, 16, 30, tzinfo=dt.UTC), actor="管理员",
+                              action="insert", entity="api_token", entity_id=9,
+                              entity_key="finance",
+                              before=None, after={"id": 9, "user_id": 999,
+                                                  "created_at": "2024-01-01T16:30:00+00:00"}))
+        db.session.commit()
+    html = auditor.get("/history/?entity=disbursement&key=P002").get_data(as_text=True)
+    (row,) = _rows(html)
+    assert "ID" not in row
+    assert '<span class="field-name">项目</span>:<ins>XM002 ' in row
+    assert '<span class="field-name">资金来源</span>:<ins>SJ01 ' in row
+    assert '<span class="field-name">支付金额</span>:<ins>123,456.78</ins>' in row
+    assert '<span class="field-name">支付类型</span>:<ins>进度款</ins>' in row
+    html = auditor.get("/history/?entity=project&key=XM001").get_data(as_text=True)
+    assert "<ins>600,000.00</ins>" in _rows(html)[0] and "责任单位ID" not in html
+    (token,) = _rows(auditor.get("/history/?entity=api_token").get_data(as_text=True))
+    assert "<ins>2024-01-02 00:30:00</ins>" in token and "+00:00" not in token
+    assert "<ins>#999</ins>" in token  # a record no longer there: its id, marked
+
+
+def test_a_project_code_finds_everything_of_the_project(app, auditor):
+    from fundtrack.rectification.models import FindingSource
+    from fundtrack.rectification.service import add_evidence, record_finding
+
+    build_county(app, actor="王会计")
+    with app.app_context(), unit_of_work("审计员"):
+        finding = record_finding(source=FindingSource.AUDIT, description="资料不全",
+                                 found_on=f.day("2024-06-01"), deadline=f.day("2024-06-30"),
+                                 project_code="XM002")
+        add_evidence(finding, "已补齐", f.day("2024-06-10"))
+    rows = _rows(auditor.get("/history/?key=XM002").get_data(as_text=True))
+    kinds = {kind for row in rows for kind in ("项目", "资金安排", "支出", "整改事项", "整改记录")
+             if f"<td>{kind}</td>" in row}
+    assert kinds == {"项目", "资金安排", "支出", "整改事项", "整改记录"}
+    assert any("P002" in row for row in rows)
+    assert not any("P001" in row or "P003" in row for row in rows)
 
 
 @pytest.mark.parametrize("query, message", [

@@ -40,7 +40,7 @@ def test_the_paragraph_in_the_words_of_the_reports(county):
         "其中,财政专项扶贫资金共80.00万元,已支出35.00万元,支出率43.75%;"
         "统筹整合涉农资金共50.00万元,已支出12.35万元,支出率24.69%;"
         "东西部协作资金共10.00万元,已支出5.00万元,支出率50.00%;"
-        "实施项目3个,已开工2个,开工率66.67%,已竣工1个,竣工率33.33%,"
+        "实施项目3个,已开工2个,开工率66.67%,已完工1个,完工率33.33%,"
         "总投资100.00万元,已完成投资52.35万元,投资完成率52.35%。"
     )
 
@@ -56,7 +56,7 @@ def parse(text: str) -> dict:
     assert head, text
     cats = re.findall(rf"([\u4e00-\u9fff]+资金|其他)共{MONEY},已支出{MONEY},支出率{RATE}",
                       text[head.end():])
-    tail = re.search(rf"实施项目(\d+)个,已开工(\d+)个,开工率{RATE},已竣工(\d+)个,竣工率{RATE},"
+    tail = re.search(rf"实施项目(\d+)个,已开工(\d+)个,开工率{RATE},已完工(\d+)个,完工率{RATE},"
                      rf"总投资{MONEY},已完成投资{MONEY},投资完成率{RATE}。$", text)
     assert tail, text
     return {"date": dt.date(*map(int, head.groups()[:3])), "region": head[4],

@@ -109,17 +109,17 @@ def test_wan_divides_by_ten_thousand_with_two_decimals(app, viewer):
 def test_filters_narrow_the_rows_and_persist(app, viewer):
     build_county(app)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
-    codes = re.findall(r"<td>(XM\d+)</td>", html)
+    codes = re.findall(r">(XM\d+)</a></td>", html)
     assert codes == ["XM001", "XM003"]
     assert '<option value="城关镇" selected>城关镇</option>' in html
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&unit=县水利局&year=2024").get_data(
         as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM002"]
     assert ">123,456.78<" in _total(html)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&priority=是").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM001"]
     html = viewer.get(f"/ledger/allocations?as_of={AS_OF}&q=XM002").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM002"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM002"]
     assert 'value="XM002"' in html
     # the tabs keep the selection
     assert "/ledger/funds?as_of=2024-06-30&amp;q=XM002" in html
@@ -135,9 +135,9 @@ def test_as_of_decides_the_figures(app, viewer):
 def test_sorting_by_a_column(app, viewer):
     build_county(app)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=-spent").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM001", "XM002", "XM003"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM001", "XM002", "XM003"]
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&sort=spent").get_data(as_text=True)
-    assert re.findall(r"<td>(XM\d+)</td>", html) == ["XM003", "XM002", "XM001"]
+    assert re.findall(r">(XM\d+)</a></td>", html) == ["XM003", "XM002", "XM001"]
     assert 'aria-sort="ascending"' in html
 
 
@@ -212,15 +212,17 @@ def test_statement_count_does_not_grow_with_rows(app, client, users, count_state
     assert "逾期" in client.get(pages[2]).get_data(as_text=True)
     assert few == many
     # The first reader after a write: the user, the data's version, then rows + total
-    # (which counts them too) + the filter choices; the user, a page, its count; the
-    # user, the version, channels by category, progress, overdue page + count; the
-    # dashboard's warning block: the user, the version, two settings (tendering
-    # threshold, warning thresholds) and one statement counting every rule's warnings.
-    assert many == [5, 3, 6, 2 + 2 + 1]
+    # (which counts them too) + the filter choices; the user, a page, its count, and
+    # one statement per kind of record its changes refer to (projects, channels, units:
+    # named by code, not by id); the user, the version, channels by category, progress,
+    # overdue page + count; the dashboard's warning block: the user, the version, two
+    # settings (tendering threshold, warning thresholds) and one statement counting every
+    # rule's warnings.
+    assert many == [5, 3 + 3, 6, 2 + 2 + 1]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
     again = [count_statements(client, p) for p in pages]
-    assert again == [2, 3, 2, 2]
+    assert again == [2, 3 + 3, 2, 2]
 
 
 def test_project_page_statements_do_not_grow_with_its_payments(app, client, users,
@@ -255,7 +257,7 @@ def test_download_is_streamed_from_a_temporary_file_removed_once_sent(
     file is gone once the download has been read."""
     import tempfile
 
-    import fundtrack.api.ledger as api_ledger
+    import fundtrack.workbook.download as api_ledger
 
     build_county(app)
     made = []
@@ -284,7 +286,7 @@ def test_download_is_streamed_from_a_temporary_file_removed_once_sent(
 def test_a_download_closed_unread_leaves_no_file(app, viewer, monkeypatch):
     import tempfile
 
-    import fundtrack.api.ledger as api_ledger
+    import fundtrack.workbook.download as api_ledger
 
     made = []
     real = tempfile.mkstemp
@@ -299,3 +301,40 @@ def test_a_download_closed_unread_leaves_no_file(app, viewer, monkeypatch):
     r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}", buffered=False)
     r.close()
     assert made and not os.path.exists(made[0])
+
+
+def test_summary_footnote_counts_projects_not_rows(app, viewer):
+    """汇总's total is the sum of the projects in scope, not of its rows (each project is
+    in one township row and one unit row): the footnote says so (issue 13)."""
+    build_county(app)
+    html = viewer.get(f"/ledger/summary?as_of={AS_OF}").get_data(as_text=True)
+    note = re.search(r'<p class="muted footnote">(.*?)</p>', html, re.S).group(1)
+    assert "全部 3 个项目之和" in note and "条记录" not in note
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
+    assert "合计为全部 3 条记录之和" in html
+
+
+def test_a_filtered_download_names_its_filter(app, viewer):
+    """The whole ledger and a filtered one no longer share a file name (issue 13)."""
+    from urllib.parse import quote
+
+    build_county(app)
+    whole = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}")
+    assert quote(f"台账_全部_截至{AS_OF}.xlsx") in whole.headers["Content-Disposition"]
+    r = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}&year=2024&township=城关镇"
+                    "&unit=县水利局&priority=是")
+    name = quote(f"台账_2024年度_城关镇_县水利局_重点村_截至{AS_OF}.xlsx")
+    assert f"filename*=UTF-8''{name}" in r.headers["Content-Disposition"]
+    # a search with characters no file name may hold
+    r = viewer.head(f"/api/v1/export.xlsx?as_of={AS_OF}&q=a/b")
+    assert quote(f"台账_含“a-b”_截至{AS_OF}.xlsx") in r.headers["Content-Disposition"]
+
+
+def test_ledger_tables_link_project_codes_to_their_page(app, viewer):
+    build_county(app)
+    for name in ("projects", "allocations", "overdue"):
+        html = viewer.get(f"/ledger/{name}?as_of={AS_OF}").get_data(as_text=True)
+        assert f'<a href="/projects/XM001?as_of={AS_OF}">XM001</a>' in html, name
+    # the 合计 row is no project
+    html = viewer.get(f"/ledger/projects?as_of={AS_OF}").get_data(as_text=True)
+    assert ">合计</a>" not in _total(html)

@@ -3,6 +3,8 @@ API refuses a payment dated in a closed month with 409."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -104,3 +106,13 @@ def test_the_importer_refuses_rows_dated_in_a_closed_month(app, county, tmp_path
     assert not report.ok
     assert [(p.sheet, p.row) for p in report.problems] == [("资金到位", 2)]
     assert "已月结" in report.problems[0].message
+
+
+def test_the_month_to_close_is_chosen_not_typed(app, client, county):
+    """月结's month is the browser's month chooser (the one macro every month field uses),
+    prefilled with the month to close next."""
+    login(client, county["finance"])
+    html = client.get("/periods/").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="month"[^>]*>', html).group(0)
+    assert 'type="month"' in field and 'pattern="[0-9]{4}-[0-9]{2}"' in field
+    assert re.search(r'value="\d{4}-\d{2}"', field)

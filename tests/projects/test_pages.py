@@ -203,3 +203,47 @@ def test_unknown_project_is_a_404_page(one_project, client, users):
     login(client, users["viewer"])
     r = client.get("/projects/NOPE")
     assert r.status_code == 404 and "页面不存在" in r.get_data(as_text=True)
+
+
+def test_project_page_offers_payment_and_allocation_to_those_allowed(one_project, client,
+                                                                     users):
+    """登记支出 and 资金安排 from the project page, the forms prefilled with the project;
+    only for the roles that may post (issue 13)."""
+    login(client, users["finance"])
+    html = client.get("/projects/XM001").get_data(as_text=True)
+    assert 'href="/funds/payments/new?project=XM001"' in html and ">登记支出<" in html
+    assert 'action="/funds/allocate"' in html and ">资金安排<" in html
+    assert '<option value="ZY01">ZY01 中央衔接资金(2024)</option>' in html
+    # per channel: pay or allocate more from that very channel
+    assert 'href="/funds/payments/new?project=XM001&amp;source=ZY01"' in html
+    assert 'href="/funds/ZY01/allocate?project=XM001"' in html
+    r = client.get("/funds/allocate?project=XM001&source=SJ01")
+    assert r.status_code == 302 and r.headers["Location"] == "/funds/SJ01/allocate?project=XM001"
+    form = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'value="XM001"' in form
+    assert client.get("/funds/allocate?project=XM001&source=NOPE").status_code == 404
+    r = client.get("/funds/allocate?project=XM001")  # no channel yet: choose one
+    assert r.status_code == 200 and '<option value="SJ01">' in r.get_data(as_text=True)
+    for role in ("viewer", "auditor", "manager"):
+        client.post("/logout")
+        login(client, users[role])
+        html = client.get("/projects/XM001").get_data(as_text=True)
+        assert "登记支出" not in html and "资金安排" not in html, role
+        assert client.get("/funds/allocate?project=XM001&source=ZY01").status_code == 403
+
+
+def test_sortable_headers_look_sortable(app, client, users):
+    make_projects(app, 3)
+    login(client, users["viewer"])
+    html = client.get("/projects/?sort=-project_code").get_data(as_text=True)
+    head = re.search(r'<th scope="col" class="sortable sorted" aria-sort="descending">\s*'
+                     r'<a href="\?sort=project_code&amp;page=1"[^>]*>项目编号'
+                     r'<span class="sort-arrow" aria-hidden="true">▼</span>', html)
+    assert head, html[:3000]
+    # the other columns: a link with a faint two-way arrow and no aria-sort
+    assert re.search(r'<th scope="col" class="sortable">\s*<a [^>]*>项目名称'
+                     r'<span class="sort-arrow" aria-hidden="true">↕</span>', html)
+    css = client.get("/static/css/app.css")
+    assert "th.sortable a" in css.get_data(as_text=True) and "underline" in css.get_data(
+        as_text=True)
+    css.close()

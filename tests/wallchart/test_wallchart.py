@@ -61,20 +61,34 @@ def test_bars_on_one_axis_with_overdue_in_red(app, viewer):
     ]
     assert "逾期 90 天" in got["XM002"] and "wc-overdue" in got["XM002"]
     assert "wc-overdue" not in got["XM003"]
-    assert '<th colspan="4" scope="rowgroup">乡镇:城关镇(2)</th>' in html
+    assert '<th colspan="4" scope="rowgroup">乡镇:城关镇(2 个项目)</th>' in html
 
 
 def test_grouped_by_unit_and_filtered(app, viewer):
     build_county(app)
     html = viewer.get(URL + "&group=unit").get_data(as_text=True)
     assert list(rows(html)) == ["XM001", "XM002", "XM003"]
-    assert "责任单位:县水利局(2)" in html
+    assert "责任单位:县水利局(2 个项目)" in html
     html = viewer.get(URL + "&township=李新店镇&group=unit").get_data(as_text=True)
     assert list(rows(html)) == ["XM002"]
     html = viewer.get(URL + "&overdue=1").get_data(as_text=True)
     assert list(rows(html)) == ["XM001", "XM002"]
     r = viewer.get("/wallchart/?as_of=2024-02-30")
     assert r.status_code == 400 and "不是有效日期" in r.get_data(as_text=True)
+
+
+def test_a_group_counts_its_projects_on_every_page(app, viewer):
+    """城关镇 has 2 projects: on a page showing one of them it still says 2 (issue 13:
+    "城关镇(15) on page 1, (12) on page 2")."""
+    build_county(app)
+    first = viewer.get(URL + "&per_page=1").get_data(as_text=True)
+    assert list(rows(first)) == ["XM001"]
+    assert "乡镇:城关镇(2 个项目,本页 1 个)" in first
+    second = viewer.get(URL + "&per_page=1&page=2").get_data(as_text=True)
+    assert list(rows(second)) == ["XM003"] and "乡镇:城关镇(2 个项目,本页 1 个)" in second
+    # the count is of the selection: filtered to 县水利局, 城关镇 holds one
+    html = viewer.get(URL + "&unit=县水利局").get_data(as_text=True)
+    assert "乡镇:城关镇(1 个项目)" in html
 
 
 def test_a_county_without_milestones(app, viewer):

@@ -102,7 +102,7 @@ def test_dashboard_shows_the_counts_and_links_to_the_page(app, client, users):
     for level in Level:
         assert f'<span class="badge level-{level.value}">{level.label[0]} {got[level]}</span>' \
             in html
-    assert f'href="/warnings/?unit=&amp;as_of={AS_OF}"' in html
+    assert f'href="/warnings/?as_of={AS_OF}&amp;unit="' in html
 
 
 

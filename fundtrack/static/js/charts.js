@@ -1,11 +1,15 @@
 // 图表: draws the charts of /charts with Apache ECharts (static/vendor/echarts) from the
 // figures of /charts/data.json (URL in #charts[data-src]). No inline script: CSP-safe.
+// Drawn as SVG: names on the category axes wrap within LABEL_WIDTH instead of being cut,
+// and a chart without data says 暂无数据 instead of showing a blank box.
 (function () {
   "use strict";
   var root = document.getElementById("charts");
   if (!root || !window.echarts) return;
 
   var RED = "#9b1c1c", BLUE = "#2563eb", GREEN = "#15803d", GREY = "#6b7280";
+  var LABEL_WIDTH = 180;
+  var categoryLabel = { width: LABEL_WIDTH, overflow: "break", lineHeight: 14 };
   var percent = function (v) { return v == null ? "—" : (v * 100).toFixed(2) + "%"; };
 
   function rateBars(rows, key, color) {
@@ -15,7 +19,8 @@
                  valueFormatter: percent },
       xAxis: { type: "value", max: function (v) { return Math.max(1, v.max); },
                axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+      yAxis: { type: "category", inverse: true, axisLabel: categoryLabel,
+               data: rows.map(function (r) { return r.name; }) },
       series: [{ type: "bar", name: "支出率", itemStyle: { color: color },
                  data: rows.map(function (r) { return r[key]; }),
                  label: { show: true, position: "right",
@@ -24,18 +29,19 @@
   }
 
   function unitBars(rows) {
+    // horizontal bars: a unit's whole name stands beside its bars, wrapped if long
     return {
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 56, top: 32, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: percent },
-      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
-               axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value", max: 1,
+      yAxis: { type: "category", inverse: true, axisLabel: categoryLabel,
+               data: rows.map(function (r) { return r.name; }) },
+      xAxis: { type: "value", max: 1,
                axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } },
       series: [
         { type: "bar", name: "开工率", itemStyle: { color: BLUE },
           data: rows.map(function (r) { return r.start_rate; }) },
-        { type: "bar", name: "竣工率", itemStyle: { color: GREEN },
+        { type: "bar", name: "完工率", itemStyle: { color: GREEN },
           data: rows.map(function (r) { return r.completion_rate; }) }
       ]
     };
@@ -59,29 +65,41 @@
     };
   }
 
+  function isEmpty(name, data) {
+    if (name !== "months") return !(data[name] || []).length;
+    return !data.months.some(function (m) { return m.spent || m.arrived_to_date; });
+  }
+
   function draw(data) {
     var options = {
-      channels: rateBars(data.channels, "rate", RED),
-      townships: rateBars(data.townships, "rate", BLUE),
-      units: unitBars(data.units),
-      months: monthLines(data.months)
+      channels: function () { return rateBars(data.channels, "rate", RED); },
+      townships: function () { return rateBars(data.townships, "rate", BLUE); },
+      units: function () { return unitBars(data.units); },
+      months: function () { return monthLines(data.months); }
     };
-    var charts = [];
+    var charts = [], shown = 0;
     Array.prototype.forEach.call(root.querySelectorAll("[data-chart]"), function (el) {
-      var option = options[el.dataset.chart];
-      if (!option) return;
-      var rows = el.dataset.chart === "months" ? 12 : (data[el.dataset.chart] || []).length;
-      if (el.dataset.chart !== "months" && el.dataset.chart !== "units") {
-        el.style.height = Math.max(160, 40 + rows * 28) + "px";
+      var name = el.dataset.chart;
+      if (!options[name]) return;
+      shown += 1;
+      if (isEmpty(name, data)) {
+        el.classList.add("chart-empty");
+        el.dataset.empty = "1";
+        el.textContent = "暂无数据";
+        return;
       }
-      var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option);
+      if (name !== "months") {
+        var rows = data[name].length, per = name === "units" ? 44 : 28;
+        el.style.height = Math.max(160, 56 + rows * per) + "px";
+      }
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(options[name]());
       charts.push(chart);
     });
     window.addEventListener("resize", function () {
       charts.forEach(function (c) { c.resize(); });
     });
-    root.dataset.drawn = String(charts.length);
+    root.dataset.drawn = String(shown);
   }
 
   fetch(root.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
