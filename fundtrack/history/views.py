@@ -10,6 +10,8 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from ..access import AUDIT, allow
+from ..accounts.models import User
+from ..accounts.service import names_of
 from ..errors import Refused
 from ..ledger.params import parse_date
 from ..paging import page_args, paginate
@@ -45,7 +47,8 @@ FIELDS = {
     "responsible_person": "责任人", "phone": "联系电话", "scope": "建设内容",
     "total_investment": "总投资", "priority": "重点村", "planned_on": "计划日期",
     "done_on": "实际日期", "username": "用户名", "role": "角色", "active": "启用",
-    "user_id": "用户ID", "created_at": "签发时间", "key": "名称", "value": "值",
+    "user_id": "用户ID", "created_at": "签发时间", "expires_at": "到期时间",
+    "revoked_at": "吊销时间", "password_changed_at": "密码修改时间", "key": "名称", "value": "值",
     "source": "问题来源", "description": "问题描述", "found_on": "发现日期",
     "deadline": "整改期限", "status": "状态", "created_by": "登记人",
     "finding_id": "整改事项ID", "written_on": "日期", "at": "时间", "author": "填写人",
@@ -115,7 +118,9 @@ def _query(args):
         stmt = stmt.where(Change.entity_key.contains(key, autoescape=True))
     actor = (args.get("actor") or "").strip()
     if actor:
-        stmt = stmt.where(Change.actor.contains(actor, autoescape=True))
+        named = select(User.username).where(User.name.contains(actor, autoescape=True))
+        stmt = stmt.where(Change.actor.contains(actor, autoescape=True)
+                          | Change.actor.in_(named))
     start = parse_date(args["date_from"], "date_from") if args.get("date_from") else None
     end = parse_date(args["date_to"], "date_to") if args.get("date_to") else None
     if start and end and start > end:
@@ -138,10 +143,11 @@ def index():
         return render_template("history/index.html", error=e.message, **page), 400
     number, per_page = page_args(args, PER_PAGE)
     result = paginate(stmt, number, per_page)
+    names = names_of(c.actor for c in result.items)
     rows = [
         {
             "at": _local(c.at),
-            "actor": c.actor,
+            "actor": f"{names[c.actor]}({c.actor})" if c.actor in names else c.actor,
             "action": ACTIONS.get(c.action, c.action),
             "entity": ENTITIES.get(c.entity, c.entity),
             "key": c.entity_key or f"#{c.entity_id}",
