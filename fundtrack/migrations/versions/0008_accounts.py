@@ -66,6 +66,7 @@ def downgrade():
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
     op.drop_table('user_session')
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.drop_column('password_changed_at')
-        batch_op.drop_column('name')
+    # Not a batch: rebuilding app_user would break the foreign keys of the rows that
+    # name its users (SQLite 3.35+ drops a column in place).
+    op.drop_column('app_user', 'password_changed_at')
+    op.drop_column('app_user', 'name')
