@@ -103,7 +103,8 @@ def create_user_command(username, role, unit, new_unit, name, password_stdin):
             create_user(username, Role(role), unit=unit, password=password, name=name,
                         new_unit=new_unit)
     except Refused as e:
-        _refuse([e.message])
+        hint = ["如确需新建该单位,请加上 --new-unit。"] if e.field == "unit" and unit else []
+        _refuse([e.message, *hint])
     click.echo(f"已创建用户 {username}({Role(role).label})")
 
 

@@ -127,7 +127,7 @@ def test_an_unknown_unit_is_refused_with_the_close_matches(app, runner):
     result = _create_user(runner, "li", "--role", "manager", "--unit", "县水力局")
     assert result.exit_code == 1
     assert "责任单位「县水力局」不存在" in result.stderr
-    assert "您是否要找:县水利局" in result.stderr and "--new-unit" not in result.stdout
+    assert "您是否要找:县水利局" in result.stderr and "请加上 --new-unit" in result.stderr
     result = _create_user(runner, "li", "--role", "manager", "--unit", "城关镇人民政府")
     assert result.exit_code == 1 and "已有的责任单位:县水利局" in result.stderr
     assert _count(app, Unit) == 1

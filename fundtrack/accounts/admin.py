@@ -226,7 +226,7 @@ def token(user_id: int):
 @allow(*ADMIN)
 def tokens():
     return render_template("admin/tokens.html", tokens=service.list_tokens(),
-                           now=service._now())
+                           now=service.now())
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -24,13 +24,14 @@ from ..history.service import record, snapshot
 from ..projects.models import Unit
 from ..projects.service import find_unit, get_or_create_unit
 from . import passwords
-from .models import ApiToken, User, UserSession, aware
+from .models import ApiToken, User, UserSession
 
 #: The longest real name (姓名) kept.
 NAME_MAX = 50
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
+    """The present moment, as sessions and tokens are dated (UTC)."""
     return dt.datetime.now(dt.UTC)
 
 
@@ -93,7 +94,7 @@ def create_user(
         role=role,
         unit=user_unit(unit, create=new_unit),
         password_hash=generate_password_hash(password) if password else None,
-        password_changed_at=_now() if password else None,
+        password_changed_at=now() if password else None,
     )
     db.session.add(user)
     record("insert", user)
@@ -111,7 +112,7 @@ def set_password(user: User, password: str, *, keep_session: str | None = None) 
     passwords.check(password, user.username)
     before = snapshot(user)
     user.password_hash = generate_password_hash(password)
-    user.password_changed_at = _now()
+    user.password_changed_at = now()
     record("update", user, before)
     end_sessions(user, keep=keep_session)
     return user
@@ -156,12 +157,12 @@ def _digest(token: str) -> str:
 def start_session(user: User) -> str:
     """A new server-side session for the user; returns the key the cookie carries.
     Sessions past their end are pruned here."""
-    now = _now()
-    db.session.execute(delete(UserSession).where(UserSession.expires_at <= now))
+    at = now()
+    db.session.execute(delete(UserSession).where(UserSession.expires_at <= at))
     key = secrets.token_urlsafe(32)
     hours = current_app.config["FUNDTRACK_SESSION_HOURS"]
-    db.session.add(UserSession(user_id=user.id, key_hash=_digest(key), created_at=now,
-                               expires_at=now + dt.timedelta(hours=hours)))
+    db.session.add(UserSession(user_id=user.id, key_hash=_digest(key), created_at=at,
+                               expires_at=at + dt.timedelta(hours=hours)))
     db.session.flush()
     return key
 
@@ -173,7 +174,7 @@ def user_for_session(user_id: str, key: str | None) -> User | None:
     return db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id).where(
             User.id == int(user_id), User.active.is_(True),
-            UserSession.key_hash == _digest(key), UserSession.expires_at > _now())
+            UserSession.key_hash == _digest(key), UserSession.expires_at > now())
     )
 
 
@@ -207,9 +208,9 @@ def create_token(user: User, name: str | None = None, days: int | None = None) -
     if not 1 <= days <= TOKEN_MAX_DAYS:
         raise Refused(f"令牌有效期应为 1 至 {TOKEN_MAX_DAYS} 天", "days")
     token = secrets.token_urlsafe(32)
-    now = _now()
-    api_token = ApiToken(user=user, name=name, token_hash=_digest(token), created_at=now,
-                         expires_at=now + dt.timedelta(days=days))
+    at = now()
+    api_token = ApiToken(user=user, name=name, token_hash=_digest(token), created_at=at,
+                         expires_at=at + dt.timedelta(days=days))
     db.session.add(api_token)
     record("insert", api_token)
     return token
@@ -218,7 +219,7 @@ def create_token(user: User, name: str | None = None, days: int | None = None) -
 def user_for_token(token: str) -> User | None:
     """The active user of a token that is neither expired nor revoked, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or not row.usable(_now()) or not row.user.active:
+    if row is None or not row.usable(now()) or not row.user.active:
         return None
     return row.user
 
@@ -244,13 +245,9 @@ def revoke_token(token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
         raise Refused(f"令牌「{token.name}」已吊销", "token", conflict=True)
     before = snapshot(token)
-    token.revoked_at = _now()
+    token.revoked_at = now()
     record("update", token, before)
     return token
-
-
-def token_expired(token: ApiToken) -> bool:
-    return aware(token.expires_at) <= _now()
 
 
 # --- managing users (the admin's users page) ---------------------------------------------

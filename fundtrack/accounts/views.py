@@ -121,7 +121,7 @@ def logout():
 def _account_page(form: PasswordForm | None = None, status: int = 200):
     return render_template(
         "accounts/account.html", form=form or PasswordForm(formdata=None),
-        tokens=service.list_tokens(current_user), now=service._now(),
+        tokens=service.list_tokens(current_user), now=service.now(),
         rule=passwords.RULE_TEXT), status
 
 
