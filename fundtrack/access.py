@@ -1,5 +1,20 @@
 """Who may do what: every view declares its rule, checked on the server.
 
+The role table (README "What it does, for whom" says the same in words):
+
+| role    | read | money | milestones | history | findings (整改)                  | users |
+|---------|------|-------|------------|---------|---------------------------------|-------|
+| admin   | all  | yes   | yes        | yes     | record, evidence, close, reopen | yes   |
+| finance | all  | yes   | no         | no      | record, evidence, close, reopen | no    |
+| manager | all  | no    | own unit   | no      | evidence on own unit's only     | no    |
+| auditor | all  | no    | no         | yes     | record, evidence, close, reopen | no    |
+| viewer  | all  | no    | no         | no      | no                              | no    |
+
+Findings: auditors record what their audits find (and add evidence, close and reopen);
+a manager adds evidence of their own unit's rectification but never closes (marks
+rectified) a finding about their own unit: someone outside the unit judges it done.
+Every user changes their own password and revokes their own API tokens (我的账户).
+
 ``@allow(*roles)`` guards a view; ``@public`` marks one anyone may open. A view with
 neither fails the route x role test (tests/test_access.py), so no new route goes out
 without a rule. Finer checks (a manager and *their own* unit's projects) are methods of
@@ -24,6 +39,11 @@ MILESTONES = (Role.MANAGER, Role.ADMIN)
 #: Who may read the change history.
 AUDIT = (Role.AUDITOR, Role.ADMIN)
 ADMIN = (Role.ADMIN,)
+#: Who record findings (整改), close them (mark rectified) and reopen them: the checkers,
+#: never the unit that rectifies.
+FINDINGS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE)
+#: Who add evidence to a finding (managers only to their own unit's findings).
+FINDING_EVIDENCE = (*FINDINGS, Role.MANAGER)
 
 
 def _is_api() -> bool:

@@ -95,54 +95,103 @@ def init_db_command():
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load a demo county into an empty database."""
+    """Load a demo county into an empty database, and create an admin to sign in with
+    (when there is none): its user name and password are printed once."""
+    from .accounts.service import ensure_admin
     from .demo import load_demo
 
     try:
         with unit_of_work("命令行:demo"):
             summary = load_demo()
+            admin = ensure_admin()
     except Refused as e:
         _refuse([e.message])
     click.echo(summary)
+    if admin is not None:
+        username, password = admin
+        click.echo(f"已创建系统管理员账号(密码只显示这一次,请登录后在「我的账户」中修改):\n"
+                   f"  用户名:{username}\n  密码:{password}")
+
+
+def _read_password(password_stdin: bool, username: str) -> str:
+    """The new password, from standard input's first line or typed twice; refused (exit 1)
+    when it breaks the password rule (accounts/passwords.py)."""
+    from .accounts import passwords
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt=True,
+                                default="", show_default=False)
+    problem = passwords.problem(password, username)
+    if problem is not None:
+        _refuse([problem, f"密码要求:{passwords.RULE_TEXT}。"])
+    return password
 
 
 @click.command("create-user")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--unit", default=None, help="责任单位名称(新单位会自动创建)")
+@click.option("--unit", default=None,
+              help="责任单位名称,须为已有单位;新单位须同时给出 --new-unit")
+@click.option("--new-unit", is_flag=True,
+              help="--unit 所给单位不存在时新建它(不加此项时,未知单位报错并提示相近的名称)")
+@click.option("--name", default=None, help="姓名(选填)")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码")
 @with_appcontext
-def create_user_command(username, role, unit, password_stdin):
-    """Create a user with a role (admin, finance, manager, auditor, viewer)."""
+def create_user_command(username, role, unit, new_unit, name, password_stdin):
+    """Create a user with a role (admin, finance, manager, auditor, viewer).
+
+    UNIT must name an existing responsible unit unless --new-unit is given.
+    """
     from .accounts.service import create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
-    if not password:
-        _refuse(["密码不能为空"])
+    password = _read_password(password_stdin, username)
     try:
         with unit_of_work("命令行:create-user"):
-            create_user(username, Role(role), unit=unit, password=password)
+            create_user(username, Role(role), unit=unit, password=password, name=name,
+                        new_unit=new_unit)
+    except Refused as e:
+        hint = ["如确需新建该单位,请加上 --new-unit。"] if e.field == "unit" and unit else []
+        _refuse([e.message, *hint])
+    click.echo(f"已创建用户 {username}({Role(role).label})")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码")
+@with_appcontext
+def set_password_command(username, password_stdin):
+    """Set a user's password (the same rule as the web forms); their sessions end."""
+    from .accounts.service import get_user, set_password
+
+    password = _read_password(password_stdin, username)
+    try:
+        with unit_of_work("命令行:set-password"):
+            set_password(get_user(username), password)
     except Refused as e:
         _refuse([e.message])
-    click.echo(f"已创建用户 {username}({Role(role).label})")
+    click.echo(f"已设置用户 {username} 的密码")
 
 
 @click.command("create-token")
 @click.argument("username")
+@click.option("--name", default=None, help="令牌名称,如「月报脚本」(默认:接口令牌)")
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="有效天数(默认 FUNDTRACK_TOKEN_DAYS,即 90 天)")
 @with_appcontext
-def create_token_command(username):
-    """Print a new API token for the user (shown once)."""
-    from .accounts.service import create_token, get_user
+def create_token_command(username, name, days):
+    """Print a new API token for the user (shown once; the token alone on the last line).
+    Earlier tokens stay valid until they expire or are revoked."""
+    from .accounts.service import get_user, issue_token
 
     try:
         with unit_of_work("命令行:create-token"):
-            token = create_token(get_user(username))
+            token = issue_token(get_user(username), name, days)
     except Refused as e:
         _refuse([e.message])
-    click.echo(f"用户 {username} 的 API 令牌(仅显示一次):")
+    days = days or current_app.config["FUNDTRACK_TOKEN_DAYS"]
+    click.echo(f"用户 {username} 的 API 令牌(仅显示一次,{days} 天内有效):")
     click.echo(token)
 
 
@@ -296,6 +345,7 @@ COMMANDS = [
     init_db_command,
     demo_command,
     create_user_command,
+    set_password_command,
     create_token_command,
     import_command,
     export_command,

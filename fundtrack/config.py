@@ -67,6 +67,14 @@ def _figure_cache_entries() -> int:
     return int(text)
 
 
+def _whole_number(variable: str, default: int, low: int, high: int) -> int:
+    """A whole-number setting within [low, high]; anything else stops the start-up."""
+    text = os.environ.get(variable, str(default)).strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(f"{variable} must be a whole number from {low} to {high}: {text!r}")
+    return int(text)
+
+
 def load(instance_path: str) -> dict:
     """Configuration for an app whose instance folder is ``instance_path``."""
     inst = Path(instance_path)
@@ -92,6 +100,10 @@ def load(instance_path: str) -> dict:
         #: How passwords are hashed (werkzeug's method string). The default is werkzeug's
         #: own; the test suite chooses a cheap one, since it creates users by the thousand.
         "PASSWORD_HASH_METHOD": "scrypt",
+        #: Days an API token is valid when its issuer names none (create-token --days).
+        "FUNDTRACK_TOKEN_DAYS": _whole_number("FUNDTRACK_TOKEN_DAYS", 90, 1, 3650),
+        #: Hours a browser session lasts at most after sign-in (sign-out ends it sooner).
+        "FUNDTRACK_SESSION_HOURS": _whole_number("FUNDTRACK_SESSION_HOURS", 12, 1, 24 * 30),
         #: A single project above this total investment (yuan) must be tendered (招标).
         "FUNDTRACK_TENDER_THRESHOLD": Decimal(
             os.environ.get("FUNDTRACK_TENDER_THRESHOLD", "100000")

@@ -38,7 +38,22 @@ def date(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ""
 
 
+def localtime(value) -> str:
+    """A stored moment (UTC) in the county's time zone: ``2026-11-30 18:05``."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    if value.tzinfo is None:  # SQLite keeps UTC times without their zone
+        value = value.replace(tzinfo=dt.UTC)
+    zone = ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"])
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(rate, "rate")
     app.add_template_filter(date, "date")
+    app.add_template_filter(localtime, "localtime")

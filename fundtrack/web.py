@@ -16,18 +16,24 @@ _READS = ("GET", "HEAD", "OPTIONS")
 
 def register(app: Flask) -> None:
     @app.before_request
+    def _refuse_unreadable_json():
+        """A JSON body nested deeper than MAX_JSON_DEPTH is no entry a user makes, and
+        parsing or walking it would exhaust the stack: refuse it here, before sign-in
+        and for every URL, as bad input (400, not 500)."""
+        if _json_too_deep():
+            return _refusal(400, f"JSON 嵌套层数过多(最多 {MAX_JSON_DEPTH} 层)")
+        return None
+
+    @app.before_request
     def _refuse_nul_characters():
         """A NUL character is no text a user types, and PostgreSQL refuses it in any text
         value: refuse it here, for every page, form and API call, as bad input (not 500)."""
         field = _field_with_nul()
         if field is None:
             return None
-        message = "输入含有无效字符(NUL),请删除后重试"
         if request.path.startswith("/api/"):
-            from .api import error
-
-            return error(422, message, field)
-        return render_template("error.html", code=400, message=message), 400
+            return _refusal(422, "输入含有无效字符(NUL),请删除后重试", field)
+        return _refusal(400, "输入含有无效字符(NUL),请删除后重试", field)
 
     @app.before_request
     def _read_only_for_reads():
@@ -82,6 +88,40 @@ def _user_unknown_if_unloaded() -> None:
 
     if "_login_user" not in g:
         g._login_user = login_manager.anonymous_user()
+
+
+#: The deepest nesting of arrays and objects a JSON body may have.
+MAX_JSON_DEPTH = 32
+
+
+def _refusal(status: int, message: str, field: str | None = None):
+    """Bad input refused before any view: the API's JSON error body for the API and for
+    a JSON request anywhere, else the error page."""
+    if request.path.startswith("/api/") or request.is_json:
+        from .api import error
+
+        return error(status, message, field)
+    return render_template("error.html", code=status, message=message), status
+
+
+def _json_too_deep() -> bool:
+    """Whether the request's JSON body nests deeper than MAX_JSON_DEPTH (walked without
+    recursion; a body too deep for the parser itself counts as too deep)."""
+    if not request.is_json:
+        return False
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return True
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _field_with_nul() -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from random import Random
 
@@ -20,6 +21,7 @@ from fundtrack.milestones.models import Milestone
 from fundtrack.projects.models import Project, Unit
 from fundtrack.rectification.models import Finding, FindingSource, FindingStatus, NoteKind
 from fundtrack.warnings.rules import all_warnings, rule_counts
+from tests.conftest import login
 
 #: The day a new user looks at the demo.
 LOOKED_AT = dt.date(2026, 11, 23)
@@ -176,6 +178,11 @@ def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "已载入示范县演示数据" in result.output
+    # README's "run it" ends with a way in: an admin whose password is printed once
+    username = re.search(r"用户名:(\S+)", result.output).group(1)
+    password = re.search(r"密码:(\S+)", result.output).group(1)
+    assert username == "admin"
+    assert login(app.test_client(), username, password).status_code == 302
 
     with app.app_context():
         _check_projects_and_channels()
@@ -192,6 +199,7 @@ def test_demo_loads_a_county_a_new_user_can_explore(app, runner):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 1
     assert "数据库不是空的" in again.output
+    assert password not in again.output
 
     with app.app_context():
         assert {m: _count(m) for m in before} == before

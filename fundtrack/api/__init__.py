@@ -40,14 +40,27 @@ def refused(e: Refused, *, not_found_status: int = 422):
 
 
 @bp.before_request
-def _csrf_for_browser_sessions():
-    """Scripts sign in with a Bearer token and need no CSRF token; a browser session
-    writing to the API must send one (X-CSRFToken), like any form."""
-    from flask import request
+def _who_is_asking():
+    """A request with a bearer header is a script's: the token alone says who it is, and
+    a token that signs in nobody is 401 (a browser session cookie sent beside it changes
+    nothing). Without one, a browser session writing to the API must send its CSRF token
+    (X-CSRFToken), like any form. A public route (the OpenAPI description) ignores the
+    header."""
+    from flask import current_app, g, request
 
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    from ..accounts.views import bearer_token
+
+    view = current_app.view_functions.get(request.endpoint)
+    token = bearer_token(request)
+    if token is not None and getattr(view, "access", None) != "public":
+        from ..accounts.service import user_for_token
+
+        user = user_for_token(token) if token else None
+        if user is None:
+            return error(401)
+        g._login_user = user  # Flask-Login's user of this request: the token's, alone
         return None
-    if request.headers.get("Authorization", "").startswith("Bearer "):
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
     if current_user.is_authenticated:
         csrf.protect()

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from ..accounts.models import User
+from ..accounts.service import names_of
 from ..extensions import db
 from ..formatting import money
 from ..funds.models import Disbursement, FundSource
@@ -30,7 +31,8 @@ FIELDS = {
     "responsible_person": "责任人", "phone": "联系电话", "scope": "建设内容",
     "total_investment": "总投资", "priority": "重点村", "planned_on": "计划日期",
     "done_on": "实际日期", "username": "用户名", "role": "角色", "active": "启用",
-    "user_id": "用户", "created_at": "签发时间", "key": "名称", "value": "值",
+    "user_id": "用户", "created_at": "签发时间", "expires_at": "到期时间",
+    "revoked_at": "吊销时间", "password_changed_at": "密码修改时间", "key": "名称", "value": "值",
     "source": "问题来源", "description": "问题描述", "found_on": "发现日期",
     "deadline": "整改期限", "status": "状态", "created_by": "登记人",
     "finding_id": "整改事项", "written_on": "日期", "at": "时间", "author": "填写人",
@@ -146,10 +148,11 @@ def _changes(change: Change, names) -> list[tuple[str, str | None, str]]:
 def rows(changes: list[Change], entities: dict[str, str], actions: dict[str, str]):
     """The page's rows: time in the county's zone, who, what, which record, what changed."""
     names = _names(changes)
+    people = names_of(c.actor for c in changes)
     return [
         {
             "at": local(c.at),
-            "actor": c.actor,
+            "actor": f"{people[c.actor]}({c.actor})" if c.actor in people else c.actor,
             "action": actions.get(c.action, c.action),
             "entity": entities.get(c.entity, c.entity),
             "key": c.entity_key or f"#{c.entity_id}",

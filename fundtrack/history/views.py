@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from ..access import AUDIT, allow
+from ..accounts.models import User
 from ..errors import Refused
 from ..ledger.params import parse_date
 from ..paging import page_args, paginate
@@ -61,7 +62,9 @@ def _query(args):
         stmt = stmt.where(key_matches(key))
     actor = (args.get("actor") or "").strip()
     if actor:
-        stmt = stmt.where(Change.actor.contains(actor, autoescape=True))
+        named = select(User.username).where(User.name.contains(actor, autoescape=True))
+        stmt = stmt.where(Change.actor.contains(actor, autoescape=True)
+                          | Change.actor.in_(named))
     start = parse_date(args["date_from"], "date_from") if args.get("date_from") else None
     end = parse_date(args["date_to"], "date_to") if args.get("date_to") else None
     if start and end and start > end:

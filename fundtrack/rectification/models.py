@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access import FINDINGS
 from ..enums import EnumCode, LabelledEnum, Role
 from ..extensions import db
 from ..projects.models import Project, Unit
@@ -32,8 +33,8 @@ class NoteKind(LabelledEnum):
     REOPEN = ("reopen", "重新打开")
 
 
-#: Who record findings (inspectors, auditors, the finance bureau) and may reopen them.
-RECORDERS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE)
+#: Who record findings, close and reopen them (fundtrack/access.py holds the role table).
+RECORDERS = FINDINGS
 
 
 class Finding(db.Model):
@@ -86,11 +87,15 @@ class Finding(db.Model):
         return max(0, (as_of - self.deadline).days) if open_then else 0
 
     def editable_by(self, user) -> bool:
-        """Evidence and closing: a recorder, or a manager of the finding's unit."""
+        """Evidence: a recorder, or a manager of the finding's unit."""
         if user.role in RECORDERS:
             return True
         return user.role == Role.MANAGER and user.unit_id is not None \
             and user.unit_id == self.unit_id
+
+    def closable_by(self, user) -> bool:
+        """Marking it rectified: a recorder only, never the unit that rectifies."""
+        return user.role in RECORDERS
 
 
 class FindingNote(db.Model):

@@ -7,10 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import READ, allow
+from ..access import FINDING_EVIDENCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
-from ..enums import Role
 from ..errors import NotFound, Refused
 from ..ledger.dashboard import filter_choices
 from ..ledger.params import parse_date
@@ -22,8 +21,6 @@ from .models import RECORDERS, Finding, FindingStatus
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
 PER_PAGE = 50
-#: Evidence and closing: recorders, and managers for their own unit's findings.
-EDITORS = (*RECORDERS, Role.MANAGER)
 
 
 def _query(args, as_of):
@@ -100,6 +97,7 @@ def _page(finding: Finding, status: int = 200, **forms):
     forms.setdefault("reopen_form", ReopenForm(formdata=None))
     return render_template(
         "rectification/detail.html", finding=finding, as_of=today(), editable=editable,
+        closable=finding.closable_by(current_user),
         can_reopen=current_user.role in RECORDERS, **forms), status
 
 
@@ -117,7 +115,7 @@ def _editable(finding_id: int) -> Finding:
 
 
 @bp.post("/<int:finding_id>/evidence")
-@allow(*EDITORS)
+@allow(*FINDING_EVIDENCE)
 def evidence(finding_id: int):
     finding = _editable(finding_id)
     form = EvidenceForm()
@@ -134,9 +132,10 @@ def evidence(finding_id: int):
 
 
 @bp.post("/<int:finding_id>/close")
-@allow(*EDITORS)
+@allow(*RECORDERS)
 def close(finding_id: int):
-    finding = _editable(finding_id)
+    """Marking a finding rectified: never by the unit that rectifies (access.py)."""
+    finding = _finding_or_404(finding_id)
     form = CloseForm()
     if form.validate_on_submit():
         try:

@@ -49,7 +49,7 @@ def test_the_list_shows_users_roles_units_and_state(app, admin, users):
 
 
 def test_admin_creates_a_manager_with_a_new_unit(app, admin, client):
-    r = _create(admin, username="zhang", role="manager", unit="县农业农村局")
+    r = _create(admin, username="zhang", role="manager", unit="县农业农村局", new_unit="y")
     assert r.status_code == 302
     assert "已创建用户「zhang」" in admin.get("/admin/users").get_data(as_text=True)
     user = _user(app, "zhang")
@@ -66,6 +66,11 @@ def test_admin_creates_a_manager_with_a_new_unit(app, admin, client):
     ({"role": "manager", "unit": ""}, "项目责任单位用户须指定责任单位"),
     ({"confirm": "other pw 2"}, "两次输入的密码不一致"),
     ({"password": "short", "confirm": "short"}, "密码至少 8 个字符"),
+    ({"password": "12345678", "confirm": "12345678"}, "密码过于常见"),
+    ({"password": "wang", "confirm": "wang"}, "密码至少 8 个字符"),
+    ({"username": "wangwang", "password": "WangWang", "confirm": "WangWang"},
+     "密码不能与用户名相同"),
+    ({"role": "manager", "unit": "县交通运输"}, "您是否要找:县交通运输局"),
     ({"username": "caizheng"}, "用户「caizheng」已存在"),
     ({"username": "  "}, "请输入用户名"),
 ])
@@ -76,7 +81,7 @@ def test_creating_a_user_refuses_with_a_reason_on_the_form(app, admin, values, m
     assert message in html
     assert 'id="new-user"' in html
     if values.get("username") != "caizheng":
-        assert _user(app, "wang") is None
+        assert _user(app, values.get("username", "wang")) is None
 
 
 def _post(client, path, **data):
@@ -89,7 +94,7 @@ def test_admin_changes_a_role_and_a_unit(app, admin, users):
     r = _post(admin, f"/admin/users/{uid}", role="auditor", unit="")
     assert r.status_code == 302
     assert _user(app, users["viewer"]).role == Role.AUDITOR
-    r = _post(admin, f"/admin/users/{uid}", role="manager", unit="县水利局")
+    r = _post(admin, f"/admin/users/{uid}", role="manager", unit="县水利局", new_unit="y")
     assert r.status_code == 302
     user = _user(app, users["viewer"])
     assert user.role == Role.MANAGER and user.unit.name == "县水利局"
@@ -162,6 +167,7 @@ def test_unknown_user_is_404(app, admin):
 def test_only_the_admin_manages_users(app, client, users, role):
     login(client, users[role])
     assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/tokens").status_code == 403
     token = csrf_token(client, "/")
     uid = _id(app, users["viewer"])
     for path, data in (
@@ -170,6 +176,9 @@ def test_only_the_admin_manages_users(app, client, users, role):
         (f"/admin/users/{uid}", {"role": "admin"}),
         (f"/admin/users/{uid}/active", {"active": "0"}),
         (f"/admin/users/{uid}/token", {}),
+        (f"/admin/users/{uid}/password", {"password": "p" * 5 + "q" * 5,
+                                           "confirm": "p" * 5 + "q" * 5}),
+        ("/admin/tokens/1/revoke", {}),
     ):
         assert client.post(path, data={"csrf_token": token, **data}).status_code == 403, path
     assert _user(app, "x") is None and _user(app, users["viewer"]).role == Role.VIEWER

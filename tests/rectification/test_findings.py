@@ -81,18 +81,31 @@ def test_flow_from_finding_to_done_and_back_with_history(projects, client, users
     assert "整改中" in page and "XM001" in page and "县交通运输局" in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
-    # the manager of the project's unit adds evidence and marks it done
+    # the manager of the project's unit adds evidence, and may not mark it done
     login(client, users["manager"])
+    page = client.get(f"/rectification/{fid}").get_data(as_text=True)
+    assert "添加整改证据" in page and "标记为整改完成" not in page
     token = csrf_token(client, f"/rectification/{fid}")
     assert client.post(f"/rectification/{fid}/evidence",
                        data={"note": "已拨付,附凭证", "csrf_token": token}).status_code == 302
+    assert client.post(f"/rectification/{fid}/close", data={
+        "note": "资金已全部拨付", "done_on": "2024-06-20", "csrf_token": token}).status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+
+    # the auditor checks the evidence and marks it done
+    login(client, users["auditor"])
+    token = csrf_token(client, f"/rectification/{fid}")
+    assert "标记为整改完成" in client.get(f"/rectification/{fid}").get_data(as_text=True)
     r = client.post(f"/rectification/{fid}/close", data={"note": "", "done_on": "2024-06-20",
                                                          "csrf_token": token})
     assert r.status_code == 400 and "整改完成须附整改证据说明" in r.get_data(as_text=True)
     r = client.post(f"/rectification/{fid}/close", data={
         "note": "资金已全部拨付", "done_on": "2024-06-20", "csrf_token": token})
     assert r.status_code == 302
+    client.post("/logout", data={"csrf_token": token})
     # a manager may not reopen
+    login(client, users["manager"])
+    token = csrf_token(client, f"/rectification/{fid}")
     assert client.post(f"/rectification/{fid}/reopen", data={
         "note": "x", "csrf_token": token}).status_code == 403
     client.post("/logout", data={"csrf_token": token})
@@ -105,12 +118,12 @@ def test_flow_from_finding_to_done_and_back_with_history(projects, client, users
         finding = db.session.get(Finding, fid)
         assert (finding.status, finding.done_on) == (FindingStatus.OPEN, None)
         assert [(n.kind.label, n.author) for n in finding.notes] == [
-            ("整改证据", "jiaotong"), ("整改完成", "jiaotong"), ("重新打开", "shenji")]
+            ("整改证据", "jiaotong"), ("整改完成", "shenji"), ("重新打开", "shenji")]
         changes = db.session.scalars(select(Change).where(
             Change.entity.in_(["finding", "finding_note"])).order_by(Change.id)).all()
     assert [(c.entity, c.action, c.actor) for c in changes] == [
         ("finding", "insert", "shenji"), ("finding_note", "insert", "jiaotong"),
-        ("finding", "update", "jiaotong"), ("finding_note", "insert", "jiaotong"),
+        ("finding", "update", "shenji"), ("finding_note", "insert", "shenji"),
         ("finding", "update", "shenji"), ("finding_note", "insert", "shenji")]
     assert changes[2].before["status"] == "整改中" and changes[2].after["status"] == "已整改"
 

@@ -12,14 +12,14 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from fundtrack.accounts.models import User
+from fundtrack.accounts.models import ApiToken, User
 from fundtrack.database import unit_of_work
 from fundtrack.extensions import db
 from fundtrack.history.models import Change
 from fundtrack.rectification.models import FindingSource
 from fundtrack.rectification.service import record_finding
 from fundtrack.settings import service as settings
-from tests.conftest import bearer, csrf_token, login
+from tests.conftest import PASSWORD, bearer, csrf_token, login
 from tests.factories import allocate, arrive, pay, project, source
 from tests.workbook.builder import Book
 
@@ -34,6 +34,8 @@ NOT_DATA_WRITES = {
 NOT_RECORDED = {
     "change": "the history itself (append-only: no route writes it but record())",
     "login_failure": "the sign-in throttling counter (security, pruned after 15 minutes)",
+    "user_session": "who is signed in where (security): sign-in adds a row, sign-out and a "
+                    "password change delete rows; the password change itself is recorded",
     "data_version": "a token every write replaces (fundtrack/cache), not the county's data",
 }
 
@@ -76,8 +78,10 @@ def county(app, users, tokens):
                      for k, v in settings.get_durations().items()}
     with app.app_context():
         user_ids = dict(db.session.execute(select(User.username, User.id)).all())
+        token_ids = dict(db.session.execute(select(User.username, ApiToken.id).join(
+            ApiToken, ApiToken.user_id == User.id)).all())
     return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids,
-            "finding": finding_id}
+            "finding": finding_id, "token_ids": token_ids}
 
 
 def _import_book(tmp_path) -> bytes:
@@ -151,7 +155,7 @@ def _scenarios(county, tmp_path):
             "deadline": "2025-10-31"})),
         "rectification.evidence": ("manager", form(f"/rectification/{finding}/evidence", {
             "note": "已补发拨付文件"}, f"/rectification/{finding}")),
-        "rectification.close": ("manager", form(f"/rectification/{finding}/close", {
+        "rectification.close": ("auditor", form(f"/rectification/{finding}/close", {
             "done_on": PAYLOAD_DAY, "note": "资金已拨付到位"}, f"/rectification/{finding}")),
         "rectification.reopen": ("auditor", form(f"/rectification/{finding}/reopen", {
             "note": "复查发现仍有资金未拨付"}, f"/rectification/{finding}")),
@@ -164,6 +168,18 @@ def _scenarios(county, tmp_path):
         "api.put_milestone": (None, lambda c: c.put(
             "/api/v1/projects/XM001/milestones/完工", headers=manager_api,
             json={"planned_on": "2026-01-15"})),
+        # last: they change passwords and tokens the scenarios above use
+        "admin.revoke_token": ("admin", form(
+            f"/admin/tokens/{county['token_ids'][county['users']['viewer']]}/revoke", {},
+            "/admin/tokens")),
+        "accounts.revoke_own_token": ("auditor", form(
+            f"/account/tokens/{county['token_ids'][county['users']['auditor']]}/revoke", {},
+            "/account")),
+        "admin.reset_password": ("admin", form(f"/admin/users/{viewer_id}/password", {
+            "password": "a reset password 2", "confirm": "a reset password 2"})),
+        "accounts.change_password": ("auditor", form("/account/password", {
+            "current": PASSWORD, "password": "a changed password 3",
+            "confirm": "a changed password 3"}, "/account")),
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
 from fundtrack.accounts import service, throttle
@@ -153,3 +153,68 @@ def test_passwords_are_hashed_with_werkzeugs_default(tmp_path):
         made = _method(service.hash_password("x"))
         assert made == _method(generate_password_hash("x"))
         assert _method(service.dummy_password_hash()) == made
+
+
+def test_simultaneous_wrong_sign_ins_never_pass_the_limit(app, users, hash_checks):
+    """30 wrong passwords for one name at once: at most USER_LIMIT are checked (each
+    attempt is counted in the database before its hash is checked), and the right
+    password is then refused too. On PostgreSQL the counting raced before."""
+    import threading
+
+    name = users["finance"]
+    clients = [app.test_client() for _ in range(30)]
+    tokens = [csrf_token(c) for c in clients]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def wrong(client, token):
+        start.wait()
+        r = client.post("/login", data={"username": name, "password": "wrong",
+                                        "csrf_token": token},
+                        environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=wrong, args=pair) for pair in zip(clients, tokens,
+                                                                         strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] * throttle.USER_LIMIT + [429] * (30 - throttle.USER_LIMIT)
+    assert len(hash_checks) == throttle.USER_LIMIT
+    assert _try(app.test_client(), name, PASSWORD).status_code == 429
+    assert len(hash_checks) == throttle.USER_LIMIT
+
+
+def test_a_session_copied_before_sign_out_signs_in_nobody_after(app, client, users):
+    assert login(client, users["finance"]).status_code == 302
+    stolen = client.get_cookie("session").value
+    assert client.get("/import/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    r = thief.get("/import/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_signing_out_ends_only_that_session(app, users):
+    office, home = app.test_client(), app.test_client()
+    login(office, users["finance"])
+    login(home, users["finance"])
+    office.post("/logout", data={"csrf_token": csrf_token(office, "/")})
+    assert office.get("/import/").status_code == 302
+    assert home.get("/import/").status_code == 200
+
+
+def test_a_session_ends_after_its_hours(app, client, users):
+    from fundtrack.accounts.models import UserSession, aware
+
+    login(client, users["finance"])
+    assert client.get("/import/").status_code == 200
+    with app.app_context():
+        (session,) = db.session.scalars(select(UserSession)).all()
+        assert aware(session.expires_at) - aware(session.created_at) == dt.timedelta(
+            hours=app.config["FUNDTRACK_SESSION_HOURS"])
+        session.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        db.session.commit()
+    assert client.get("/import/").status_code == 302
