@@ -86,7 +86,7 @@ def build_county() -> None:
     road = project("XM001", "450000.00", priority=True)
     water = project("XM002", "88000.88", unit="县水利局", township="北关镇", village="西村")
     allocate(road, zy, "200000.00", on="2024-02-01")
-    allocate(road, zy, "-10000.00")
+    allocate(road, zy, "-10000.00", on="2024-02-10")
     allocate(road, sj, "50000.05")
     allocate(water, zy, "88000.88", on="2024-02-20")
     p1 = pay("PZ0001", road, zy, "12345.67", "2024-03-05", kind=PaymentKind.ADVANCE)
