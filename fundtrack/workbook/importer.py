@@ -57,13 +57,20 @@ _REFERS_TO = {"reverses": "voucher_no"}
 _NAMED_KINDS = ("source", "unit", "project", "voucher")
 
 
-def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
+def import_workbook(path, *, actor: str, dry_run: bool = False,
+                    name: str | None = None) -> ImportReport:
     """Check the workbook at ``path`` and, unless refused or ``dry_run``, add it.
+    ``name``: the file's name as its user gave it (an upload kept under another name).
 
     Ends the session's transaction: commits it when the workbook is added, rolls it back
     otherwise. Call it with nothing else pending in the session.
+
+    The workbook is read and its cells checked before the write transaction begins: the
+    session's transaction (one a request began to load its user holds SQLite's write
+    lock) is ended first, so other writers are not kept waiting while the file is read.
     """
-    book = read_workbook(path)
+    db.session.rollback()
+    book = read_workbook(path, name=name)
     report = ImportReport(problems=list(book.problems))
     if not book.rows:
         return report

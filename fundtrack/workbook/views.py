@@ -100,7 +100,7 @@ def check():
         form.workbook.errors.append(f"「{filename}」不是有效的 .xlsx 工作簿(无法打开)")
         return render_template("workbook/import.html", form=form,
                                max_size=_max_size_text()), 422
-    report = import_workbook(path, actor=current_user.username, dry_run=True)
+    report = import_workbook(path, actor=current_user.username, dry_run=True, name=filename)
     rows = sum(report.counts.values())
     importable = report.ok and rows > 0
     if not importable:
@@ -124,7 +124,8 @@ def confirm():
         return redirect(url_for(".import_page"))
     filename = form.filename.data or "上传的文件"
     try:
-        report = import_workbook(path, actor=current_user.username, dry_run=False)
+        report = import_workbook(path, actor=current_user.username, dry_run=False,
+                                 name=filename)
     finally:
         path.unlink(missing_ok=True)
     if not report.ok:  # the ledger changed since the check: nothing was written

@@ -1,0 +1,59 @@
+"""Hostile workbooks written at the XML level: cells at far coordinates (a memory bomb
+for a reader that pads to them) and sheets of many rows, small on disk."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+
+from fundtrack import sheets
+
+NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+def _header_row(sheet: sheets.Sheet) -> str:
+    cells = "".join(f'<c t="inlineStr"><is><t>{c.header}</t></is></c>' for c in sheet.columns)
+    return f'<row r="1">{cells}</row>'
+
+
+def with_rows(path, rows_xml, sheet: sheets.Sheet = sheets.DISBURSEMENTS):
+    """A workbook whose one sheet ``sheet`` holds its header row and then the rows of
+    ``rows_xml`` (an iterable of ``<row>`` XML strings, written as they come)."""
+    plain = path.with_suffix(".plain.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active.title = sheet.name
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(
+            path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                zout.writestr(item, zin.read(item.filename))
+                continue
+            with zout.open(item.filename, "w") as out:
+                out.write(f'<?xml version="1.0"?><worksheet {NS}><sheetData>'.encode())
+                out.write(_header_row(sheet).encode())
+                for row in rows_xml:
+                    out.write(row.encode())
+                out.write(b"</sheetData></worksheet>")
+    plain.unlink()
+    return path
+
+
+def far_cell(path, column: str = "ZZZ", row: int = 20_000):
+    """One value in one far cell: a few KB on disk."""
+    return with_rows(path, [f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'])
+
+
+def many_rows(path, n: int):
+    """``n`` payment rows below the header, each a sound-looking row of nine cells."""
+    def rows():
+        for i in range(2, n + 2):
+            yield (f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>PZ{i}</t></is></c>'
+                   f'<c r="B{i}" t="inlineStr"><is><t>XM001</t></is></c>'
+                   f'<c r="C{i}" t="inlineStr"><is><t>ZY01</t></is></c>'
+                   f'<c r="D{i}" t="inlineStr"><is><t>2024-03-05</t></is></c>'
+                   f'<c r="E{i}"><v>1</v></c>'
+                   f'<c r="F{i}" t="inlineStr"><is><t>进度款</t></is></c></row>')
+    return with_rows(path, rows())
