@@ -3,7 +3,7 @@ be, and which characters a code may hold (issue 14, items 5, 6, 12 and 15).
 
 Every service that stores or looks up such a value passes it through ``clean`` first,
 so the web forms, the API, the importer and the command line get the same value and the
-same refusal; forms also check the length as they are filled in (``length_validator``),
+same refusal; forms also check the length as they are filled in (``fits``),
 with the same limit. The limits of stored names come from the models' column lengths;
 free text (备注, 摘要, 建设内容), stored as TEXT, has its own cap here.
 
@@ -130,7 +130,7 @@ def _hidden(ch: str, kind: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf")
 
 
-def length_validator(key: str):
+def fits(key: str):
     """A WTForms validator: the field's length limit, as the service checks it."""
     from wtforms.validators import Length
 
