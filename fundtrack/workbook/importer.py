@@ -37,7 +37,7 @@ from ..periods.service import held_open
 from ..projects.service import create_project, get_project, known_projects
 from .order import allocation_order, disbursement_order
 from .reading import Row, read_workbook
-from .report import ImportReport, Problem
+from .report import ImportReport, Note, Problem, sheet_order
 
 #: Service field names that differ from the sheet's column key, by sheet.
 _FIELD_ALIASES = {
@@ -94,7 +94,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
             db.session.rollback()
         else:
             db.session.commit()
-    report.problems.sort(key=_problem_order)
+    report.problems.sort(key=lambda p: sheet_order(p.sheet, p.row))
+    report.warnings.sort(key=lambda w: sheet_order(w.sheet, w.row))
     return report
 
 
@@ -126,12 +127,6 @@ def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
         stack.enter_context(deferred())
         stack.enter_context(staged())
         yield
-
-
-def _problem_order(p: Problem):
-    sheet_index = {s.name: i for i, s in enumerate(sheets.DATA_SHEETS)}
-    base, part = sheets.part_of(p.sheet or "")
-    return (sheet_index.get(base, -1), part, p.row or 0)
 
 
 class _Import:
@@ -171,7 +166,7 @@ class _Import:
             self._refused(row, e)
             return
         self.report.counts[row.sheet.name] += 1
-        self.report.warnings.extend(f"{row.where} 第{row.number}行:{w}" for w in warnings)
+        self.report.warnings.extend(Note(row.where, row.number, w) for w in warnings)
 
     def _refused(self, row: Row, e: Refused) -> None:
         sheet = row.sheet
