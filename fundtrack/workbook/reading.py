@@ -15,7 +15,7 @@ from flask import current_app, has_app_context
 from .. import fields, sheets
 from .cells import CellError, is_blank, reader
 from .report import Problem
-from .xlsx import Sheet, TooManyRows, read_sheets
+from .xlsx import Sheet, TooLarge, TooManyRows, read_sheets
 
 #: Marks the cell of a column the sheet does not have.
 _ABSENT = object()
@@ -100,6 +100,9 @@ def read_workbook(path, *, name: str | None = None) -> Workbook:
             got = _read_sheet(_BY_NAME[base], table, found, part, limit - kept)
             kept += len(got) - len(read.get((base, part), ((), ()))[0])
             read[(base, part)] = (got, found)
+    except TooLarge as e:
+        size, allowed = (f"{n / (1 << 20):.0f} MB" for n in e.args)
+        return _refused(name, f"的工作表解压后有 {size},超过 {limit} 行所需的 {allowed}")
     except TooManyRows as e:
         count, _ = e.args
         return _refused(name, f"有约 {count} 个数据行,超过一次导入的上限 {limit} 行")

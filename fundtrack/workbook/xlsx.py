@@ -34,7 +34,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 _ROW, _CELL, _VALUE = f"{SHEET_MAIN_NS} row", f"{SHEET_MAIN_NS} c", f"{SHEET_MAIN_NS} v"
 _INLINE, _TEXT, _RUN = f"{SHEET_MAIN_NS} is", f"{SHEET_MAIN_NS} t", f"{SHEET_MAIN_NS} r"
@@ -58,6 +58,11 @@ class Sheet:
     rows: Iterator[tuple[int, list]]
 
 
+class TooLarge(Exception):
+    """The parts to read unzip to more bytes than ``max_rows`` rows could need: (their
+    bytes, the bytes allowed)."""
+
+
 class TooManyRows(Exception):
     """The sheets asked for hold more rows with a value than ``max_rows``: (their
     number, the name of the sheet where the count passed the limit)."""
@@ -78,13 +83,14 @@ def read_sheets(source, wanted: Callable[[str], bool], *, beyond_header: bool = 
     reader = ExcelReader(source, read_only=True, data_only=True, keep_links=False)
     try:
         reader.read_manifest()
-        reader.read_strings()
         reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
         found = [(name, target) for name, target in _worksheets(reader)
                  if wanted(str(name).strip())]
         if max_rows is not None:
+            _check_size(reader, found, max_rows)
             _check_rows(reader.archive, found, max_rows)
+        reader.read_strings()
+        apply_stylesheet(reader.archive, reader.wb)
         for name, target in found:
             sheet = _SheetReader(reader.wb, reader.shared_strings)
             rows = sheet.rows(reader.archive.open(target))
@@ -106,33 +112,58 @@ def _worksheets(reader) -> list[tuple[str, str]]:
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
 
 
-#: The start of a row element and of a cell's value (<v>, or <is> for inline text), with
+#: Unzipped bytes of sheet XML (and shared strings) allowed per row an import may hold:
+#: a row of a county's ledger is a few hundred.
+BYTES_PER_ROW = 4096
+#: Excel holds at most this many characters in a cell; a longer text is kept to one
+#: character more (and then refused for its length), not read whole into memory.
+CELL_MAX_CHARS = 32_767
+
+
+def _check_size(reader, found: list[tuple[str, str]], max_rows: int) -> None:
+    """Raise TooLarge when the sheets ``found`` and the shared strings unzip (as the zip
+    declares them; zipfile reads no more) to more than ``max_rows`` rows could need: a
+    zip bomb is refused before it is unzipped."""
+    parts = [target for _, target in found]
+    strings = reader.package.find(SHARED_STRINGS)
+    if strings is not None:
+        parts.append(strings.PartName[1:])
+    size = sum(reader.archive.getinfo(p).file_size for p in parts
+               if p in reader.valid_files)
+    allowed = max(max_rows * BYTES_PER_ROW, 64 << 20)
+    if size > allowed:
+        raise TooLarge(size, allowed)
+
+
+#: The start of a row element, and of a cell's value (<v>, or <is> for inline text), with
 #: or without a namespace prefix: what ``_check_rows`` counts.
-_ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_HAS_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s>]")
+_MARKS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(?:(row)|v|is)[\s/>]")
+#: Bytes kept from one chunk to the next, longer than any mark.
+_TAIL = 32
 
 
 def _check_rows(archive, found: list[tuple[str, str]], max_rows: int) -> None:
     """Raise TooManyRows when the sheets ``found`` hold more than ``max_rows`` rows with a
-    value below their first: counted on the bytes, without parsing, so that a workbook
-    too big is refused in the time it takes to unzip it, not to read it."""
+    value below their first: counted on the bytes as they are unzipped, without parsing
+    and in constant memory, so that a workbook too big is refused in the time it takes
+    to unzip it, not to read it."""
     total = 0
     for name, target in found:
-        rows = -1  # the header
+        rows, in_row, valued = -1, False, False  # -1: the header is no data row
         with archive.open(target) as stream:
-            carry = b""
+            tail = b""
             while chunk := stream.read(_CHUNK * 16):
-                data = carry + chunk
-                starts = [m.start() for m in _ROW_START.finditer(data)]
-                if not starts:
-                    carry = data
-                    continue
-                for a, b in zip(starts, starts[1:], strict=False):
-                    if _HAS_VALUE.search(data, a, b):
-                        rows += 1
-                carry = data[starts[-1]:]
-            if carry and _HAS_VALUE.search(carry):
-                rows += 1
+                data = tail + chunk
+                for mark in _MARKS.finditer(data):
+                    if mark.end() <= len(tail):
+                        continue  # seen in the previous chunk
+                    if mark.group(1):  # <row
+                        rows += in_row and valued
+                        in_row, valued = True, False
+                    elif mark.group(0)[-1:] != b"/":  # <v/> holds nothing
+                        valued = True
+                tail = data[-_TAIL:]
+        rows += in_row and valued
         total += max(rows, 0)
         if total > max_rows:
             raise TooManyRows(total, name)
@@ -203,15 +234,16 @@ class _SheetReader:
         elif tag == _ROW:
             self.start_row(attrs)
         elif tag == _VALUE and parent == _CELL:
-            self.text = []
+            self.text, self.length = [], 0
         elif tag == _INLINE and parent == _CELL:
             self.inline = [None, []]
         elif tag == _TEXT and parent in (_INLINE, _RUN):
-            self.text = []
+            self.text, self.length = [], 0
 
     def characters(self, data):
-        if self.text is not None:
+        if self.text is not None and self.length <= CELL_MAX_CHARS:
             self.text.append(data)
+            self.length += len(data)
 
     def end(self, tag):
         self.stack.pop()
@@ -223,10 +255,10 @@ class _SheetReader:
         elif tag == _ROW:
             self.end_row()
         elif tag == _VALUE and parent == _CELL:
-            self.value = "".join(self.text)
+            self.value = "".join(self.text)[:CELL_MAX_CHARS + 1]
             self.text = None
         elif tag == _TEXT and self.inline is not None and parent in (_INLINE, _RUN):
-            text = "".join(self.text)
+            text = "".join(self.text)[:CELL_MAX_CHARS + 1]
             self.text = None
             if parent == _INLINE:
                 self.inline[0] = text

@@ -57,3 +57,18 @@ def many_rows(path, n: int):
                    f'<c r="E{i}"><v>1</v></c>'
                    f'<c r="F{i}" t="inlineStr"><is><t>进度款</t></is></c></row>')
     return with_rows(path, rows())
+
+
+def huge_note(path, chars: int):
+    """A 资金到位 row whose 备注 holds ``chars`` characters: a zip of a few hundred KB per
+    hundred million characters."""
+    def rows():
+        yield ('<row r="2"><c r="A2" t="inlineStr"><is><t>ZY01</t></is></c>'
+               '<c r="B2" t="inlineStr"><is><t>2024-03-05</t></is></c><c r="C2"><v>1</v></c>'
+               '<c r="D2" t="inlineStr"><is><t>')
+        block = "注" * (1 << 20)
+        for _ in range(chars >> 20):
+            yield block
+        yield "注" * (chars & ((1 << 20) - 1))
+        yield "</t></is></c></row>"
+    return with_rows(path, rows(), sheets.ARRIVALS)

@@ -114,6 +114,11 @@ def _check(client, path, filename: str):
     }, content_type="multipart/form-data")
 
 
+def test_the_import_page_states_the_row_limit(app, finance):
+    app.config["FUNDTRACK_MAX_IMPORT_ROWS"] = 5000
+    assert "一次最多 5000 个数据行" in finance.get("/import/").get_data(as_text=True)
+
+
 def test_the_web_check_names_the_users_file_not_the_kept_copy(finance, tmp_path):
     reply = _check(finance, hostile.far_cell(tmp_path / "x.xlsx", "A", 5_000_000),
                    "二〇二四年台账.xlsx")
@@ -142,3 +147,24 @@ def test_no_write_lock_is_held_while_an_upload_is_read(app, finance, tmp_path, m
     monkeypatch.setattr(importer, "read_workbook", reading_while_others_write)
     reply = _check(finance, hostile.many_rows(tmp_path / "big.xlsx", 2000), "big.xlsx")
     assert reply.status_code == 200 and seen == [False]
+
+
+def test_a_note_of_a_hundred_million_characters_is_refused_in_little_memory(tmp_path):
+    """A text longer than a cell can hold is not read whole: 100 million characters
+    (300 MB unzipped, a few hundred KB zipped) would not fit in MEMORY_CAP."""
+    path = hostile.huge_note(tmp_path / "note.xlsx", 100_000_000)
+    assert path.stat().st_size < 2_000_000
+    seconds, counts, *problems = read_capped(path)
+    assert counts == "{'资金到位': 1}"
+    assert problems == ["资金到位 第2行 备注:长度为 32768 个字符,超过上限 500 个字符"]
+
+
+def test_a_sheet_unzipping_beyond_what_the_row_limit_needs_is_refused_unread(
+        ctx, tmp_path, monkeypatch):
+    ctx.config["FUNDTRACK_MAX_IMPORT_ROWS"] = 1000  # 64 MB of XML at least
+    monkeypatch.setattr(reading, "_read_sheet", lambda *a: pytest.fail("a row was read"))
+    report = import_workbook(hostile.huge_note(tmp_path / "bomb.xlsx", 30_000_000),
+                             actor="测试", dry_run=True)
+    assert [str(p) for p in report.problems] == [
+        "工作簿「bomb.xlsx」的工作表解压后有 86 MB,超过 1000 行所需的 64 MB(设置 "
+        "FUNDTRACK_MAX_IMPORT_ROWS),未导入任何数据;请分成几个工作簿分批导入,或请管理员调高该设置"]
