@@ -137,34 +137,40 @@ def _check_size(reader, found: list[tuple[str, str]], max_rows: int) -> None:
 
 #: The start of a row element, and of a cell's value (<v>, or <is> for inline text), with
 #: or without a namespace prefix: what ``_check_rows`` counts.
-_MARKS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(?:(row)|v|is)[\s/>]")
-#: Bytes kept from one chunk to the next, longer than any mark.
-_TAIL = 32
+_MARKS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(row|v|is)[\s>]")
+#: No mark is longer: bytes after a chunk's last "<" that are kept for the next chunk.
+_MARK_MAX = 32
 
 
 def _check_rows(archive, found: list[tuple[str, str]], max_rows: int) -> None:
     """Raise TooManyRows when the sheets ``found`` hold more than ``max_rows`` rows with a
     value below their first: counted on the bytes as they are unzipped, without parsing
     and in constant memory, so that a workbook too big is refused in the time it takes
-    to unzip it, not to read it."""
+    to unzip it, not to read it.
+
+    The marks of rows and values are read in order; a row holds a value when the mark
+    after its own is a value's (else it is another row's, or the end)."""
     total = 0
     for name, target in found:
-        rows, in_row, valued = -1, False, False  # -1: the header is no data row
+        rows, last = 0, b""
         with archive.open(target) as stream:
-            tail = b""
+            carry = b""
             while chunk := stream.read(_CHUNK * 16):
-                data = tail + chunk
-                for mark in _MARKS.finditer(data):
-                    if mark.end() <= len(tail):
-                        continue  # seen in the previous chunk
-                    if mark.group(1):  # <row
-                        rows += in_row and valued
-                        in_row, valued = True, False
-                    elif mark.group(0)[-1:] != b"/":  # <v/> holds nothing
-                        valued = True
-                tail = data[-_TAIL:]
-        rows += in_row and valued
-        total += max(rows, 0)
+                data = carry + chunk
+                cut = data.rfind(b"<")  # a mark starting there may end in the next chunk
+                if cut == -1 or len(data) - cut > _MARK_MAX:
+                    cut = len(data)
+                data, carry = data[:cut], data[cut:]
+                marks = _MARKS.findall(data)
+                if marks:
+                    line = b" ".join([last, *marks])
+                    rows += line.count(b"row v") + line.count(b"row is")
+                    last = marks[-1]
+            if carry:
+                marks = _MARKS.findall(carry)
+                line = b" ".join([last, *marks])
+                rows += line.count(b"row v") + line.count(b"row is")
+        total += max(rows - 1, 0)  # less the header
         if total > max_rows:
             raise TooManyRows(total, name)
 
