@@ -94,7 +94,7 @@ def read_workbook(path, *, name: str | None = None) -> Workbook:
     try:
         kept = 0
         for table in read_sheets(path, wanted=lambda label: sheets.part_of(label)[0] in _DATA,
-                                 max_rows=limit):
+                                 max_rows=limit, width=_width):
             base, part = sheets.part_of(str(table.name).strip())
             found: list[Problem] = []
             got = _read_sheet(_BY_NAME[base], table, found, part, limit - kept)
@@ -145,11 +145,18 @@ _DATA = {s.name for s in sheets.DATA_SHEETS}
 _BY_NAME = {s.name: s for s in sheets.DATA_SHEETS}
 
 
-def _header_map(sheet: sheets.Sheet, table: Sheet) -> dict[str, int]:
+def _width(name: str, header: list) -> int:
+    """The columns of a data sheet the import reads: up to its last known header (a cell
+    further right belongs to no column of the ledger, however far right it is)."""
+    sheet = _BY_NAME[sheets.part_of(str(name).strip())[0]]
+    return max(_header_map(sheet, header).values(), default=-1) + 1
+
+
+def _header_map(sheet: sheets.Sheet, header: list) -> dict[str, int]:
     """Column key → the column's position, for the sheet's columns that are present
     (the first of two columns with the same header)."""
     found: dict[str, int] = {}
-    for i, label in enumerate(table.header):
+    for i, label in enumerate(header):
         text = str(label).strip()
         for c in sheet.columns:
             if c.key not in found and (text == c.header or text.lower() == c.key):
@@ -162,7 +169,7 @@ def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
     """The data rows of one worksheet (part ``part`` of ``sheet``); raises TooManyRows
     past ``room`` of them, or at a row numbered past the import's limit."""
     where = sheets.part_name(sheet.name, part)
-    present = _header_map(sheet, table)
+    present = _header_map(sheet, table.header)
     complete = True
     for c in sheet.columns:
         if c.required and c.key not in present:

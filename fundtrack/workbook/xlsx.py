@@ -69,10 +69,13 @@ class TooManyRows(Exception):
 
 
 def read_sheets(source, wanted: Callable[[str], bool], *, beyond_header: bool = False,
-                max_rows: int | None = None) -> Iterator[Sheet]:
+                max_rows: int | None = None,
+                width: Callable[[str, list], int] | None = None) -> Iterator[Sheet]:
     """The worksheets of the workbook ``source`` (a path or a binary file) whose name,
     stripped, ``wanted`` accepts, in the workbook's order, one at a time: iterate a
-    sheet's rows before asking for the next sheet. Raises what openpyxl (or expat)
+    sheet's rows before asking for the next sheet. ``width(name, header)``: how many
+    columns of a sheet's data rows to keep (default: as many as its header has). Raises
+    what openpyxl (or expat)
     raises for a file that is no workbook, and TooManyRows, before any row is read, when
     the rows below the headers that hold a value are more than ``max_rows``.
 
@@ -98,10 +101,11 @@ def read_sheets(source, wanted: Callable[[str], bool], *, beyond_header: bool = 
             header: list = []
             if first is not None and first[0] == 1:
                 header, first = _trimmed(first[1]), None
-            width = None if beyond_header else len(header)
-            if width is not None:
-                sheet.width = width  # cells further right are no longer kept
-            yield Sheet(name, header, _data_rows(first, rows, width))
+            keep = None
+            if not beyond_header:
+                keep = width(name, header) if width is not None else len(header)
+                sheet.width = keep  # cells further right are no longer kept
+            yield Sheet(name, header, _data_rows(first, rows, keep))
     finally:
         reader.archive.close()
 

@@ -13,14 +13,15 @@ NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 
 
-def _header_row(sheet: sheets.Sheet) -> str:
+def _header_row(sheet: sheets.Sheet, extra: str = "") -> str:
     cells = "".join(f'<c t="inlineStr"><is><t>{c.header}</t></is></c>' for c in sheet.columns)
-    return f'<row r="1">{cells}</row>'
+    return f'<row r="1">{cells}{extra}</row>'
 
 
-def with_rows(path, rows_xml, sheet: sheets.Sheet = sheets.DISBURSEMENTS):
-    """A workbook whose one sheet ``sheet`` holds its header row and then the rows of
-    ``rows_xml`` (an iterable of ``<row>`` XML strings, written as they come)."""
+def with_rows(path, rows_xml, sheet: sheets.Sheet = sheets.DISBURSEMENTS, extra: str = ""):
+    """A workbook whose one sheet ``sheet`` holds its header row (and then the cells of
+    ``extra``) and then the rows of ``rows_xml`` (an iterable of ``<row>`` XML strings,
+    written as they come)."""
     plain = path.with_suffix(".plain.xlsx")
     wb = openpyxl.Workbook()
     wb.active.title = sheet.name
@@ -33,7 +34,7 @@ def with_rows(path, rows_xml, sheet: sheets.Sheet = sheets.DISBURSEMENTS):
                 continue
             with zout.open(item.filename, "w") as out:
                 out.write(f'<?xml version="1.0"?><worksheet {NS}><sheetData>'.encode())
-                out.write(_header_row(sheet).encode())
+                out.write(_header_row(sheet, extra).encode())
                 for row in rows_xml:
                     out.write(row.encode())
                 out.write(b"</sheetData></worksheet>")
@@ -44,6 +45,14 @@ def with_rows(path, rows_xml, sheet: sheets.Sheet = sheets.DISBURSEMENTS):
 def far_cell(path, column: str = "ZZZ", row: int = 20_000):
     """One value in one far cell: a few KB on disk."""
     return with_rows(path, [f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'])
+
+
+def far_column(path, rows: int, column: str = "ZZZ"):
+    """A header named at ``column`` (备注2, no column of the ledger) and a value below it
+    in each of ``rows`` rows."""
+    return with_rows(
+        path, (f'<row r="{i}"><c r="{column}{i}"><v>1</v></c></row>' for i in range(2, rows + 2)),
+        extra=f'<c r="{column}1" t="inlineStr"><is><t>备注2</t></is></c>')
 
 
 def many_rows(path, n: int):

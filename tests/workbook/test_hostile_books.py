@@ -57,6 +57,13 @@ def test_a_cell_at_zzz20000_costs_what_one_cell_costs(tmp_path):
     assert counts == "{'支出明细': 0}" and problems == []
 
 
+def test_a_column_far_right_under_an_unknown_header_is_not_read(tmp_path):
+    """Its header makes the sheet 18,278 columns wide: 5,000 rows as wide cost 730 MB."""
+    path = hostile.far_column(tmp_path / "wide.xlsx", 5_000)
+    seconds, counts, *problems = read_capped(path)
+    assert counts == "{'支出明细': 0}" and problems == []
+
+
 def test_a_lone_row_numbered_5000000_is_refused_naming_the_file_and_the_limit(tmp_path):
     path = hostile.far_cell(tmp_path / "县台账.xlsx", "A", 5_000_000)
     seconds, counts, *problems = read_capped(path)
