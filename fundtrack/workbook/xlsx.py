@@ -29,6 +29,7 @@ import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -95,17 +96,16 @@ def read_sheets(source, wanted: Callable[[str], bool], *, beyond_header: bool = 
         reader.read_strings()
         apply_stylesheet(reader.archive, reader.wb)
         for name, target in found:
-            sheet = _SheetReader(reader.wb, reader.shared_strings)
+            keep = None
+            if not beyond_header:
+                keep = partial(width, name) if width is not None else len
+            sheet = _SheetReader(reader.wb, reader.shared_strings, keep)
             rows = sheet.rows(reader.archive.open(target))
             first = next(rows, None)
             header: list = []
             if first is not None and first[0] == 1:
-                header, first = _trimmed(first[1]), None
-            keep = None
-            if not beyond_header:
-                keep = width(name, header) if width is not None else len(header)
-                sheet.width = keep  # cells further right are no longer kept
-            yield Sheet(name, header, _data_rows(first, rows, keep))
+                header, first = first[1], None
+            yield Sheet(name, header, _data_rows(first, rows, sheet.width if keep else None))
     finally:
         reader.archive.close()
 
@@ -203,7 +203,10 @@ def _trimmed(values: list) -> list:
 class _SheetReader:
     """One worksheet's XML → its rows, streamed (see the module's docstring)."""
 
-    def __init__(self, book, shared_strings):
+    def __init__(self, book, shared_strings, keep: Callable[[list], int] | None = None):
+        """``keep(header)``: how many columns to keep below the header (row 1), decided
+        as soon as the header is read; None: all."""
+        self.keep = keep
         self.shared_strings = shared_strings
         self.epoch = book.epoch
         self.date_formats = book._date_formats
@@ -299,15 +302,19 @@ class _SheetReader:
         number = self.row_counter
         if number <= self.last:
             return
-        self.last = number
-        if not self.cells:
-            return
-        width = self.cells[-1][0]
-        row = [""] * width
-        for column, value in self.cells:
-            if 1 <= column <= width:
-                row[column - 1] = value
-        self.done.append((number, row))
+        first, self.last = self.last == 0, number
+        row: list = []
+        if self.cells:
+            width = self.cells[-1][0]
+            row = [""] * width
+            for column, value in self.cells:
+                if 1 <= column <= width:
+                    row[column - 1] = value
+            row = _trimmed(row)
+        if first and self.keep is not None:  # the rows below keep this many columns
+            self.width = self.keep(row if number == 1 else [])
+        if row:
+            self.done.append((number, row))
 
     def column(self, reference: str | None) -> int:
         if not reference:

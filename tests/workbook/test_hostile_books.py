@@ -22,9 +22,10 @@ from tests.conftest import csrf_token, login
 from tests.processes import ROOT
 from tests.workbook import hostile
 
-#: The address space the reading child may use: a reader that pads a far cell to its
+#: The address space the reading child may use (the interpreter with fundtrack imported
+#: takes about 200 MB of it): a reader that pads a far cell to its
 #: coordinates needs gigabytes (2.8 GB for ZZZ20000, 0.6 GB for row 5,000,000).
-MEMORY_CAP = 500 * 1024 * 1024
+MEMORY_CAP = 256 * 1024 * 1024
 
 CHILD = textwrap.dedent("""
     import resource, sys, time
