@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -198,18 +199,51 @@ def create_token_command(username, name, days):
 @click.command("import")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只检查、报告,不写入")
+@click.option("--warnings", "warnings_to", type=click.Path(dir_okay=False), default=None,
+              help="全部提示写入此文件(默认:工作簿旁的「工作簿名.提示.txt」)")
 @with_appcontext
-def import_command(workbook, dry_run):
+def import_command(workbook, dry_run, warnings_to):
     """Add a workbook to the database: all or nothing."""
     from .workbook.importer import import_workbook
 
     report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
-    for line in report.warnings:
-        click.echo(f"提示:{line}", err=True)
+    if report.warnings:
+        _tell_warnings(report, warnings_to or _warnings_file(workbook))
     if report.problems:
         _refuse([str(p) for p in report.problems]
                 + [f"共 {len(report.problems)} 处问题,未写入任何数据。"])
     click.echo(report.summary(dry_run))
+
+
+#: How many warnings an import prints; all of them go to the warnings file.
+SHOWN_WARNINGS = 5
+
+
+def _warnings_file(workbook: str) -> str:
+    """``台账.xlsx`` → ``台账.提示.txt``, beside it."""
+    path = Path(workbook)
+    return str(path.with_name(f"{path.stem}.提示.txt"))
+
+
+def _tell_warnings(report, to: str) -> None:
+    """The warnings' count by kind and the first few on standard error; every one of
+    them, in the workbook's order, in the file ``to``."""
+    say = partial(click.echo, err=True)
+    say(f"提示:共 {len(report.warnings)} 条(不影响导入),按类别:")
+    for kind, n in report.warning_kinds():
+        say(f"  {n} 条:{kind}")
+    try:
+        Path(to).write_text("".join(f"{w}\n" for w in report.warnings), encoding="utf-8")
+    except OSError as e:
+        say(f"无法写入提示文件 {to}:{e.strerror or e};全部提示如下:")
+        for w in report.warnings:
+            say(f"提示:{w}")
+        return
+    for w in report.warnings[:SHOWN_WARNINGS]:
+        say(f"提示:{w}")
+    if len(report.warnings) > SHOWN_WARNINGS:
+        say(f"……其余 {len(report.warnings) - SHOWN_WARNINGS} 条未显示")
+    say(f"全部提示(按工作表、行号排列)已写入:{to}")
 
 
 @click.command("export")

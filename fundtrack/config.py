@@ -58,6 +58,17 @@ def _upload_limit() -> int:
     return int(megabytes * 1024 * 1024)
 
 
+def _max_import_rows() -> int:
+    """FUNDTRACK_MAX_IMPORT_ROWS (default 200,000): the most data rows one import may
+    hold, from the web or the command line (workbook/reading.py)."""
+    from .workbook.reading import DEFAULT_MAX_IMPORT_ROWS
+
+    text = os.environ.get("FUNDTRACK_MAX_IMPORT_ROWS", str(DEFAULT_MAX_IMPORT_ROWS))
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"FUNDTRACK_MAX_IMPORT_ROWS must be a whole number >= 1: {text!r}")
+    return int(text)
+
+
 def _figure_cache_entries() -> int:
     """FUNDTRACK_FIGURE_CACHE (default 256): how many computed figures each process keeps
     (fundtrack/cache); 0 keeps none."""
@@ -91,6 +102,8 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         #: Uploaded workbooks (any request body) are limited to this size (bytes).
         "MAX_CONTENT_LENGTH": _upload_limit(),
+        #: The most data rows one imported workbook may hold.
+        "FUNDTRACK_MAX_IMPORT_ROWS": _max_import_rows(),
         #: The county whose ledger this is; heads every computed sheet and ledger reply.
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
         #: What "today" is: the default as-of date of every figure.

@@ -7,6 +7,8 @@ that ``SUM`` stays exact. A rate is the exact quotient rounded half-up to four d
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import BigInteger, Numeric
@@ -46,6 +48,10 @@ class Money(TypeDecorator):
         return Decimal(value).quantize(CENT)
 
 
+#: A number whose commas separate thousands: 1,000 / -12,345.67 (full-width ， is NFKC ,).
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
 class MoneyError(ValueError):
     """A value that is not an amount of yuan with at most two decimals."""
 
@@ -54,8 +60,10 @@ def parse_money(value) -> Decimal:
     """An amount from a cell or JSON value: a number or a text such as ``1,234.50``.
 
     Raises MoneyError (message in Chinese) for anything that is not yuan with at most
-    two decimals. Floats coming from a spreadsheet are read by their shortest decimal
-    spelling, so 1234.56 stays 1234.56.
+    two decimals. Full-width digits are read as digits; a comma only as the thousands
+    separator it is in ``1,234,567.50`` (``1,0`` is refused, not read as 10). Floats
+    coming from a spreadsheet are read by their shortest decimal spelling, so 1234.56
+    stays 1234.56.
     """
     if isinstance(value, bool) or value is None:
         raise MoneyError("不是有效金额")
@@ -66,9 +74,14 @@ def parse_money(value) -> Decimal:
     elif isinstance(value, float):
         d = Decimal(repr(value))
     else:
-        text = str(value).strip().replace(",", "").replace(",", "")
+        text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits too
         if text.endswith("元"):
             text = text[:-1].strip()
+        if "," in text:
+            if _THOUSANDS.fullmatch(text) is None:
+                raise MoneyError(
+                    f"「{value}」不是有效金额(逗号只能用作千位分隔符,如 12,345.67)")
+            text = text.replace(",", "")
         try:
             d = Decimal(text)
         except InvalidOperation:

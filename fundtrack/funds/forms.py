@@ -10,10 +10,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..enums import FundCategory, Level, PaymentKind
 from ..errors import Refused
+from ..fields import fits
 from ..money import MoneyError, parse_money
 
 _BAD_DATE = "不是有效日期(应为 YYYY-MM-DD)"
@@ -92,14 +93,14 @@ def show_refusal(form: FlaskForm, e: Refused) -> None:
 class SourceForm(FlaskForm):
     """登记资金来源"""
 
-    source_code = StringField("资金来源编号", [_required("资金来源编号"), Length(max=50)],
+    source_code = StringField("资金来源编号", [_required("资金来源编号"), fits("source_code")],
                               filters=[_strip])
-    name = StringField("资金名称", [_required("资金名称"), Length(max=200)], filters=[_strip])
+    name = StringField("资金名称", [_required("资金名称"), fits("name")], filters=[_strip])
     level = ChoiceField("资金级次", Level, default=Level.CENTRAL)
     category = ChoiceField("资金类别", FundCategory, default=FundCategory.INTEGRATED)
     year = IntegerField("年度", [_required("年度"), _year],
                         invalid_value_message="年度应为四位整数")
-    document_no = StringField("下达文号", [Optional(), Length(max=100)],
+    document_no = StringField("下达文号", [Optional(), fits("document_no")],
                               filters=[_none_if_blank])
     amount_issued = MoneyField("下达金额(元)", [_required("下达金额")])
     issued_on = DateField("下达日期", [Optional()], invalid_value_message=_BAD_DATE)
@@ -110,16 +111,17 @@ class ArrivalForm(FlaskForm):
 
     arrived_on = DateField("到位日期", [_required("到位日期")], invalid_value_message=_BAD_DATE)
     amount = MoneyField("到位金额(元)", [_required("到位金额")])
-    note = StringField("备注", [Optional(), Length(max=500)], filters=[_none_if_blank])
+    note = StringField("备注", [Optional(), fits("note")], filters=[_none_if_blank])
 
 
 class AllocationForm(FlaskForm):
     """资金安排 (or, negative, 调减)"""
 
-    project_code = StringField("项目编号", [_required("项目编号"), Length(max=50)],
+    project_code = StringField("项目编号", [_required("项目编号"), fits("project_code")],
                                filters=[_strip])
     amount = MoneyField("安排金额(元)", [_required("安排金额")])
-    document_no = StringField("文号", [Optional(), Length(max=100)], filters=[_none_if_blank])
+    document_no = StringField("文号", [Optional(), fits("document_no")],
+                              filters=[_none_if_blank])
     allocated_on = DateField("安排日期", [Optional()], invalid_value_message=_BAD_DATE)
 
 
@@ -132,28 +134,29 @@ PAYMENT_KINDS = [k for k in PaymentKind if k != PaymentKind.REVERSAL]
 class PaymentForm(FlaskForm):
     """The clerk's payment form (支出)."""
 
-    project_code = StringField("项目", [_required("项目编号"), Length(max=50)],
+    project_code = StringField("项目", [_required("项目编号"), fits("project_code")],
                                filters=[_strip])
     #: Choices are set by the view (the channels of the chosen project, or all); the
     #: service says whether the code names a channel.
     source_code = SelectField("资金来源", [_required("资金来源")], choices=[],
                               validate_choice=False)
-    voucher_no = StringField("凭证号", [_required("凭证号"), Length(max=50)], filters=[_strip])
+    voucher_no = StringField("凭证号", [_required("凭证号"), fits("voucher_no")],
+                             filters=[_strip])
     paid_on = DateField("支付日期", [_required("支付日期")], invalid_value_message=_BAD_DATE)
     amount = MoneyField("支付金额(元)", [_required("支付金额")])
     kind = ChoiceField("支付类型", PaymentKind, PAYMENT_KINDS, default=PaymentKind.PROGRESS)
-    payee = StringField("收款单位", [Optional(), Length(max=200)], filters=[_none_if_blank])
-    memo = TextAreaField("摘要", [Optional(), Length(max=500)], filters=[_none_if_blank])
+    payee = StringField("收款单位", [Optional(), fits("payee")], filters=[_none_if_blank])
+    memo = TextAreaField("摘要", [Optional(), fits("memo")], filters=[_none_if_blank])
 
 
 class ReversalForm(FlaskForm):
     """红字冲回 a payment: the amount is typed positive and posted negative."""
 
-    voucher_no = StringField("冲销凭证号", [_required("冲销凭证号"), Length(max=50)],
+    voucher_no = StringField("冲销凭证号", [_required("冲销凭证号"), fits("voucher_no")],
                              filters=[_strip])
     paid_on = DateField("冲销日期", [_required("冲销日期")], invalid_value_message=_BAD_DATE)
     amount = MoneyField("冲销金额(元)", [_required("冲销金额")])
-    memo = TextAreaField("冲销原因", [_required("冲销原因"), Length(max=500)], filters=[_strip])
+    memo = TextAreaField("冲销原因", [_required("冲销原因"), fits("memo")], filters=[_strip])
 
     def validate_amount(self, field):
         # How the amount is typed, not a rule: a positive number, posted as red ink.

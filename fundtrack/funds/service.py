@@ -19,6 +19,7 @@ from ..database import lock_name
 from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..fields import clean, normalize
 from ..formatting import money
 from ..history.service import record
 from ..milestones.service import acceptance_date, done_date, note_settlement
@@ -40,6 +41,7 @@ from .queries import reversible_of
 
 
 def _find_source(code: str) -> FundSource | None:
+    code = normalize(code)
     cache = kept()
     if cache is not None and code in cache.sources:
         return cache.sources[code]
@@ -50,6 +52,7 @@ def _find_source(code: str) -> FundSource | None:
 
 
 def _find_disbursement(voucher_no: str) -> Disbursement | None:
+    voucher_no = normalize(voucher_no)
     cache = kept()
     if cache is not None and voucher_no in cache.vouchers:
         return cache.vouchers[voucher_no]
@@ -100,6 +103,9 @@ def create_source(
     document_no: str | None = None,
     issued_on: dt.date | None = None,
 ) -> FundSource:
+    code = clean("source_code", code, required=True)
+    name = clean("name", name, required=True)
+    document_no = clean("document_no", document_no)
     lock_name("source", code)
     if _find_source(code) is not None:
         raise Refused(f"资金来源编号「{code}」已存在", "source_code", conflict=True)
@@ -127,6 +133,7 @@ def record_arrival(
     source: FundSource, *, arrived_on: dt.date, amount: Decimal, note: str | None = None
 ) -> FundArrival:
     check_open(arrived_on, "arrived_on")
+    note = clean("note", note)
     if amount <= 0:
         raise Refused("到位金额须大于零", "amount")
     arrival = FundArrival(source_id=source.id, source=source, arrived_on=arrived_on,
@@ -150,6 +157,7 @@ def allocate(
 ) -> Allocation:
     """Allocate (or, with a negative amount, reduce) a channel's money to a project."""
     check_open(allocated_on, "allocated_on")
+    document_no = clean("document_no", document_no)
     if amount == 0:
         raise Refused("安排金额不能为零", "amount")
     lock_source(source)
@@ -218,6 +226,8 @@ def post_disbursement(
 ) -> Disbursement:
     """Post one payment, or with kind 冲销 a reversal of the payment ``reverses``."""
     check_open(paid_on, "paid_on")
+    voucher_no = clean("voucher_no", voucher_no, required=True)
+    payee, memo = clean("payee", payee), clean("memo", memo)
     if kind == PaymentKind.REVERSAL:
         return _post_reversal(
             voucher_no=voucher_no,

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, FormField, HiddenField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from ..enums import MilestoneKind
+from ..fields import fits
 
 BAD_DATE = "不是有效日期(应为 YYYY-MM-DD)"
 
@@ -37,7 +38,7 @@ class MilestoneEntry(Form):
 
     planned_on = DateField("计划日期", [Optional()], invalid_value_message=BAD_DATE)
     done_on = DateField("实际日期", [Optional()], invalid_value_message=BAD_DATE)
-    note = StringField("备注", [Optional(), Length(max=500, message="备注不超过 500 字")],
+    note = StringField("备注", [Optional(), fits("note")],
                        filters=[_none_if_blank])
 
 

@@ -16,6 +16,7 @@ from ..clock import today
 from ..enums import MilestoneKind, PaymentKind
 from ..errors import Refused
 from ..extensions import db
+from ..fields import clean
 from ..funds.models import Disbursement
 from ..history.service import record, snapshot
 from ..projects.models import Project
@@ -172,6 +173,8 @@ def set_milestone(
     note=UNSET,
 ) -> Milestone:
     """Create or change one milestone of a project; only the values given change."""
+    if note is not UNSET:
+        note = clean("note", note)
     kept = _kept(project)
     if kept is not None:
         milestone = kept.get(kind)

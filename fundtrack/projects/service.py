@@ -14,6 +14,7 @@ from ..bulk import add, load_by
 from ..database import lock_name
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..fields import clean, normalize
 from ..history.service import record
 from .models import Project, Unit
 
@@ -76,6 +77,7 @@ def lock_project(project: Project) -> None:
 
 
 def _lookup(code: str) -> Project | None:
+    code = normalize(code)
     state = _known.get()
     if state is not None and code in state.projects:
         return state.projects[code]
@@ -93,7 +95,7 @@ def get_project(code: str, field: str = "project_code") -> Project:
 
 
 def find_unit(name: str) -> Unit | None:
-    name = name.strip()
+    name = normalize(name)
     state = _known.get()
     if state is not None and name in state.units:
         return state.units[name]
@@ -104,10 +106,8 @@ def find_unit(name: str) -> Unit | None:
 
 
 def get_or_create_unit(name: str) -> Unit:
-    """The responsible unit of that name, created if new."""
-    name = (name or "").strip()
-    if not name:
-        raise Refused("责任单位不能为空", "unit")
+    """The responsible unit of that name (normalised: fields.clean), created if new."""
+    name = clean("unit", name, required=True)
     unit = find_unit(name)
     if unit is None:
         lock_name("unit", name)
@@ -137,6 +137,12 @@ def create_project(
     scope: str | None = None,
     priority: bool = False,
 ) -> Project:
+    code = clean("project_code", code, required=True)
+    name = clean("name", name, required=True)
+    township = clean("township", township, required=True)
+    category, village = clean("category", category), clean("village", village)
+    responsible_person = clean("responsible_person", responsible_person)
+    phone, scope = clean("phone", phone), clean("scope", scope)
     lock_name("project", code)
     if _lookup(code) is not None:
         raise Refused(f"项目编号「{code}」已存在", "project_code", conflict=True)

@@ -37,7 +37,7 @@ from ..periods.service import held_open
 from ..projects.service import create_project, get_project, known_projects
 from .order import allocation_order, disbursement_order
 from .reading import Row, read_workbook
-from .report import ImportReport, Problem
+from .report import ImportReport, Note, Problem, sheet_order
 
 #: Service field names that differ from the sheet's column key, by sheet.
 _FIELD_ALIASES = {
@@ -57,13 +57,20 @@ _REFERS_TO = {"reverses": "voucher_no"}
 _NAMED_KINDS = ("source", "unit", "project", "voucher")
 
 
-def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
+def import_workbook(path, *, actor: str, dry_run: bool = False,
+                    name: str | None = None) -> ImportReport:
     """Check the workbook at ``path`` and, unless refused or ``dry_run``, add it.
+    ``name``: the file's name as its user gave it (an upload kept under another name).
 
     Ends the session's transaction: commits it when the workbook is added, rolls it back
     otherwise. Call it with nothing else pending in the session.
+
+    The workbook is read and its cells checked before the write transaction begins: the
+    session's transaction (one a request began to load its user holds SQLite's write
+    lock) is ended first, so other writers are not kept waiting while the file is read.
     """
-    book = read_workbook(path)
+    db.session.rollback()
+    book = read_workbook(path, name=name)
     report = ImportReport(problems=list(book.problems))
     if not book.rows:
         return report
@@ -87,7 +94,8 @@ def import_workbook(path, *, actor: str, dry_run: bool = False) -> ImportReport:
             db.session.rollback()
         else:
             db.session.commit()
-    report.problems.sort(key=_problem_order)
+    report.problems.sort(key=lambda p: sheet_order(p.sheet, p.row))
+    report.warnings.sort(key=lambda w: sheet_order(w.sheet, w.row))
     return report
 
 
@@ -119,12 +127,6 @@ def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
         stack.enter_context(deferred())
         stack.enter_context(staged())
         yield
-
-
-def _problem_order(p: Problem):
-    sheet_index = {s.name: i for i, s in enumerate(sheets.DATA_SHEETS)}
-    base, part = sheets.part_of(p.sheet or "")
-    return (sheet_index.get(base, -1), part, p.row or 0)
 
 
 class _Import:
@@ -164,7 +166,7 @@ class _Import:
             self._refused(row, e)
             return
         self.report.counts[row.sheet.name] += 1
-        self.report.warnings.extend(f"{row.where} 第{row.number}行:{w}" for w in warnings)
+        self.report.warnings.extend(Note(row.where, row.number, w) for w in warnings)
 
     def _refused(self, row: Row, e: Refused) -> None:
         sheet = row.sheet

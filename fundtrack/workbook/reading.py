@@ -1,8 +1,8 @@
 """Reading an imported workbook: its data sheets, row by row, into checked Python values.
 
 Only what a cell says is checked here (a date that is no date, three decimals, an unknown
-节点, a missing value, text too long for its column). Every rule of the ledger is left to
-the services, which the importer calls afterwards.
+节点, a missing value, text its field does not allow: fundtrack.fields). Every rule of the
+ledger is left to the services, which the importer calls afterwards.
 """
 
 from __future__ import annotations
@@ -10,43 +10,22 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .. import sheets
-from ..funds.models import Allocation, Disbursement, FundSource
-from ..projects.models import Project, Unit
+from flask import current_app, has_app_context
+
+from .. import fields, sheets
 from .cells import CellError, is_blank, reader
 from .report import Problem
-from .xlsx import Sheet, read_sheets
-
-#: The database column behind each text or code column, for its length limit.
-_STORED_IN = {
-    sheets.SOURCES.name: {
-        "source_code": FundSource.code, "name": FundSource.name,
-        "document_no": FundSource.document_no,
-    },
-    sheets.ARRIVALS.name: {"source_code": FundSource.code},
-    sheets.PROJECTS.name: {
-        "project_code": Project.code, "name": Project.name, "category": Project.category,
-        "township": Project.township, "village": Project.village, "unit": Unit.name,
-        "responsible_person": Project.responsible_person, "phone": Project.phone,
-    },
-    sheets.ALLOCATIONS.name: {
-        "project_code": Project.code, "source_code": FundSource.code,
-        "document_no": Allocation.document_no,
-    },
-    sheets.DISBURSEMENTS.name: {
-        "voucher_no": Disbursement.voucher_no, "project_code": Project.code,
-        "source_code": FundSource.code, "payee": Disbursement.payee,
-        "reverses": Disbursement.voucher_no,
-    },
-    sheets.MILESTONES.name: {"project_code": Project.code},
-}
-
+from .xlsx import Sheet, TooLarge, TooManyRows, read_sheets
 
 #: Marks the cell of a column the sheet does not have.
 _ABSENT = object()
 
 
-@dataclass
+#: FUNDTRACK_MAX_IMPORT_ROWS's default: three times a county's whole ledger.
+DEFAULT_MAX_IMPORT_ROWS = 200_000
+
+
+@dataclass(slots=True)
 class Row:
     sheet: sheets.Sheet
     #: The row number as Excel shows it.
@@ -74,15 +53,62 @@ class Workbook:
     problems: list[Problem]
 
 
-def read_workbook(path) -> Workbook:
-    """The data sheets of the workbook at ``path`` (a file name or a binary file object);
-    computed and unknown sheets are ignored."""
+class RowBeyondLimit(Exception):
+    """A data row beyond what an import may hold (``max_import_rows``): (its sheet, its
+    row number)."""
+
+
+def max_import_rows() -> int:
+    """The most data rows one import may hold (FUNDTRACK_MAX_IMPORT_ROWS)."""
+    if has_app_context():
+        return current_app.config["FUNDTRACK_MAX_IMPORT_ROWS"]
+    return DEFAULT_MAX_IMPORT_ROWS
+
+
+def display_name(path, name: str | None = None) -> str:
+    """The workbook's name as its user knows it: ``name`` (an upload's own file name),
+    else the file's."""
+    if name:
+        return name
     if isinstance(path, str | os.PathLike):
-        name = os.path.basename(os.fspath(path))
-    else:  # an upload: werkzeug's FileStorage has .filename, a file has .name
-        name = getattr(path, "filename", None) or getattr(path, "name", None) or "上传的文件"
+        return os.path.basename(os.fspath(path))
+    # werkzeug's FileStorage has .filename, a file has .name
+    return getattr(path, "filename", None) or getattr(path, "name", None) or "上传的文件"
+
+
+def read_workbook(path, *, name: str | None = None) -> Workbook:
+    """The data sheets of the workbook at ``path`` (a file name or a binary file object);
+    computed and unknown sheets are ignored. ``name``: the file's name as the user gave
+    it (an upload kept under another name), for the messages.
+
+    Memory follows the cells that exist: the rows are streamed from the file and only the
+    data rows are kept, at most ``max_import_rows()`` of them: a workbook with more rows
+    that hold a value is refused before any is read (they are counted on the unzipped
+    bytes), and one with a data row numbered beyond the limit when that row is met.
+    """
+    name = display_name(path, name)
+    limit = max_import_rows()
+    #: (sheet, part) → its rows and problems; the parts of a sheet (支出明细, 支出明细(2),
+    #: ...) are one sheet, read in order from part 1 while the next part is there.
+    read: dict[tuple[str, int], tuple[list[Row], list[Problem]]] = {}
     try:
-        read = read_sheets(path, wanted=lambda label: sheets.part_of(label)[0] in _DATA)
+        kept = 0
+        for table in read_sheets(path, wanted=lambda label: sheets.part_of(label)[0] in _DATA,
+                                 max_rows=limit, width=_width):
+            base, part = sheets.part_of(str(table.name).strip())
+            found: list[Problem] = []
+            got = _read_sheet(_BY_NAME[base], table, found, part, limit - kept)
+            kept += len(got) - len(read.get((base, part), ((), ()))[0])
+            read[(base, part)] = (got, found)
+    except TooLarge as e:
+        size, allowed = (f"{n / (1 << 20):.0f} MB" for n in e.args)
+        return _refused(name, f"的工作表解压后有 {size},超过 {limit} 行所需的 {allowed}")
+    except TooManyRows as e:
+        count, _ = e.args
+        return _refused(name, f"有约 {count} 个数据行,超过一次导入的上限 {limit} 行")
+    except RowBeyondLimit as e:
+        where, number = e.args
+        return _refused(name, f"「{where}」第{number}行超出一次导入的上限 {limit} 行")
     except OSError as e:
         why = {PermissionError: "没有读取权限", FileNotFoundError: "文件不存在"}.get(
             type(e), "无法打开")
@@ -92,31 +118,45 @@ def read_workbook(path) -> Workbook:
             None, None, None,
             f"无法读取文件「{name}」:不是有效的 Excel 工作簿(.xlsx;旧版 .xls 请先另存为 .xlsx)",
         )])
-    by_name = {str(sheet.name).strip(): sheet for sheet in read}
-    found = [s for s in sheets.DATA_SHEETS if s.name in by_name]
-    if not found:
+    rows: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    for s in sheets.DATA_SHEETS:
+        part = 1
+        while (s.name, part) in read:
+            got, found = read[(s.name, part)]
+            rows.setdefault(s.name, []).extend(got)
+            problems += found
+            part += 1
+    if not rows:
         wanted = "、".join(s.name for s in sheets.DATA_SHEETS)
         return Workbook({}, [Problem(None, None, None,
                                      f"工作簿「{name}」中没有可导入的工作表(应有:{wanted})")])
-    problems: list[Problem] = []
-    rows = {}
-    for s in found:
-        rows[s.name] = []
-        part = 1  # 支出明细, 支出明细(2), ...: one sheet written in parts, read as one
-        while (label := sheets.part_name(s.name, part)) in by_name:
-            rows[s.name] += _read_sheet(s, by_name[label], problems, part)
-            part += 1
     return Workbook(rows, problems)
 
 
+def _refused(name: str, why: str) -> Workbook:
+    """A workbook refused whole for its size, before anything else is checked."""
+    return Workbook({}, [Problem(None, None, None, (
+        f"工作簿「{name}」{why}(设置 FUNDTRACK_MAX_IMPORT_ROWS),未导入任何数据;"
+        "请分成几个工作簿分批导入,或请管理员调高该设置"))])
+
+
 _DATA = {s.name for s in sheets.DATA_SHEETS}
+_BY_NAME = {s.name: s for s in sheets.DATA_SHEETS}
 
 
-def _header_map(sheet: sheets.Sheet, table: Sheet) -> dict[str, int]:
+def _width(name: str, header: list) -> int:
+    """The columns of a data sheet the import reads: up to its last known header (a cell
+    further right belongs to no column of the ledger, however far right it is)."""
+    sheet = _BY_NAME[sheets.part_of(str(name).strip())[0]]
+    return max(_header_map(sheet, header).values(), default=-1) + 1
+
+
+def _header_map(sheet: sheets.Sheet, header: list) -> dict[str, int]:
     """Column key → the column's position, for the sheet's columns that are present
     (the first of two columns with the same header)."""
     found: dict[str, int] = {}
-    for i, label in enumerate(table.header):
+    for i, label in enumerate(header):
         text = str(label).strip()
         for c in sheet.columns:
             if c.key not in found and (text == c.header or text.lower() == c.key):
@@ -125,52 +165,54 @@ def _header_map(sheet: sheets.Sheet, table: Sheet) -> dict[str, int]:
 
 
 def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
-                part: int = 1) -> list[Row]:
-    present = _header_map(sheet, table)
+                part: int, room: int) -> list[Row]:
+    """The data rows of one worksheet (part ``part`` of ``sheet``); raises TooManyRows
+    past ``room`` of them, or at a row numbered past the import's limit."""
+    where = sheets.part_name(sheet.name, part)
+    present = _header_map(sheet, table.header)
     complete = True
     for c in sheet.columns:
         if c.required and c.key not in present:
-            problems.append(Problem(sheets.part_name(sheet.name, part), 1, c.header,
-                                    f"缺少必填列「{c.header}」"))
+            problems.append(Problem(where, 1, c.header, f"缺少必填列「{c.header}」"))
             complete = False
     readers = {c.key: reader(c) for c in sheet.columns}
-    limits = {
-        key: col.type.length for key, col in _STORED_IN.get(sheet.name, {}).items()
-    }
     out = []
     positions = [present.get(c.key) for c in sheet.columns]
-    for i, cells in enumerate(table.rows):
+    limit = max_import_rows()
+    for number, cells in table.rows:
         if all(is_blank(v) for v in cells):
             continue
-        raw = [cells[at] if at is not None else _ABSENT for at in positions]
-        row = Row(sheet, i + 2, {}, ok=complete, part=part)
+        if len(out) >= room or number > limit + 1:
+            raise RowBeyondLimit(where, number)
+        raw = [cells[at] if at is not None and at < len(cells) else
+               ("" if at is not None else _ABSENT) for at in positions]
+        row = Row(sheet, number, {}, ok=complete, part=part)
         for c, value in zip(sheet.columns, raw, strict=True):
-            row.values[c.key] = _read_cell(row, c, value, readers[c.key], limits, problems)
+            row.values[c.key] = _read_cell(row, c, value, readers[c.key], problems)
         out.append(row)
     return out
 
 
-def _read_cell(row: Row, column: sheets.Column, value, read, limits, problems):
+def _read_cell(row: Row, column: sheets.Column, value, read, problems):
     """The value of one cell, or None (and a problem noted) when it cannot be read."""
     sheet = row.where
     if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
         return None
-    if is_blank(value):
-        if column.required:
+    result = None
+    if not is_blank(value):
+        try:
+            result = read(value)
+            if column.key in fields.FIELDS and isinstance(result, str):
+                result = fields.clean(column.key, result)  # as the services store it
+        except CellError as e:
             row.ok = False
-            problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
-        return None
-    try:
-        result = read(value)
-    except CellError as e:
+            problems.append(Problem(sheet, row.number, column.header, str(e)))
+            return None
+        except fields.FieldError as e:
+            row.ok = False
+            problems.append(Problem(sheet, row.number, column.header, e.reason))
+            return None
+    if result is None and column.required:
         row.ok = False
-        problems.append(Problem(sheet, row.number, column.header, str(e)))
-        return None
-    limit = limits.get(column.key)
-    if limit and isinstance(result, str) and len(result) > limit:
-        row.ok = False
-        problems.append(Problem(
-            sheet, row.number, column.header,
-            f"长度为 {len(result)} 个字符,超过上限 {limit} 个字符",
-        ))
+        problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
     return result

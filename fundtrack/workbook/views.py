@@ -20,6 +20,7 @@ from wtforms import HiddenField
 
 from ..access import FINANCE, allow
 from .importer import import_workbook
+from .reading import max_import_rows
 
 bp = Blueprint("workbook", __name__, url_prefix="/import")
 
@@ -74,10 +75,16 @@ def _max_size_text() -> str:
     return f"{size / 1024:g} KB"
 
 
+def _import_page(form: UploadForm):
+    """The upload form, with the limits of an upload: its size and its data rows."""
+    return render_template("workbook/import.html", form=form, max_size=_max_size_text(),
+                           max_rows=max_import_rows())
+
+
 @bp.get("/")
 @allow(*FINANCE)
 def import_page():
-    return render_template("workbook/import.html", form=UploadForm(), max_size=_max_size_text())
+    return _import_page(UploadForm())
 
 
 @bp.post("/check")
@@ -85,8 +92,7 @@ def import_page():
 def check():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("workbook/import.html", form=form,
-                               max_size=_max_size_text()), 422
+        return _import_page(form), 422
     upload = form.workbook.data
     filename = upload.filename or "上传的文件"
     folder = _uploads()
@@ -98,9 +104,8 @@ def check():
     if not zipfile.is_zipfile(path):
         path.unlink(missing_ok=True)
         form.workbook.errors.append(f"「{filename}」不是有效的 .xlsx 工作簿(无法打开)")
-        return render_template("workbook/import.html", form=form,
-                               max_size=_max_size_text()), 422
-    report = import_workbook(path, actor=current_user.username, dry_run=True)
+        return _import_page(form), 422
+    report = import_workbook(path, actor=current_user.username, dry_run=True, name=filename)
     rows = sum(report.counts.values())
     importable = report.ok and rows > 0
     if not importable:
@@ -124,7 +129,8 @@ def confirm():
         return redirect(url_for(".import_page"))
     filename = form.filename.data or "上传的文件"
     try:
-        report = import_workbook(path, actor=current_user.username, dry_run=False)
+        report = import_workbook(path, actor=current_user.username, dry_run=False,
+                                 name=filename)
     finally:
         path.unlink(missing_ok=True)
     if not report.ok:  # the ledger changed since the check: nothing was written
@@ -142,4 +148,4 @@ def confirm():
 def _too_large(e):
     form = UploadForm(formdata=None)
     form.workbook.errors = [f"文件过大:上传的工作簿不能超过 {_max_size_text()}"]
-    return render_template("workbook/import.html", form=form, max_size=_max_size_text()), 413
+    return _import_page(form), 413

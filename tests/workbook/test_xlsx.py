@@ -45,7 +45,17 @@ def pandas_rows(path) -> dict:
 
 
 def our_rows(path) -> dict:
-    return {s.name: s.rows for s in read_sheets(path, wanted=lambda name: True)}
+    """Our reader's rows, laid out as pandas lays them out: the missing rows empty, every
+    row as wide as the widest, trailing empty rows dropped."""
+    out = {}
+    for sheet in read_sheets(path, wanted=lambda name: True, beyond_header=True):
+        rows = []
+        for number, values in sheet.rows:
+            rows += [[] for _ in range(number - 2 - len(rows))]
+            rows.append(values)
+        width = max((len(r) for r in [sheet.header, *rows]), default=0)
+        out[sheet.name] = [r + [""] * (width - len(r)) for r in rows]
+    return out
 
 
 def same(a, b) -> bool:
