@@ -36,10 +36,12 @@ def post_attachment():
     return body, 201
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<id>")
 @allow(*service.READERS)
-def get_attachment(attachment_id: int):
+def get_attachment(id: str):  # noqa: A002  (the contract's name; a plain string in the spec)
+    if not id.isdigit():
+        return error(404, f"没有编号为 {id} 的附件", "id")
     try:
-        return serve(attachment_id, inline=False)
+        return serve(int(id), inline=False)
     except Refused as e:
         return refused(e, not_found_status=404)
