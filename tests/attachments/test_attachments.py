@@ -301,3 +301,21 @@ def test_attach_inside_the_service_checks_the_owner(ctx, ledger):
     with unit_of_work("测试"):
         a = attach("project:XM001", "合同", PDF, "../../etc/passwd.pdf")
     assert a.filename == "passwd.pdf" and a.owner == "project:XM001"
+
+
+def test_the_file_limit_is_a_setting_within_the_request_limit(monkeypatch, tmp_path):
+    from fundtrack import config
+
+    monkeypatch.setenv("FUNDTRACK_SECRET_KEY", "t")
+    monkeypatch.setenv("FUNDTRACK_MAX_FILE_MB", "5")
+    assert config.load(str(tmp_path))["FUNDTRACK_MAX_FILE_BYTES"] == 5 * 1024 * 1024
+    monkeypatch.setenv("FUNDTRACK_MAX_FILE_MB", "50")  # above the request limit (20)
+    assert config.load(str(tmp_path))["FUNDTRACK_MAX_FILE_BYTES"] == 20 * 1024 * 1024
+    monkeypatch.setenv("FUNDTRACK_MAX_FILE_MB", "lots")
+    with pytest.raises(ValueError, match="FUNDTRACK_MAX_FILE_MB"):
+        config.load(str(tmp_path))
+    monkeypatch.delenv("FUNDTRACK_MAX_FILE_MB")
+    monkeypatch.setenv("FUNDTRACK_FILES", str(tmp_path / "docs"))
+    assert config.load(str(tmp_path))["FUNDTRACK_FILES"] == str(tmp_path / "docs")
+    monkeypatch.delenv("FUNDTRACK_FILES")
+    assert config.load(str(tmp_path))["FUNDTRACK_FILES"] == str(tmp_path / "files")
