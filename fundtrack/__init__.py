@@ -69,6 +69,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts import admin, views
+    from .attachments import views as attachments
     from .charts import monthly as monthly_report
     from .charts import views as charts
     from .disclosure import views as disclosure
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods):
+                   periods, attachments):
         app.register_blueprint(module.bp)
     api.register(app)
 

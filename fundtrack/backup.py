@@ -9,6 +9,11 @@ which must already have the schema (``fundtrack init-db``, the same migration as
 backup) and be empty. Rows are read and written through the model metadata, so each
 column type converts its values on both sides (money is whole fen on SQLite and
 ``Numeric`` on PostgreSQL). Everything is copied in one transaction: all or nothing.
+
+The stored documents (报账要件, FUNDTRACK_FILES) travel beside the database file, in the
+folder ``OUT.files`` (``files_folder``), laid out as the store is. Restore checks each
+document the backup lists against its SHA-256 before copying it into the store, and
+refuses the whole restore when one differs or is missing.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from .attachments import storage
 from .extensions import db
 from .models import data_tables
 
@@ -49,7 +55,8 @@ def backup(out: str | os.PathLike) -> None:
         raise BackupError(
             "PostgreSQL 数据库请用 pg_dump 备份:"
             f"pg_dump --format=custom --file {shlex.quote(str(out))} \"$DATABASE_URL\""
-            "(DATABASE_URL 为 postgresql://用户@主机/库名 形式的连接地址,不带 +psycopg)"
+            "(DATABASE_URL 为 postgresql://用户@主机/库名 形式的连接地址,不带 +psycopg);"
+            f"附件文件夹「{storage.root()}」请另行复制"
         )
     if url.get_backend_name() != "sqlite":
         raise BackupError(f"不支持备份 {url.get_backend_name()} 数据库")
@@ -87,6 +94,7 @@ def backup(out: str | os.PathLike) -> None:
             src.close()
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        _backup_files(tmp, files_folder(target))
         os.replace(tmp, target)
     except sqlite3.Error as e:
         raise BackupError(f"备份失败:{e}") from e
@@ -96,6 +104,40 @@ def backup(out: str | os.PathLike) -> None:
         for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def files_folder(backup_file: Path) -> Path:
+    """Where a backup's stored documents are: ``OUT.files`` beside the file."""
+    return Path(f"{backup_file}.files")
+
+
+def _attachment_hashes(conn) -> list[tuple[str, str]]:
+    """(sha256, filename) of every attachment a database lists."""
+    if not inspect(conn).has_table("attachment"):
+        return []
+    return [tuple(r) for r in conn.execute(
+        text("SELECT sha256, filename FROM attachment ORDER BY id"))]
+
+
+def _backup_files(snapshot: Path, folder: Path) -> None:
+    """Copy the documents the snapshot lists (and only those) into ``folder``; refused,
+    nothing replaced, when one in the store already differs from its hash."""
+    # sqlite3 read-only: the snapshot stays as it is (no engine to switch it to WAL)
+    conn = sqlite3.connect(f"{snapshot.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        has = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachment'").fetchone()
+        listed = conn.execute(
+            "SELECT sha256, filename FROM attachment ORDER BY id").fetchall() if has else []
+    finally:
+        conn.close()
+    if not listed:
+        return
+    bad = storage.problems(sha for sha, _ in listed)
+    if bad:
+        raise BackupError("附件校验不通过,未备份:" + ";".join(
+            f"{name}({sha[:12]}):{bad[sha]}" for sha, name in listed if sha in bad))
+    for sha in sorted({sha for sha, _ in listed}):
+        storage.copy_into(sha, storage.root(), folder)
 
 
 # --- restore -----------------------------------------------------------------------
@@ -164,6 +206,7 @@ def _restore_from(src: Connection, path: Path) -> dict[str, int]:
                 "只能恢复到刚建好表的空数据库"
             )
         counts = {t.name: _copy_table(src, conn, t) for t in tables}
+        _restore_files(src, path)
         if conn.dialect.name == "postgresql":
             for t in tables:
                 _reset_sequence(conn, t)
@@ -175,6 +218,21 @@ def _restore_from(src: Connection, path: Path) -> dict[str, int]:
         db.session.rollback()
         raise
     return counts
+
+
+def _restore_files(src: Connection, path: Path) -> None:
+    """Check each document the backup lists against its SHA-256, then copy it into the
+    store; BackupError (nothing restored) when one differs or is missing."""
+    listed = _attachment_hashes(src)
+    if not listed:
+        return
+    folder = files_folder(path)
+    bad = storage.problems((sha for sha, _ in listed), folder)
+    if bad:
+        raise BackupError(f"备份的附件(「{folder}」)校验不通过,未恢复任何数据:" + ";".join(
+            f"{name}({sha[:12]}):{bad[sha]}" for sha, name in listed if sha in bad))
+    for sha in sorted({sha for sha, _ in listed}):
+        storage.copy_into(sha, folder, storage.root())
 
 
 def _utc_aware(table) -> list[str]:

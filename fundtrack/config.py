@@ -69,6 +69,20 @@ def _max_import_rows() -> int:
     return int(text)
 
 
+def _file_limit(request_limit: int) -> int:
+    """FUNDTRACK_MAX_FILE_MB (default 20, at most the request limit) in bytes: the size
+    limit of one stored document (报账要件)."""
+    text = os.environ.get("FUNDTRACK_MAX_FILE_MB", "20")
+    try:
+        megabytes = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(
+            f"FUNDTRACK_MAX_FILE_MB must be a number of megabytes: {text!r}") from None
+    if not megabytes.is_finite() or megabytes <= 0:
+        raise ValueError(f"FUNDTRACK_MAX_FILE_MB must be positive: {text!r}")
+    return min(int(megabytes * 1024 * 1024), request_limit)
+
+
 def _figure_cache_entries() -> int:
     """FUNDTRACK_FIGURE_CACHE (default 256): how many computed figures each process keeps
     (fundtrack/cache); 0 keeps none."""
@@ -92,6 +106,7 @@ def load(instance_path: str) -> dict:
     # the data folder holds the secret key: only its owner may look inside
     inst.mkdir(mode=0o700, parents=True, exist_ok=True)
     url = os.environ.get("FUNDTRACK_DATABASE_URL") or f"sqlite:///{inst / 'fundtrack.sqlite'}"
+    upload_limit = _upload_limit()
     return {
         "SECRET_KEY": _secret_key(inst),
         "SQLALCHEMY_DATABASE_URI": url,
@@ -101,9 +116,13 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         #: Uploaded workbooks (any request body) are limited to this size (bytes).
-        "MAX_CONTENT_LENGTH": _upload_limit(),
+        "MAX_CONTENT_LENGTH": upload_limit,
         #: The most data rows one imported workbook may hold.
         "FUNDTRACK_MAX_IMPORT_ROWS": _max_import_rows(),
+        #: The stored documents (报账要件): their folder and one file's size limit.
+        "FUNDTRACK_FILES": str(Path(os.environ["FUNDTRACK_FILES"]).expanduser().resolve())
+        if os.environ.get("FUNDTRACK_FILES") else str(inst / "files"),
+        "FUNDTRACK_MAX_FILE_BYTES": _file_limit(upload_limit),
         #: The county whose ledger this is; heads every computed sheet and ledger reply.
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
         #: What "today" is: the default as-of date of every figure.

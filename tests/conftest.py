@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -76,7 +77,9 @@ def serve_app(database, path, monkeypatch):
         url = where
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FUNDTRACK_REGION": "测试县",
-         "PASSWORD_HASH_METHOD": CHEAP_HASH},
+         "PASSWORD_HASH_METHOD": CHEAP_HASH,
+         # each test its own store of documents (the instance folder is the session's)
+         "FUNDTRACK_FILES": str(Path(path).parent / "files")},
         instance_path=instance,
     )
     app.config["BACKEND"] = backend

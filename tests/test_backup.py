@@ -57,7 +57,8 @@ def _sqlite_app(template, path):
     template_path, instance = template
     shutil.copy(template_path, path)
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"},
+        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+         "FUNDTRACK_FILES": str(path.parent / f"{path.stem}-files")},
         instance_path=instance,
     )
     app.config["BACKEND"] = "sqlite"
@@ -117,6 +118,12 @@ def build_county() -> None:
 
     close_month("2024-02")
     note_attempt("wang", "10.0.0.1")  # counted as a failure until it succeeds
+    from tests.attachments.samples import PDF, PNG, attach
+
+    contract = attach("project:XM002", "合同", PDF, "施工合同.pdf")
+    attach("project:XM002", "合同", PDF + b"%signed\n", "施工合同(盖章).pdf",
+           supersedes=contract.id)
+    attach("disbursement:PZ0005", "验收报告", PNG, "验收.png")
 
 
 def _plain(value):
@@ -160,7 +167,9 @@ def test_backup_is_a_self_contained_sqlite_file(sqlite_source, tmp_path):
     out.write_bytes(b"an older backup")
     result = sqlite_source.test_cli_runner().invoke(args=["backup", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite", "source.sqlite"] + (
+    # beside it, its documents (old.sqlite.files); source-files is the source's store
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "old.sqlite", "old.sqlite.files", "source-files", "source.sqlite"] + (
         ["source.sqlite-shm", "source.sqlite-wal"]
         if (tmp_path / "source.sqlite-wal").exists() else []
     )
@@ -306,7 +315,8 @@ def test_restore_does_not_change_the_backup_file(app, runner, sqlite_source, tmp
     content = out.read_bytes()
     assert runner.invoke(args=["restore", str(out)]).exit_code == 0
     assert out.read_bytes() == content
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("备份")) == [out.name]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("备份")) == [
+        out.name, f"{out.name}.files"]  # no -wal, -shm or journal left beside it
 
 
 def test_restore_into_a_database_without_schema_is_refused(
@@ -357,3 +367,52 @@ def test_restore_keeps_utc_times_whatever_the_session_time_zone(
     finally:
         with china.app_context():
             db.engine.dispose()
+
+
+# --- the stored documents (报账要件) --------------------------------------------------
+
+
+def _documents(app) -> dict[str, bytes]:
+    from pathlib import Path
+
+    root = Path(app.config["FUNDTRACK_FILES"])
+    return {p.name: p.read_bytes() for p in root.glob("??/*") if p.is_file()}
+
+
+def test_backup_and_restore_carry_the_documents(app, runner, sqlite_source, tmp_path):
+    """SQLite → SQLite, and on the PostgreSQL run SQLite → PostgreSQL; then verify-files
+    is clean and each document is served."""
+    out = _backup_file(sqlite_source, tmp_path)
+    kept = _documents(sqlite_source)
+    assert len(kept) == 3
+    copied = {p.name: p.read_bytes() for p in (tmp_path / f"{out.name}.files").glob("??/*")}
+    assert copied == kept
+
+    assert _documents(app) == {}
+    result = runner.invoke(args=["restore", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _documents(app) == kept
+    result = runner.invoke(args=["verify-files"])
+    assert result.exit_code == 0, result.output
+    assert "已校验 3 个附件" in result.output
+
+
+def test_restore_refuses_a_backup_whose_document_differs(app, runner, sqlite_source, tmp_path):
+    out = _backup_file(sqlite_source, tmp_path)
+    changed = next((tmp_path / f"{out.name}.files").glob("??/*"))
+    changed.write_bytes(changed.read_bytes() + b"x")
+    result = runner.invoke(args=["restore", str(out)])
+    assert result.exit_code == 1
+    assert "校验不通过,未恢复任何数据" in result.output and changed.name[:12] in result.output
+    assert all(not rows for rows in dump(app).values())
+
+
+def test_backup_refuses_when_a_stored_document_already_differs(sqlite_source, tmp_path):
+    from pathlib import Path
+
+    stored = next(Path(sqlite_source.config["FUNDTRACK_FILES"]).glob("??/*"))
+    stored.unlink()
+    out = tmp_path / "b.sqlite"
+    result = sqlite_source.test_cli_runner().invoke(args=["backup", str(out)])
+    assert result.exit_code == 1 and "文件缺失" in result.output
+    assert not out.exists()

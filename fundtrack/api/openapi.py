@@ -202,6 +202,7 @@ def spec() -> dict:
         },
     }}
     _warnings_path(paths, schemas)
+    _attachment_paths(paths, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "fundtrack 财政涉农资金统筹整合台账 API", "version": "1"},
@@ -212,6 +213,55 @@ def spec() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
     }
+
+
+def _attachment_paths(paths: dict, schemas: dict) -> None:
+    """POST /api/v1/attachments and GET /api/v1/attachments/{id} (报账要件)."""
+    from ..attachments.models import DocumentKind
+
+    schemas["attachment"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "size": {"type": "integer", "description": "字节数"},
+            "filename": {"type": "string", "description": "上传时的文件名(仅用于显示)"},
+            "kind": {"type": "string", "enum": DocumentKind.labels(), "description": "要件类型"},
+            "owner": {"type": "string", "description": "所属"},
+        },
+        "required": ["id", "sha256", "size", "filename", "kind", "owner"],
+    }
+    paths["/api/v1/attachments"] = {"post": {
+        "summary": "上传附件(资金渠道、支出:财政局资金股、管理员;项目:本单位项目负责人、"
+                   "财政局资金股、管理员;整改事项:可补充整改证据者)",
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file", "owner", "kind"], "properties": {
+                "file": {"type": "string", "format": "binary",
+                         "description": "PDF、JPEG、PNG、OFD、XLSX 或 DOCX,按内容识别类型"},
+                "owner": {"type": "string", "pattern": "^(project|disbursement|source|finding):.+$",
+                          "description": "project:项目编号、disbursement:凭证号、source:渠道编号、"
+                                         "finding:整改编号"},
+                "kind": {"type": "string", "enum": DocumentKind.labels()},
+                "supersedes": {"type": "integer", "description": "被替换的同一所属的附件编号"},
+            }}}}},
+        "responses": {
+            "201": {"description": "已保存的附件", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/attachment"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "413": _err("上传内容过大"),
+            "422": _err("输入无效(所属、要件类型、文件类型或大小)"),
+        },
+    }}
+    paths["/api/v1/attachments/{id}"] = {"get": {
+        "summary": "下载附件(领导督查以外的已登录角色);先按 SHA-256 校验",
+        "parameters": [{"name": "id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {"description": "文件内容", "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("附件不存在"),
+            "409": _err("文件与上传时的 SHA-256 不符或已丢失(已记入修改记录)"),
+        },
+    }}
 
 
 def _warnings_path(paths: dict, schemas: dict) -> None:

@@ -34,8 +34,9 @@ ENTITIES = {
     "finding": "整改事项",
     "finding_note": "整改记录",
     "period_close": "月结",
+    "attachment": "附件",
 }
-ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销"}
+ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销", "mismatch": "校验不符"}
 PER_PAGE = 50
 
 

@@ -1,0 +1,47 @@
+"""POST /api/v1/attachments and GET /api/v1/attachments/<id> (CONTRACT.md).
+
+Permission on the owner is checked before the file is read: a user who may not change
+the thing gets 403 whatever they sent.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from ..access import READ, allow
+from ..attachments import service
+from ..attachments.views import attachment_json, serve
+from ..database import unit_of_work
+from ..errors import Refused
+from . import bp, error, refused
+
+
+@bp.post("/attachments")
+@allow(*READ)  # finer: service.may_attach, per owner
+def post_attachment():
+    supersedes = request.form.get("supersedes") or None
+    try:
+        if supersedes is not None and not supersedes.isdigit():
+            raise Refused("被替换的附件编号应为数字", "supersedes")
+        with unit_of_work(current_user.username):
+            a = service.attach(current_user, owner=request.form.get("owner"),
+                               kind=request.form.get("kind"), upload=request.files.get("file"),
+                               supersedes=int(supersedes) if supersedes else None)
+            body = attachment_json(a)
+    except PermissionError:
+        return error(403)
+    except Refused as e:
+        return refused(e)
+    return body, 201
+
+
+@bp.get("/attachments/<id>")
+@allow(*service.READERS)
+def get_attachment(id: str):  # noqa: A002  (the contract's name; a plain string in the spec)
+    if not id.isdigit():
+        return error(404, f"没有编号为 {id} 的附件", "id")
+    try:
+        return serve(int(id), inline=False)
+    except Refused as e:
+        return refused(e, not_found_status=404)

@@ -1,0 +1,166 @@
+"""附件 in the browser: the block on the channel, project, payment and finding pages,
+uploading (several files at once; static/js/attachments.js adds drag and drop and a
+progress bar), a payment's documents page with its checklist (要件清单), and serving a
+stored file, checked against its SHA-256 first.
+
+The JSON API (POST/GET /api/v1/attachments) is fundtrack/api/attachments.py; both use
+``serve`` below.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from ..access import READ, allow
+from ..database import unit_of_work
+from ..errors import NotFound, Refused
+from ..funds.service import get_disbursement
+from . import queries, service, storage
+from .models import CHECKLIST, DocumentKind, OwnerType
+
+bp = Blueprint("attachments", __name__, url_prefix="/attachments")
+
+
+def attachment_json(a) -> dict:
+    return {"id": a.id, "sha256": a.sha256, "size": a.size, "filename": a.filename,
+            "kind": a.kind.label, "owner": a.owner_key}
+
+
+@bp.app_template_global()
+def attachment_block(owner: str) -> dict:
+    """What the 附件 block of a page shows (templates/attachments/_block.html)."""
+    owner_type, obj = service.resolve_owner(owner)
+    return {
+        "owner": service.owner_key(owner_type, obj),
+        "rows": queries.attachments_of(owner_type, obj.id),
+        "can_attach": service.may_attach(current_user, owner_type, obj),
+        "can_read": service.may_read(current_user),
+        "kinds": DocumentKind.labels(),
+        "default_kind": _default_kind(owner_type).label,
+        "max_mb": service.max_file_bytes() // (1024 * 1024),
+        # the payments of a project whose documents are not all there (要件不全)
+        "incomplete": queries.incomplete_payments(queries.payments_of_project(obj.id))
+        if owner_type == OwnerType.PROJECT else {},
+    }
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _default_kind(owner_type: OwnerType) -> DocumentKind:
+    return {OwnerType.SOURCE: DocumentKind.ISSUING, OwnerType.PROJECT: DocumentKind.CONTRACT,
+            OwnerType.DISBURSEMENT: DocumentKind.INVOICE,
+            OwnerType.FINDING: DocumentKind.RECTIFICATION}[owner_type]
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _back() -> str:
+    """Where the form came from (a path of this site only)."""
+    target = request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.post("/upload")
+@allow(*READ)  # finer: service.may_attach, per owner
+def upload():
+    files = [f for f in request.files.getlist("file") if f and f.filename]
+    supersedes = request.form.get("supersedes") or None
+    try:
+        if supersedes is not None and not supersedes.isdigit():
+            raise Refused("被替换的附件编号应为数字", "supersedes")
+        if not files:
+            raise Refused("请选择要上传的文件", "file")
+        done = []
+        with unit_of_work(current_user.username):
+            for f in files:  # all or nothing: one refused file keeps none
+                try:
+                    done.append(service.attach(
+                        current_user, owner=request.form.get("owner"),
+                        kind=request.form.get("kind"), upload=f,
+                        supersedes=int(supersedes) if supersedes else None))
+                except Refused as e:
+                    if len(files) > 1:
+                        raise Refused(f"「{f.filename}」:{e.message}", e.field) from None
+                    raise
+    except PermissionError:
+        abort(403)
+    except Refused as e:
+        if _wants_json():
+            return jsonify({"errors": [{"field": e.field, "message": e.message}]}), \
+                404 if isinstance(e, NotFound) else 422
+        flash(e.message, "error")
+        return redirect(_back())
+    if _wants_json():
+        return jsonify({"attachments": [attachment_json(a) for a in done]}), 201
+    flash(f"已上传 {len(done)} 个附件", "success")
+    return redirect(_back())
+
+
+def serve(attachment_id: int, *, inline: bool):
+    """The stored file, only if its bytes still match their SHA-256: else the mismatch is
+    noted in the change history (committed) and Mismatch raised."""
+    with unit_of_work(current_user.username):
+        attachment = service.get_attachment(attachment_id)
+        mismatch = None
+        try:
+            path = service.checked_path(attachment)
+        except service.Mismatch as e:
+            mismatch = e  # raised once the history line is committed
+    if mismatch is not None:
+        raise mismatch
+    show_inline = inline and attachment.content_type in storage.INLINE
+    response = send_file(path, mimetype=attachment.content_type,
+                         as_attachment=not show_inline, download_name=attachment.filename,
+                         conditional=False, etag=attachment.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:attachment_id>/file")
+@allow(*service.READERS)
+def download(attachment_id: int):
+    try:
+        return serve(attachment_id, inline=request.args.get("inline") == "1")
+    except service.Mismatch as e:
+        return render_template("error.html", code=409, message=e.message), 409
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/payments/<path:voucher_no>")
+@allow(*READ)
+def payment(voucher_no: str):
+    """One payment's documents (要件清单): the checklist of its kind and what is attached."""
+    try:
+        p = get_disbursement(voucher_no)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "attachments/payment.html", payment=p, checklist=CHECKLIST.get(p.kind, ()),
+        missing=queries.missing_kinds(p), owner=f"disbursement:{p.voucher_no}")
