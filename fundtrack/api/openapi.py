@@ -202,6 +202,9 @@ def spec() -> dict:
         },
     }}
     _warnings_path(paths, schemas)
+    from ..reporting.views import openapi_paths
+
+    paths.update(openapi_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "fundtrack 财政涉农资金统筹整合台账 API", "version": "1"},
