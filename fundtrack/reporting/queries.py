@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..money import rate
@@ -29,21 +30,22 @@ def _figures(head: dict, values: dict) -> dict:
 def rollup(month_text: str | None) -> dict:
     """One row per region with a package for the month (its latest), by region name;
     the total is the exact sum of the rows, its rates computed from the summed amounts.
-    Two statements whatever the number of regions."""
+    One statement whatever the number of regions."""
     month, ends_on = parse_month(month_text)
-    latest = (select(func.max(ReportPackage.id)).where(ReportPackage.month == month)
-              .group_by(ReportPackage.region))
-    packages = db.session.scalars(
-        select(ReportPackage).where(ReportPackage.id.in_(latest))
-        .order_by(ReportPackage.region)
+    per_region = (
+        select(func.max(ReportPackage.id).label("id"), func.count().label("versions"))
+        .where(ReportPackage.month == month).group_by(ReportPackage.region).subquery()
+    )
+    P = ReportPackage
+    packages = db.session.execute(
+        select(P.id, P.region, P.level, P.received_at, P.received_by, P.digest,
+               *(getattr(P, k) for k in (*AMOUNTS, *COUNTS)), per_region.c.versions)
+        .join(per_region, per_region.c.id == P.id)
+        .order_by(P.region)
     ).all()
-    counts = dict(db.session.execute(
-        select(ReportPackage.region, func.count()).where(ReportPackage.month == month)
-        .group_by(ReportPackage.region)
-    ).all())
     rows = [_figures({"region": p.region, "level": p.level, "received_at": p.received_at,
                       "received_by": p.received_by, "digest": p.digest, "id": p.id,
-                      "versions": counts.get(p.region, 1)},
+                      "versions": p.versions},
                      {k: getattr(p, k) for k in (*AMOUNTS, *COUNTS)})
             for p in packages]
     total = _figures({"region": "合计"}, {
@@ -64,14 +66,17 @@ def missing(month_text: str | None, rows: list[dict]) -> list[str]:
     return [r.name for r in regions() if r.name not in have]
 
 
-def received(month: str | None = None, region: str | None = None) -> list[ReportPackage]:
-    """Every package received, newest first (optionally of one month, one region)."""
-    stmt = select(ReportPackage).order_by(ReportPackage.id.desc())
+def received(month: str | None = None, region: str | None = None, *,
+             limit: int = 100) -> list[ReportPackage]:
+    """The packages received, newest first (optionally of one month, one region), their
+    files left unread."""
+    stmt = (select(ReportPackage).options(defer(ReportPackage.body))
+            .order_by(ReportPackage.id.desc()))
     if month:
         stmt = stmt.where(ReportPackage.month == month)
     if region:
         stmt = stmt.where(ReportPackage.region == region)
-    return list(db.session.scalars(stmt.limit(500)))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def package(package_id: int) -> ReportPackage | None:

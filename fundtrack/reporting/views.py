@@ -25,6 +25,7 @@ from ..api import refused as api_refused
 from ..database import unit_of_work
 from ..errors import Refused
 from ..money import format_money
+from ..paging import page_args
 from ..periods.service import closes, parse_month, suggested_month
 from . import keys, package, queries, service
 
@@ -119,8 +120,11 @@ def rollup():
     present = [r for r in roll["rows"] if r[key] is not None]
     present.sort(key=lambda r: r[key], reverse=sort.startswith("-"))
     rows = present + [r for r in roll["rows"] if r[key] is None]
+    page, per_page = page_args(request.args)
+    args = {**request.args.to_dict(), "month": month, "sort": sort}
     return render_template(
-        "reporting/rollup.html", roll=roll, rows=rows, sort=sort, sorts=SORTS,
+        "reporting/rollup.html", roll=roll, rows=rows[(page - 1) * per_page:page * per_page],
+        page=page, per_page=per_page, count=len(rows), args=args, sort=sort, sorts=SORTS,
         missing=queries.missing(month, roll["rows"]),
         received=queries.received(month=month), can_receive=has_role(*ADMIN),
     )
