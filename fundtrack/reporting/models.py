@@ -35,7 +35,8 @@ class ReportPackage(db.Model):
     package of the same region and month supersedes it; both are kept."""
 
     __tablename__ = "report_package"
-    __table_args__ = (Index("ix_report_package_month_region", "month", "region"),)
+    __table_args__ = (Index("ix_report_package_month_region", "month", "region"),
+                      Index("ix_report_package_digest", "digest"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str] = mapped_column(String(100))

@@ -161,7 +161,7 @@ def _check_regions(regions, summary: dict) -> None:
     if not isinstance(regions, list) or not regions:
         raise Refused("上报包的下级地区数字(regions)应为非空列表", "regions")
     names = [_object(r, "下级地区的行").get("region") for r in regions]
-    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
+    if not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
         raise Refused("下级地区(regions)的名称缺失或重复", "regions")
     for k in (*AMOUNTS, *COUNTS):
         parse_one = _amount if k in AMOUNTS else _count

@@ -140,10 +140,15 @@ def receive(raw: bytes | str | dict) -> ReportPackage:
         raise Refused(f"「{figures['region']}」不是已登记的下级地区,不接收其上报", "region")
     if region.public_key != body["public_key"]:
         raise Refused(f"上报包的公钥与「{region.name}」登记的公钥不同,不接收", "public_key")
+    digest = package.digest(body)
+    if db.session.scalar(select(ReportPackage.id).where(ReportPackage.digest == digest)
+                         .limit(1)) is not None:
+        raise Refused(f"这个上报包({region.name} {figures['month']})已经接收过,未重复保存",
+                      "package")
     kept = ReportPackage(
         region=region.name, level=figures["level"], month=figures["month"],
         received_at=dt.datetime.now(dt.UTC), received_by=current_actor(),
-        digest=package.digest(body), body=body,
+        digest=digest, body=body,
         **{k: figures[k] for k in (*package.AMOUNTS, *package.COUNTS)},
     )
     db.session.add(kept)

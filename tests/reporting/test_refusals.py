@@ -135,3 +135,52 @@ def test_an_instance_that_does_not_collect_refuses_packages(app, counties, token
 def test_a_public_key_that_is_not_one_is_refused(city):
     result = city.test_cli_runner().invoke(args=["add-region", "确山县", "not-a-key"])
     assert result.exit_code == 1 and "公钥格式不对" in result.output
+
+
+def test_the_same_file_twice_is_kept_once(city, counties, tokens):
+    _registered(city, counties)
+    run = city.test_cli_runner()
+    path = str(counties["确山县"].file)
+    assert run.invoke(args=["receive", path]).exit_code == 0
+    again = run.invoke(args=["receive", path])
+    assert again.exit_code == 1 and "已经接收过" in again.output
+    with city.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReportPackage)) == 1
+
+
+HOSTILE = [b"[]", b"null", b"\xff\xfe", b'{"format": 1, "region": ["x"], "level": "\\u53bf"}',
+           b'{"format": 1, "region": "x", "level": "\\u53bf", "month": 202406}',
+           b"[" * 40 + b"]" * 40, b'{"format": 1.0}']
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_bodies_get_a_reason_never_a_500(city, tokens, raw):
+    r = city.test_client().post("/api/v1/packages", data=raw,
+                                headers={**bearer(tokens["admin"]),
+                                         "Content-Type": "application/json"})
+    assert r.status_code in (400, 422) and r.get_json()["errors"][0]["message"]
+    _nothing_kept(city)
+
+
+def test_a_city_package_whose_regions_do_not_add_up_is_refused(city, counties):
+    from fundtrack.errors import Refused
+    from fundtrack.reporting.service import add_region, receive
+
+    a = counties["确山县"]
+    body = {k: v for k, v in package.unsigned(a.body).items()
+            if k not in ("fund_ledger", "public_key", "closed_at")}
+    body["level"] = "市"
+    keys_ = (*package.AMOUNTS, *package.COUNTS)
+    row = {k: body["summary"][k] for k in keys_}
+    body["regions"] = [{"region": "甲县", "digest": "0", **row},
+                       {"region": "乙县", "digest": "1", **row}]  # the summary counts one
+    with a.app.app_context():
+        signed = package.sign(body)
+    with city.app_context():
+        from fundtrack.database import unit_of_work
+        with unit_of_work("测试"):
+            add_region("确山县", a.key)
+        with pytest.raises(Refused) as refused:
+            receive(signed)
+    assert "数字不相符:summary.amount_issued" in refused.value.message
+    _nothing_kept(city)

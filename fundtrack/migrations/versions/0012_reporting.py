@@ -49,10 +49,12 @@ def upgrade():
     with op.batch_alter_table('report_package', schema=None) as batch_op:
         batch_op.create_index('ix_report_package_month_region', ['month', 'region'],
                               unique=False)
+        batch_op.create_index('ix_report_package_digest', ['digest'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('report_package', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_package_digest')
         batch_op.drop_index('ix_report_package_month_region')
     op.drop_table('report_package')
     op.drop_table('report_region')
