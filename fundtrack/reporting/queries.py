@@ -56,6 +56,12 @@ def rollup(month_text: str | None) -> dict:
             "ends_on": ends_on, "rows": rows, "total": total}
 
 
+def months() -> list[str]:
+    """The months with a package received, newest first."""
+    return list(db.session.scalars(
+        select(ReportPackage.month).distinct().order_by(ReportPackage.month.desc())))
+
+
 def regions() -> list[Region]:
     return list(db.session.scalars(select(Region).order_by(Region.name)))
 

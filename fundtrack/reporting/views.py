@@ -53,6 +53,7 @@ def index():
         public_key=keys.own_public_key(),
         closes=closes(),
         collects=service.collects(),
+        months=queries.months() if service.collects() else [],
         upward_url=current_app.config.get("FUNDTRACK_UPWARD_URL"),
         can_send=has_role(*FINANCE),
     )

@@ -112,6 +112,16 @@ def test_the_city_registers_receives_and_shows_county_by_county(city, counties, 
     assert "ZY01" in page and "100,000.01" in page and kept.digest in page
 
 
+    # the city's own package of the month, from its 上报 page, sums its counties
+    city.instance_path = str(tmp_path / "city-data")
+    assert city.test_cli_runner().invoke(args=["keygen"]).exit_code == 0
+    page = client.get("/reporting/").get_data(as_text=True)
+    assert "本市汇总上报包" in page and f"/reporting/package/{MONTH}.json" in page
+    body = json.loads(client.get(f"/reporting/package/{MONTH}.json").data)
+    assert body["level"] == "市" and body["summary"]["spent"] == "800000.00"
+    assert [r["region"] for r in body["regions"]] == sorted(["确山县", "泌阳县"])
+
+
 def test_pages_of_an_instance_that_does_not_collect_say_so(app, client, users):
     login(client, users["admin"])
     page = client.get("/reporting/rollup").get_data(as_text=True)
