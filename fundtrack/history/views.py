@@ -34,6 +34,8 @@ ENTITIES = {
     "finding": "整改事项",
     "finding_note": "整改记录",
     "period_close": "月结",
+    "report_region": "下级地区",
+    "report_package": "上报包",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销"}
 PER_PAGE = 50

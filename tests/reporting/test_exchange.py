@@ -55,6 +55,16 @@ def test_two_counties_send_and_the_city_sums_them_to_the_fen(city, counties, tok
     assert total["projects"] == 4 and total["overdue_count"] == 2
 
 
+    # both receipts and both registrations are in the change history, named
+    from tests.conftest import login
+    client = city.test_client()
+    login(client, "admin")
+    page = client.get("/history/?entity=report_package").get_data(as_text=True)
+    assert f"确山县 {MONTH}" in page and f"泌阳县 {MONTH}" in page and "上报包" in page
+    page = client.get("/history/?entity=report_region").get_data(as_text=True)
+    assert "下级地区" in page and a.key in page
+
+
 def test_the_package_holds_the_stored_close_and_is_signed(counties):
     body = counties["确山县"].body
     assert body["region"] == "确山县" and body["level"] == "县" and body["month"] == MONTH
