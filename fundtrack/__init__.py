@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from .periods import views as periods
     from .projects import views as projects
     from .rectification import views as rectification
+    from .reporting import views as reporting
     from .settings import views as settings
     from .wallchart import views as wallchart
     from .warnings import views as warnings
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments):
+                   periods, attachments, reporting):
         app.register_blueprint(module.bp)
     api.register(app)
 

@@ -393,6 +393,94 @@ def serve_settings(*, host, port, threads, connection_limit, channel_timeout,
     return settings
 
 
+# --- reporting upward (上报): fundtrack/reporting ---------------------------------------
+
+
+@click.command("close-month")
+@click.argument("month")
+@with_appcontext
+def close_month_command(month):
+    """Close a month (月结) as the 月结 page does: YYYY-MM."""
+    from .periods.service import close_month
+
+    try:
+        with unit_of_work("命令行:close-month"):
+            done = close_month(month)
+            month, ends_on = done.month, done.ends_on
+    except Refused as e:
+        _refuse([e.message])
+    click.echo(f"已月结 {month}:{ends_on} 及以前的资金记录不能再录入或冲销")
+
+
+@click.command("keygen")
+@click.option("--replace", is_flag=True,
+              help="替换已有的签名密钥(旧公钥签的上报包将无法再被核验为本实例所发)")
+@with_appcontext
+def keygen_command(replace):
+    """Create this instance's signing key (kept in the data folder, never printed);
+    print its public key alone on the last line."""
+    from .reporting.keys import generate, key_path
+
+    try:
+        public = generate(replace=replace)
+    except Refused as e:
+        _refuse([e.message])
+    click.echo(f"已生成签名密钥,私钥保存在 {key_path()}(仅所有者可读,切勿外传)。"
+               "请把下面一行公钥交给上级登记:")
+    click.echo(public)
+
+
+@click.command("package")
+@click.option("--month", required=True, help="已月结的月份 YYYY-MM")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def package_command(month, out):
+    """Write the signed report package (上报) of a closed month."""
+    from .reporting.package import canonical
+    from .reporting.service import build
+
+    try:
+        body = build(month)
+    except Refused as e:
+        _refuse([e.message])
+    Path(out).write_bytes(canonical(body))
+    click.echo(f"已写出 {body['region']} {body['month']} 的上报包:{out}")
+
+
+@click.command("add-region")
+@click.argument("name")
+@click.argument("public_key")
+@with_appcontext
+def add_region_command(name, public_key):
+    """Register a lower region that may send packages: its FUNDTRACK_REGION name and the
+    public key its keygen printed."""
+    from .reporting.service import add_region
+
+    try:
+        with unit_of_work("命令行:add-region"):
+            add_region(name, public_key)
+    except Refused as e:
+        _refuse([e.message])
+    click.echo(f"已登记下级地区「{name.strip()}」")
+
+
+@click.command("receive")
+@click.argument("infile", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def receive_command(infile):
+    """Take in a package from a registered region; refused whole (exit 1) when its
+    signature or content does not hold."""
+    from .reporting.service import receive
+
+    try:
+        with unit_of_work("命令行:receive"):
+            kept = receive(Path(infile).read_bytes())
+            region, month = kept.region, kept.month
+    except Refused as e:
+        _refuse([f"拒收 {infile}:{e.message}"])
+    click.echo(f"已接收 {region} {month} 的上报包")
+
+
 COMMANDS = [
     init_db_command,
     demo_command,
@@ -405,6 +493,11 @@ COMMANDS = [
     verify_files_command,
     restore_command,
     serve_command,
+    close_month_command,
+    keygen_command,
+    package_command,
+    add_region_command,
+    receive_command,
 ]
 
 

@@ -125,6 +125,12 @@ def load(instance_path: str) -> dict:
         "FUNDTRACK_MAX_FILE_BYTES": _file_limit(upload_limit),
         #: The county whose ledger this is; heads every computed sheet and ledger reply.
         "FUNDTRACK_REGION": os.environ.get("FUNDTRACK_REGION", "示范县"),
+        #: Reporting upward (上报): this instance's level (县, 市 or 省), whether it
+        #: collects packages from lower regions, and the upper region's address.
+        "FUNDTRACK_LEVEL": os.environ.get("FUNDTRACK_LEVEL", "县"),
+        "FUNDTRACK_COLLECTS": os.environ.get("FUNDTRACK_COLLECTS", "") in ("1", "true", "yes"),
+        "FUNDTRACK_UPWARD_URL": os.environ.get("FUNDTRACK_UPWARD_URL", ""),
+        "FUNDTRACK_UPWARD_TOKEN": os.environ.get("FUNDTRACK_UPWARD_TOKEN", ""),
         #: What "today" is: the default as-of date of every figure.
         "FUNDTRACK_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Asia/Shanghai"),
         #: Computed figures kept per process until the data changes (0: none).

@@ -11,6 +11,7 @@ def import_all() -> None:
     from .periods import models as _periods  # noqa: F401
     from .projects import models as _projects  # noqa: F401
     from .rectification import models as _rectification  # noqa: F401
+    from .reporting import models as _reporting  # noqa: F401
     from .settings import models as _settings  # noqa: F401
 
 

@@ -124,6 +124,23 @@ def build_county() -> None:
     attach("project:XM002", "合同", PDF + b"%signed\n", "施工合同(盖章).pdf",
            supersedes=contract.id)
     attach("disbursement:PZ0005", "验收报告", PNG, "验收.png")
+    _reporting_rows()
+
+
+def _reporting_rows() -> None:
+    """A registered lower region and a package received from it (the rows as stored:
+    signing and checking are tests/reporting's)."""
+    from fundtrack.extensions import db
+    from fundtrack.reporting.models import Region, ReportPackage
+
+    at = dt.datetime(2024, 3, 2, 8, 0, tzinfo=dt.UTC)
+    db.session.add(Region(name="确山县", public_key="A" * 43 + "=", registered_at=at,
+                          registered_by="测试"))
+    db.session.add(ReportPackage(
+        region="确山县", level="县", month="2024-02", received_at=at, received_by="测试",
+        digest="0" * 64, body={"region": "确山县", "month": "2024-02"},
+        amount_issued=Decimal("1000.00"), arrived=Decimal("500.00"), spent=Decimal("0.01"),
+        recovered=Decimal("0.00"), projects=2, started=1, completed=0, overdue_count=1))
 
 
 def _plain(value):

@@ -203,6 +203,9 @@ def spec() -> dict:
     }}
     _warnings_path(paths, schemas)
     _attachment_paths(paths, schemas)
+    from ..reporting.views import openapi_paths
+
+    paths.update(openapi_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "fundtrack 财政涉农资金统筹整合台账 API", "version": "1"},

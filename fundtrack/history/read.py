@@ -39,18 +39,23 @@ FIELDS = {
     "text": "内容",
     "month": "月份", "ends_on": "结账截至", "closed_at": "月结时间", "closed_by": "办理人",
     "snapshot": "资金台账", "digest": "摘要值",
+    "region": "地区", "public_key": "公钥", "registered_at": "登记时间",
+    "registered_by": "登记人", "received_at": "接收时间", "received_by": "接收人",
+    "body": "上报包内容", "arrived": "已到位", "spent": "已支出", "recovered": "已收回",
+    "projects": "项目数", "started": "已开工", "completed": "已完工",
+    "overdue_count": "逾期节点",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
     ("milestone", "kind"): "节点", ("disbursement", "kind"): "支付类型",
     ("fund_source", "category"): "资金类别", ("project", "category"): "项目类别",
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
-    ("allocation", "amount"): "安排金额",
+    ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
-MONEY = {"amount", "amount_issued", "total_investment"}
+MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
-MOMENTS = {"created_at", "closed_at", "at"}
+MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at"}
 #: Snapshot keys holding another record's id: the statement naming those records.
 REFERENCES = {
     "project_id": lambda ids: select(Project.id, Project.code + " " + Project.name)

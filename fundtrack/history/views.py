@@ -35,6 +35,8 @@ ENTITIES = {
     "finding_note": "整改记录",
     "period_close": "月结",
     "attachment": "附件",
+    "report_region": "下级地区",
+    "report_package": "上报包",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销", "mismatch": "校验不符"}
 PER_PAGE = 50

@@ -1,0 +1,89 @@
+"""The read side of reporting upward: the roll-up of a month (each region's latest
+package, the total as their exact sum), the packages received, the regions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+
+from ..extensions import db
+from ..money import rate
+from ..periods.service import parse_month
+from .models import Region, ReportPackage
+
+AMOUNTS = ("amount_issued", "arrived", "spent", "recovered")
+COUNTS = ("projects", "started", "completed", "overdue_count")
+
+
+def _figures(head: dict, values: dict) -> dict:
+    return {
+        **head,
+        **{k: values[k] for k in (*AMOUNTS, *COUNTS)},
+        "spending_rate": rate(values["spent"], values["arrived"]),
+        "start_rate": rate(Decimal(values["started"]), Decimal(values["projects"])),
+    }
+
+
+def rollup(month_text: str | None) -> dict:
+    """One row per region with a package for the month (its latest), by region name;
+    the total is the exact sum of the rows, its rates computed from the summed amounts.
+    One statement whatever the number of regions."""
+    month, ends_on = parse_month(month_text)
+    per_region = (
+        select(func.max(ReportPackage.id).label("id"), func.count().label("versions"))
+        .where(ReportPackage.month == month).group_by(ReportPackage.region).subquery()
+    )
+    P = ReportPackage
+    packages = db.session.execute(
+        select(P.id, P.region, P.level, P.received_at, P.received_by, P.digest,
+               *(getattr(P, k) for k in (*AMOUNTS, *COUNTS)), per_region.c.versions)
+        .join(per_region, per_region.c.id == P.id)
+        .order_by(P.region)
+    ).all()
+    rows = [_figures({"region": p.region, "level": p.level, "received_at": p.received_at,
+                      "received_by": p.received_by, "digest": p.digest, "id": p.id,
+                      "versions": p.versions},
+                     {k: getattr(p, k) for k in (*AMOUNTS, *COUNTS)})
+            for p in packages]
+    total = _figures({"region": "合计"}, {
+        **{k: sum((r[k] for r in rows), Decimal("0.00")) for k in AMOUNTS},
+        **{k: sum(r[k] for r in rows) for k in COUNTS},
+    })
+    return {"region": current_app.config["FUNDTRACK_REGION"], "month": month,
+            "ends_on": ends_on, "rows": rows, "total": total}
+
+
+def months() -> list[str]:
+    """The months with a package received, newest first."""
+    return list(db.session.scalars(
+        select(ReportPackage.month).distinct().order_by(ReportPackage.month.desc())))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def missing(month_text: str | None, rows: list[dict]) -> list[str]:
+    """Registered regions with no package for the month."""
+    have = {r["region"] for r in rows}
+    return [r.name for r in regions() if r.name not in have]
+
+
+def received(month: str | None = None, region: str | None = None, *,
+             limit: int = 100) -> list[ReportPackage]:
+    """The packages received, newest first (optionally of one month, one region), their
+    files left unread."""
+    stmt = (select(ReportPackage).options(defer(ReportPackage.body))
+            .order_by(ReportPackage.id.desc()))
+    if month:
+        stmt = stmt.where(ReportPackage.month == month)
+    if region:
+        stmt = stmt.where(ReportPackage.region == region)
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def package(package_id: int) -> ReportPackage | None:
+    return db.session.get(ReportPackage, package_id)

@@ -1,0 +1,156 @@
+"""Reporting upward (上报): the rules, once.
+
+- A county's package is the package of a **closed** month (月结): the 资金台账 stored by
+  the close and the month-end summary figures, signed with this instance's key.
+- A collecting instance (FUNDTRACK_COLLECTS) takes a package only from a registered
+  region, signed by that region's registered key, whose figures add up; anything else
+  is refused whole and nothing is kept.
+- Every package received is kept; the latest one of a region and month supersedes the
+  earlier ones (both stay, with who received them and when).
+- A collecting instance's own package is its roll-up of the month (queries.rollup):
+  one row per region, the total their exact sum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.error
+import urllib.request
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..database import current_actor
+from ..errors import Refused
+from ..extensions import db
+from ..history.service import record
+from ..ledger.reports import project_ledger, summary_total
+from ..periods.models import PeriodClose
+from ..periods.service import parse_month
+from . import keys, package, queries
+from .models import Region, ReportPackage
+
+
+def collects() -> bool:
+    return bool(current_app.config.get("FUNDTRACK_COLLECTS"))
+
+
+def _need_collecting() -> None:
+    if not collects():
+        raise Refused("本实例不汇总下级上报(未设置 FUNDTRACK_COLLECTS=1)", "package")
+
+
+# --- the sending side ------------------------------------------------------------------
+
+
+def build(month_text: str | None) -> dict:
+    """The signed package of ``month_text``: a county's closed month, or a collecting
+    instance's roll-up of the packages it holds for that month."""
+    month, ends_on = parse_month(month_text)
+    head = {"format": package.FORMAT, "region": current_app.config["FUNDTRACK_REGION"],
+            "level": current_app.config["FUNDTRACK_LEVEL"], "month": month,
+            "ends_on": ends_on.isoformat()}
+    if collects():
+        roll = queries.rollup(month)
+        if not roll["rows"]:
+            raise Refused(f"{month} 还没有收到任何下级上报,无法汇总上报", "month")
+        keys_ = (*package.AMOUNTS, *package.COUNTS)
+        regions = [{"region": r["region"], "digest": r["digest"],
+                    **{k: _out(r[k]) for k in keys_}} for r in roll["rows"]]
+        return package.sign({**head, "regions": regions,
+                             "summary": {k: _out(roll["total"][k]) for k in keys_}})
+    close = db.session.scalar(select(PeriodClose).where(PeriodClose.month == month))
+    if close is None:
+        raise Refused(f"{month} 尚未月结:只能上报已月结的月份(请先在「月结」页或用 "
+                      f"fundtrack close-month {month} 月结)", "month")
+    ledger_total = close.snapshot["total"]
+    progress = summary_total(ends_on)
+    overdue = project_ledger(ends_on, page=1, per_page=1).total["overdue_count"]
+    summary = {
+        "amount_issued": ledger_total["amount_issued"],
+        "arrived": ledger_total["arrived"],
+        "spent": ledger_total["spent"],
+        # recoveries (资金收回) do not exist yet in this ledger
+        "recovered": "0.00",
+        "projects": int(progress["projects"]),
+        "started": int(progress["started"]),
+        "completed": int(progress["completed"]),
+        "overdue_count": int(overdue),
+    }
+    fund = {"rows": close.snapshot["rows"], "total": {
+        k: ledger_total[k] for k in package.LEDGER_AMOUNTS}, "digest": close.digest}
+    return package.sign({**head, "closed_at": close.closed_at.isoformat(),
+                         "fund_ledger": fund, "summary": summary})
+
+
+def _out(value):
+    return value if isinstance(value, int) else package.text(value)
+
+
+def send(body: dict) -> str:
+    """POST the package to the upper region (FUNDTRACK_UPWARD_URL, its API token in
+    FUNDTRACK_UPWARD_TOKEN); returns its answer's message; Refused when it refuses."""
+    url = current_app.config.get("FUNDTRACK_UPWARD_URL")
+    if not url:
+        raise Refused("未设置上级地址(FUNDTRACK_UPWARD_URL),只能下载后另行报送", "url")
+    request = urllib.request.Request(
+        url.rstrip("/") + "/api/v1/packages", data=package.canonical(body), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {current_app.config.get('FUNDTRACK_UPWARD_TOKEN')}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return f"上级已接收(HTTP {answer.status})"
+    except urllib.error.HTTPError as e:
+        try:
+            message = json.loads(e.read())["errors"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            message = f"HTTP {e.code}"
+        raise Refused(f"上级拒收:{message}", "url") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise Refused(f"无法连接上级地址 {url}:{e}", "url") from None
+
+
+# --- the collecting side ---------------------------------------------------------------
+
+
+def add_region(name: str, public_key: str) -> Region:
+    _need_collecting()
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise Refused("请填写下级地区名称(即其 FUNDTRACK_REGION,100 字以内)", "name")
+    key = (public_key or "").strip()
+    keys.parse_public(key)
+    if db.session.scalar(select(Region).where(Region.name == name)) is not None:
+        raise Refused(f"下级地区「{name}」已登记", "name", conflict=True)
+    region = Region(name=name, public_key=key, registered_at=dt.datetime.now(dt.UTC),
+                    registered_by=current_actor())
+    db.session.add(region)
+    record("insert", region)
+    return region
+
+
+def receive(raw: bytes | str | dict) -> ReportPackage:
+    """Take in a package; Refused (nothing kept) unless every check holds."""
+    _need_collecting()
+    body = package.parse(raw)
+    figures = package.check(body)
+    region = db.session.scalar(select(Region).where(Region.name == figures["region"]))
+    if region is None:
+        raise Refused(f"「{figures['region']}」不是已登记的下级地区,不接收其上报", "region")
+    if region.public_key != body["public_key"]:
+        raise Refused(f"上报包的公钥与「{region.name}」登记的公钥不同,不接收", "public_key")
+    digest = package.digest(body)
+    if db.session.scalar(select(ReportPackage.id).where(ReportPackage.digest == digest)
+                         .limit(1)) is not None:
+        raise Refused(f"这个上报包({region.name} {figures['month']})已经接收过,未重复保存",
+                      "package")
+    kept = ReportPackage(
+        region=region.name, level=figures["level"], month=figures["month"],
+        received_at=dt.datetime.now(dt.UTC), received_by=current_actor(),
+        digest=digest, body=body,
+        **{k: figures[k] for k in (*package.AMOUNTS, *package.COUNTS)},
+    )
+    db.session.add(kept)
+    record("insert", kept)
+    return kept
