@@ -31,12 +31,13 @@ from .. import sheets
 from ..access import FINANCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
+from ..dates import parse_date
 from ..enums import PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..formatting import money
 from ..ledger import LedgerFilter, allocation_ledger, fund_ledger
-from ..ledger.params import parse_date, parse_ledger_query
+from ..ledger.params import parse_ledger_query
 from ..money import format_money
 from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project

@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from ..access import READ, allow
 from ..clock import today
+from ..dates import parse_date
 from ..errors import NotFound, Refused
 from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
-from ..ledger.params import parse_date, parse_ledger_query
+from ..ledger.params import parse_ledger_query
 from ..milestones.schedule import timeline
 from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from ..access import FINDING_EVIDENCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
+from ..dates import parse_date
 from ..errors import NotFound, Refused
 from ..ledger.dashboard import filter_choices
-from ..ledger.params import parse_date
 from ..paging import page_args, paginate
 from ..projects.models import Unit
 from . import service
