@@ -36,6 +36,7 @@ from ..enums import PaymentKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..formatting import money
+from ..forms import show_refusal
 from ..ledger import LedgerFilter, allocation_ledger, fund_ledger
 from ..ledger.params import parse_ledger_query
 from ..money import format_money
@@ -52,7 +53,6 @@ from .forms import (
     PaymentForm,
     ReversalForm,
     SourceForm,
-    show_refusal,
 )
 from .models import Allocation, Disbursement, FundArrival, FundSource
 
