@@ -15,8 +15,8 @@ from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
 from ..ledger.params import parse_ledger_query
+from ..milestones.queries import milestone_states
 from ..milestones.schedule import timeline
-from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE
 from ..web import can_open
 from .forms import filter_form, read_milestone_filters
