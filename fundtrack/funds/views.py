@@ -45,7 +45,7 @@ from ..projects.models import Project
 from ..projects.service import get_project
 from ..web import can_open
 from ..workbook.download import file_name, write_sheet, xlsx_response
-from . import balances, queries
+from . import queries
 from . import service as funds
 from .forms import (
     AllocationForm,
@@ -360,18 +360,11 @@ def _filter_words(filters: dict) -> list[str]:
 
 
 def _availability(project_code, source_code, paid_on) -> dict:
-    """What the payment form shows before the amount is typed: the pair's allocation and
-    the channel's arrived balance available at the payment date (what the rules allow)."""
-    out = {"remaining_allocation": None, "available_cash": None, "paid_on": paid_on}
+    """The payment form's figures (funds.queries.availability) for the project and channel
+    named by their codes."""
     project = get_project(project_code, "project") if project_code else None
-    out["project_name"] = project.name if project is not None else None
     source = funds.get_source(source_code, "source") if source_code else None
-    if source is not None:
-        out["available_cash"] = balances.cash_available(source, paid_on)
-        if project is not None:
-            out["remaining_allocation"] = balances.remaining_allocation(
-                project, source, paid_on)
-    return out
+    return queries.availability(project, source, paid_on)
 
 
 @bp.get("/availability")
