@@ -1,7 +1,8 @@
 """The read side of 资金 and 支出: the payment rows the pages list (with the 合计 and the
-download of a filter's selection), the channels a project may draw on, and how much of a
-payment is still reversible (one expression for the rule (funds.service), the reversal
-form, the payments list, the channel page and the project page), and the payment form's figures."""
+download of a filter's selection), the channels a project may draw on, how much of a
+payment is still reversible (one expression for the rule in funds.service, the reversal
+form, the payments list, the channel page and the project page), and the figures the
+payment form shows before the amount is typed."""
 
 from __future__ import annotations
 
