@@ -164,7 +164,7 @@ def _project_total(as_of: dt.date, filt: LedgerFilter):
     statement, no per-project grouping): the same rules as the rows, so it equals their
     sum (tests/ledger/test_totals.py)."""
     conds = filt.project_conditions(as_of)
-    overdue = (q.is_overdue(as_of), *_of_projects(Milestone, as_of, filt))
+    overdue = (Milestone.is_overdue(as_of), *_of_projects(Milestone, as_of, filt))
     return db.session.execute(select(
         _scalar(func.sum(Project.total_investment), *conds).label("total_investment"),
         *_money_sums(as_of, filt),
@@ -367,7 +367,7 @@ def overdue_list(as_of, filt=_ALL, *, page=None, per_page=None, sort=None) -> Re
         )
         .join(Project, Project.id == Milestone.project_id)
         .join(Unit, Unit.id == Project.unit_id)
-        .where(q.is_overdue(as_of), *filt.project_conditions(as_of))
+        .where(Milestone.is_overdue(as_of), *filt.project_conditions(as_of))
     )
     c = stmt.selected_columns
     ordered = apply_sort(stmt, sort, {
@@ -452,7 +452,7 @@ def summary_total(as_of, filt=_ALL) -> dict:
     conds = filt.project_conditions(as_of)
 
     def reached(kind):
-        return _scalar(func.count(), Milestone.kind == kind, q.is_done(as_of),
+        return _scalar(func.count(), Milestone.kind == kind, Milestone.is_done(as_of),
                        *_of_projects(Milestone, as_of, filt), source=Milestone)
 
     t = db.session.execute(select(

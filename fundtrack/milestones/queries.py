@@ -9,22 +9,21 @@ from sqlalchemy import select
 
 from ..enums import MilestoneKind
 from ..extensions import db
-from ..ledger import queries as q
 from ..projects.models import Project
 from .models import Milestone
 
 
 def milestone_states(project: Project, as_of):
-    """The project's milestones with "done" and "overdue" as of D, as the ledger defines
-    them (ledger.queries), in one statement."""
+    """The project's milestones with "done" and "overdue" as of D (Milestone.is_done,
+    Milestone.is_overdue), in one statement."""
     stmt = (
         select(
             Milestone.kind,
             Milestone.planned_on,
             Milestone.done_on,
             Milestone.note,
-            q.is_done(as_of).label("done"),
-            q.is_overdue(as_of).label("overdue"),
+            Milestone.is_done(as_of).label("done"),
+            Milestone.is_overdue(as_of).label("overdue"),
         )
         .where(Milestone.project_id == project.id)
         .order_by(Milestone.kind)
@@ -58,7 +57,7 @@ def next_milestones(rows: list[dict], as_of) -> dict[str, NextMilestone | None]:
     if current:
         stmt = (
             select(Project.code, Milestone.kind, Milestone.planned_on,
-                   q.is_overdue(as_of).label("overdue"))
+                   Milestone.is_overdue(as_of).label("overdue"))
             .join(Project, Project.id == Milestone.project_id)
             .where(Project.code.in_(list(current)))
             .order_by(Project.code, Milestone.kind)
