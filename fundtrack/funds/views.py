@@ -43,7 +43,7 @@ from ..money import format_money
 from ..paging import apply_sort, page_args, paginate
 from ..projects.models import Project
 from ..projects.service import get_project
-from ..web import can_open
+from ..web import can_open, or_404
 from ..workbook.download import file_name, write_sheet, xlsx_response
 from . import queries
 from . import service as funds
@@ -64,13 +64,6 @@ SOURCE_PAGE_ROWS = 20
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _source_or_404(code: str) -> FundSource:
-    try:
-        return funds.get_source(code)
-    except NotFound:
-        abort(404)
 
 
 def project_url(code: str) -> str | None:
@@ -175,7 +168,7 @@ def new_source():
 @bp.get("/<code>")
 @allow(*READ)
 def source(code: str):
-    src = _source_or_404(code)
+    src = or_404(funds.get_source, code)
     return _source_page(src, ArrivalForm(arrived_on=today()))
 
 
@@ -202,7 +195,7 @@ def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200):
 @bp.post("/<code>/arrivals")
 @allow(*FINANCE)
 def record_arrival(code: str):
-    src = _source_or_404(code)
+    src = or_404(funds.get_source, code)
     form = ArrivalForm()
     status = 422
     if form.validate_on_submit():
@@ -232,13 +225,13 @@ def allocate_for():
     if not code:  # the channel to allocate from is chosen first
         return render_template("funds/allocate_choose.html", project=project,
                                channels=queries.channel_choices())
-    return redirect(url_for(".allocate", code=_source_or_404(code).code, project=project))
+    return redirect(url_for(".allocate", code=or_404(funds.get_source, code).code, project=project))
 
 
 @bp.route("/<code>/allocate", methods=["GET", "POST"])
 @allow(*FINANCE)
 def allocate(code: str):
-    src = _source_or_404(code)
+    src = or_404(funds.get_source, code)
     form = AllocationForm()
     status = 200
     if request.method == "GET":
@@ -460,10 +453,7 @@ def _payment_page(form: PaymentForm, status: int):
 @bp.route("/payments/<path:voucher_no>/reverse", methods=["GET", "POST"])
 @allow(*FINANCE)
 def reverse(voucher_no: str):
-    try:
-        original = funds.get_disbursement(voucher_no)
-    except NotFound:
-        abort(404)
+    original = or_404(funds.get_disbursement, voucher_no)
     taken, left = funds.reversal_room(original)
     form = ReversalForm()
     status = 200

@@ -17,13 +17,14 @@ from ..access import MILESTONES, READ, allow
 from ..clock import today
 from ..database import unit_of_work
 from ..enums import MilestoneKind, Role
-from ..errors import NotFound, Refused
+from ..errors import Refused
 from ..extensions import db
 from ..ledger import LedgerFilter, project_ledger
 from ..paging import page_args
 from ..projects.models import Project, Unit
 from ..projects.service import get_project
 from ..settings.service import get_durations
+from ..web import or_404
 from .forms import DeadlineForm, DoneForm, EditForm, ScheduleForm, field_name
 from .models import Milestone
 from .queries import milestone_states, next_milestones
@@ -36,26 +37,12 @@ bp = Blueprint("milestones", __name__, url_prefix="/milestones")
 # --- loading and access ---------------------------------------------------------------
 
 
-def _project_or_404(code: str) -> Project:
-    try:
-        return get_project(code)
-    except NotFound:
-        abort(404)
-
-
 def _editable_project(code: str) -> Project:
     """The project, if the current user may change its milestones: 404, else 403."""
-    project = _project_or_404(code)
+    project = or_404(get_project, code)
     if not project.milestones_editable_by(current_user):
         abort(403)
     return project
-
-
-def _kind_or_404(text: str) -> MilestoneKind:
-    try:
-        return MilestoneKind.from_text(text)
-    except ValueError:
-        abort(404)
 
 
 def _safe_next(target: str | None) -> str:
@@ -116,7 +103,7 @@ def index():
 @allow(*MILESTONES)
 def done(code: str, kind: str):
     project = _editable_project(code)
-    milestone_kind = _kind_or_404(kind)
+    milestone_kind = or_404(MilestoneKind.from_text, kind, missing=ValueError)
     form = DoneForm()
     back = _safe_next(form.next.data)
     if not form.validate_on_submit():
