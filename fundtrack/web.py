@@ -3,15 +3,21 @@ work, the database being unreachable, and the number formats of the templates.""
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, abort, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import formatting
 from .database import enter_read_only, leave_read_only
+from .errors import NotFound
 from .extensions import db
 
 _READS = ("GET", "HEAD", "OPTIONS")
+
+T = TypeVar("T")
 
 
 def register(app: Flask) -> None:
@@ -175,3 +181,12 @@ _PAGE_MESSAGES = {
     405: "不支持该请求方法",
     413: "上传的文件过大",
 }
+
+
+def or_404(find: Callable[..., T], *args, missing: type[Exception] = NotFound) -> T:
+    """``find(*args)``, the record a URL names; a 404 page when it is not there (when
+    ``find`` raises ``missing``)."""
+    try:
+        return find(*args)
+    except missing:
+        abort(404)

@@ -16,6 +16,7 @@ from ..access import ADMIN, allow
 from ..database import unit_of_work
 from ..enums import Role
 from ..errors import NotFound, Refused
+from ..web import or_404
 from . import passwords, service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -86,13 +87,6 @@ class ActiveForm(FlaskForm):
     active = HiddenField()
 
 
-def _user_or_404(user_id: int):
-    try:
-        return service.get_user_by_id(user_id)
-    except NotFound:
-        abort(404)
-
-
 def _errors(form) -> str:
     return ";".join(str(e) for errs in form.errors.values() for e in errs)
 
@@ -143,7 +137,7 @@ def create():
 @bp.post("/users/<int:user_id>")
 @allow(*ADMIN)
 def update(user_id: int):
-    user = _user_or_404(user_id)
+    user = or_404(service.get_user_by_id, user_id)
     form = UpdateUserForm()
     if not form.validate_on_submit():
         return _page(row_errors={user_id: _errors(form)}, status=422)
@@ -167,7 +161,7 @@ def _password_page(user, form, status=200):
 @allow(*ADMIN)
 def reset_password(user_id: int):
     """An admin sets another user's password (they forgot it); the user's sessions end."""
-    user = _user_or_404(user_id)
+    user = or_404(service.get_user_by_id, user_id)
     form = ResetPasswordForm()
     form.target_username = user.username
     if not form.is_submitted():
@@ -188,7 +182,7 @@ def reset_password(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @allow(*ADMIN)
 def set_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = or_404(service.get_user_by_id, user_id)
     form = ActiveForm()
     if not form.validate_on_submit() or form.active.data not in ("0", "1"):
         abort(400)
@@ -206,7 +200,7 @@ def set_active(user_id: int):
 @bp.post("/users/<int:user_id>/token")
 @allow(*ADMIN)
 def token(user_id: int):
-    user = _user_or_404(user_id)
+    user = or_404(service.get_user_by_id, user_id)
     form = TokenForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:

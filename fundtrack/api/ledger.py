@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from .. import ledger
 from ..access import READ, allow
 from ..errors import Refused
 from ..ledger.params import parse_ledger_query
+from ..ledger.reports import REGISTRY, ReportKind
 from . import bp, encode, refused
 
 
-def _ledger_view(name: str):
-    report_function = ledger.REPORTS[name]
+def _ledger_view(kind: ReportKind):
+    name, report_function = kind.name, kind.function
 
     @allow(*READ)
     def view():
@@ -31,8 +31,9 @@ def _ledger_view(name: str):
     return view
 
 
-for _name in ledger.REPORTS:
-    bp.add_url_rule(f"/ledger/{_name}", endpoint=f"ledger_{_name}", view_func=_ledger_view(_name))
+for _kind in REGISTRY:
+    bp.add_url_rule(f"/ledger/{_kind.name}", endpoint=f"ledger_{_kind.name}",
+                    view_func=_ledger_view(_kind))
 
 
 @bp.get("/export.xlsx")

@@ -8,18 +8,10 @@ from flask import jsonify
 from .. import sheets
 from ..access import public
 from ..enums import NO, NO_SPELLINGS, YES, YES_SPELLINGS, MilestoneKind, PaymentKind
-from ..ledger import REPORTS
 from ..ledger.params import YEARS
+from ..ledger.reports import REGISTRY, ReportKind
 from ..paging import MAX_PAGE, MAX_PER_PAGE
 from . import bp
-
-_REPORT_SHEETS = {
-    "projects": sheets.PROJECT_LEDGER,
-    "allocations": sheets.ALLOCATION_LEDGER,
-    "funds": sheets.FUND_LEDGER,
-    "overdue": sheets.OVERDUE_LIST,
-    "summary": sheets.SUMMARY,
-}
 
 
 def _schema(column: sheets.Column) -> dict:
@@ -100,8 +92,8 @@ def _err(description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
 
 
-def _ledger_path(name: str) -> dict:
-    sheet = _REPORT_SHEETS[name]
+def _ledger_path(kind: ReportKind) -> dict:
+    name, sheet = kind.name, kind.sheet
     props = {
         "region": {"type": "string"},
         "as_of": {"type": "string", "format": "date"},
@@ -111,7 +103,7 @@ def _ledger_path(name: str) -> dict:
         "count": {"type": "integer"},
     }
     required = ["region", "as_of", "rows"]
-    if sheet is not sheets.OVERDUE_LIST:
+    if kind.has_total:
         props["total"] = {"$ref": f"#/components/schemas/{name}_row"}
         required.append("total")
     return {
@@ -140,8 +132,8 @@ def _payment_in() -> dict:
 def spec() -> dict:
     schemas = {"Errors": _ERRORS, "payment_in": _payment_in(),
                "payment": _object(sheets.DISBURSEMENTS)}
-    for name, sheet in _REPORT_SHEETS.items():
-        schemas[f"{name}_row"] = _object(sheet)
+    for kind in REGISTRY:
+        schemas[f"{kind.name}_row"] = _object(kind.sheet)
     milestone = {
         "type": "object",
         "properties": {
@@ -154,7 +146,7 @@ def spec() -> dict:
         "required": ["project_code", "milestone", "planned_on", "done_on", "note"],
     }
     schemas["milestone"] = milestone
-    paths = {f"/api/v1/ledger/{name}": _ledger_path(name) for name in REPORTS}
+    paths = {kind.api_path: _ledger_path(kind) for kind in REGISTRY}
     paths["/api/v1/openapi.json"] = {"get": {
         "summary": "本接口说明", "security": [],
         "responses": {"200": {"description": "OpenAPI 3",

@@ -12,10 +12,10 @@ from flask_login import current_user
 from .. import sheets
 from ..access import FINANCE, MILESTONES, allow
 from ..database import unit_of_work
+from ..dates import parse_date
 from ..enums import MilestoneKind, PaymentKind
 from ..errors import Refused
 from ..funds import service as funds
-from ..ledger.params import parse_date
 from ..milestones.service import set_milestone
 from ..money import MoneyError, parse_money
 from ..projects.service import get_project

@@ -11,9 +11,10 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from ..access import READ, allow, public
 from ..clock import today
+from ..dates import parse_date
 from ..errors import NotFound, Refused
 from ..ledger import LedgerFilter
-from ..ledger.params import parse_date, parse_ledger_query
+from ..ledger.params import parse_ledger_query
 from ..ledger.public import place_choices, places, project_list
 from ..paging import page_args
 from ..settings.service import complaint_phone, public_url

@@ -2,7 +2,7 @@
 
 Forms only read input (a date, an amount with at most two decimals, a choice); every
 rule of the money is the service's (funds/service.py) and its refusal is shown on the
-field it names (``show_refusal``).
+field it names (``fundtrack.forms.show_refusal``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..enums import FundCategory, Level, PaymentKind
-from ..errors import Refused
 from ..fields import fits
 from ..money import MoneyError, parse_money
 
@@ -76,15 +75,6 @@ class ChoiceField(SelectField):
 def _year(form, field):
     if field.data is not None and not 1900 <= field.data <= 2999:
         raise ValidationError("年度应在 1900 到 2999 之间")
-
-
-def show_refusal(form: FlaskForm, e: Refused) -> None:
-    """Put a service's refusal next to the field it names, or above the form."""
-    field = form._fields.get(e.field) if e.field else None
-    if field is not None and field.name != "csrf_token":
-        field.errors = [*field.errors, e.message]
-    else:
-        form.form_errors.append(e.message)
 
 
 # --- channels, arrivals, allocations -------------------------------------------------

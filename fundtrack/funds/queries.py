@@ -1,7 +1,8 @@
 """The read side of 资金 and 支出: the payment rows the pages list (with the 合计 and the
-download of a filter's selection), the channels a project may draw on, and how much of a
-payment is still reversible, one expression for the rule (funds.service), the reversal
-form, the payments list, the channel page and the project page."""
+download of a filter's selection), the channels a project may draw on, how much of a
+payment is still reversible (one expression for the rule in funds.service, the reversal
+form, the payments list, the channel page and the project page), and the figures the
+payment form shows before the amount is typed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..money import ZERO, Money
 from ..projects.models import Project
+from . import balances
 from .models import Disbursement, FundSource
 
 
@@ -152,3 +154,16 @@ def channel_choices() -> list:
     come from (the rules of allocating stay with the allocation form)."""
     return db.session.execute(select(FundSource.code, FundSource.name, FundSource.year)
                               .order_by(FundSource.year.desc(), FundSource.code)).all()
+
+
+def availability(project: Project | None, source: FundSource | None, paid_on) -> dict:
+    """What the payment form shows before the amount is typed: the pair's allocation and
+    the channel's arrived balance available at the payment date (what the rules allow)."""
+    out = {"remaining_allocation": None, "available_cash": None, "paid_on": paid_on}
+    out["project_name"] = project.name if project is not None else None
+    if source is not None:
+        out["available_cash"] = balances.cash_available(source, paid_on)
+        if project is not None:
+            out["remaining_allocation"] = balances.remaining_allocation(
+                project, source, paid_on)
+    return out

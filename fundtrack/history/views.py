@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..access import AUDIT, allow
 from ..accounts.models import User
+from ..dates import parse_date
 from ..errors import Refused
-from ..ledger.params import parse_date
 from ..paging import page_args, paginate
 from . import read
 from .models import Change

@@ -74,8 +74,6 @@ class LedgerFilter:
         return conds
 
     def _milestone_conditions(self, as_of: dt.date) -> list:
-        from .queries import is_done, is_overdue  # queries imports this module
-
         # An alias, so that the subquery never correlates with a Milestone of the
         # enclosing statement (the overdue list selects from Milestone itself).
         m = aliased(Milestone)
@@ -85,14 +83,14 @@ class LedgerFilter:
             # a later kind is done
             conds.append(
                 select(m.id)
-                .where(m.project_id == Project.id, m.kind >= self.reached, is_done(as_of, m))
+                .where(m.project_id == Project.id, m.kind >= self.reached, m.is_done(as_of))
                 .correlate(Project)
                 .exists()
             )
         if self.overdue_only:
             conds.append(
                 select(m.id)
-                .where(m.project_id == Project.id, is_overdue(as_of, m))
+                .where(m.project_id == Project.id, m.is_overdue(as_of))
                 .correlate(Project)
                 .exists()
             )

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from ..clock import today
+from ..dates import parse_date
 from ..enums import parse_yes_no
 from ..errors import Refused
 from ..paging import MAX_PAGE, MAX_PER_PAGE
@@ -40,13 +41,6 @@ def own_unit_default(query: LedgerQuery, args, user) -> LedgerQuery:
     if "unit" not in args and getattr(user, "role", None) == Role.MANAGER and unit is not None:
         return replace(query, filt=replace(query.filt, unit=unit.name))
     return query
-
-
-def parse_date(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise Refused(f"「{text}」不是有效日期(应为 YYYY-MM-DD)", field) from None
 
 
 def _int(text: str, field: str, low: int, high: int) -> int:

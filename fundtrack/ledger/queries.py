@@ -59,32 +59,20 @@ def arrived(as_of: dt.date):
     )
 
 
-def is_done(as_of: dt.date, m=Milestone):
-    """``m``: Milestone or an alias of it."""
-    return and_(m.done_on.is_not(None), m.done_on <= as_of)
-
-
-def is_overdue(as_of: dt.date, m=Milestone):
-    """Planned before D and not done as of D (a milestone planned for D is not yet late)."""
-    return and_(
-        m.planned_on < as_of,
-        or_(m.done_on.is_(None), m.done_on > as_of),
-    )
-
-
 def milestone_stats(as_of: dt.date, among=None):
     """Per project: current milestone, overdue count, earliest overdue plan, started,
     completed; with ``among`` (a subquery of project ids) for those projects only."""
 
     def reached(kind: MilestoneKind):
-        return func.max(case((and_(Milestone.kind == kind, is_done(as_of)), 1), else_=0))
+        return func.max(case((and_(Milestone.kind == kind, Milestone.is_done(as_of)), 1), else_=0))
 
     return (
         select(
             Milestone.project_id,
-            func.max(case((is_done(as_of), Milestone.kind))).label("current"),
-            func.sum(case((is_overdue(as_of), 1), else_=0)).label("overdue_count"),
-            func.min(case((is_overdue(as_of), Milestone.planned_on))).label("first_overdue"),
+            func.max(case((Milestone.is_done(as_of), Milestone.kind))).label("current"),
+            func.sum(case((Milestone.is_overdue(as_of), 1), else_=0)).label("overdue_count"),
+            func.min(case((Milestone.is_overdue(as_of), Milestone.planned_on)))
+            .label("first_overdue"),
             reached(MilestoneKind.STARTED).label("started"),
             reached(MilestoneKind.COMPLETED).label("completed"),
         )

@@ -11,18 +11,12 @@ from ..access import READ, allow
 from ..errors import Refused
 from .dashboard import filter_choices
 from .params import parse_ledger_query
-from .reports import REPORTS
+from .reports import REGISTRY, REPORTS
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-#: Report name (as in REPORTS and the API) → page title, in tab order.
-TITLES = {
-    "projects": "项目台账",
-    "allocations": "项目资金台账",
-    "funds": "资金台账",
-    "overdue": "逾期清单",
-    "summary": "汇总",
-}
+#: Report name (as in REPORTS and the API) → page title, in tab order (from REGISTRY).
+TITLES = {kind.name: kind.title for kind in REGISTRY}
 #: The filters of the form (and of the workbook download), as request arguments.
 FILTERS = ("as_of", "year", "township", "unit", "category", "priority", "q")
 PER_PAGE = 50

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import EnumPosition, MilestoneKind
@@ -33,6 +34,31 @@ class Milestone(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     project: Mapped[Project] = relationship()
+
+    # "Done as of D" and "overdue as of D" (DOMAIN.md), for a milestone and, in SQL, for
+    # the class or an alias of it (``aliased(Milestone).is_done(as_of)``).
+
+    @hybrid_method
+    def is_done(self, as_of: dt.date) -> bool:
+        return self.done_on is not None and self.done_on <= as_of
+
+    @is_done.expression
+    def is_done(cls, as_of: dt.date):
+        return and_(cls.done_on.is_not(None), cls.done_on <= as_of)
+
+    @hybrid_method
+    def is_overdue(self, as_of: dt.date) -> bool:
+        """Planned before D and not done as of D (a milestone planned for D is not yet
+        late)."""
+        return (self.planned_on is not None and self.planned_on < as_of
+                and (self.done_on is None or self.done_on > as_of))
+
+    @is_overdue.expression
+    def is_overdue(cls, as_of: dt.date):
+        return and_(
+            cls.planned_on < as_of,
+            or_(cls.done_on.is_(None), cls.done_on > as_of),
+        )
 
     @property
     def history_key(self) -> str:

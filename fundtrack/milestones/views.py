@@ -7,7 +7,6 @@ changes a project's milestones (``Project.milestones_editable_by``, as the API d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,16 +17,17 @@ from ..access import MILESTONES, READ, allow
 from ..clock import today
 from ..database import unit_of_work
 from ..enums import MilestoneKind, Role
-from ..errors import NotFound, Refused
+from ..errors import Refused
 from ..extensions import db
 from ..ledger import LedgerFilter, project_ledger
-from ..ledger import queries as q
 from ..paging import page_args
 from ..projects.models import Project, Unit
 from ..projects.service import get_project
 from ..settings.service import get_durations
+from ..web import or_404
 from .forms import DeadlineForm, DoneForm, EditForm, ScheduleForm, field_name
 from .models import Milestone
+from .queries import milestone_states, next_milestones
 from .schedule import DEADLINE_KIND, propose
 from .service import milestones_of, set_milestone
 
@@ -37,26 +37,12 @@ bp = Blueprint("milestones", __name__, url_prefix="/milestones")
 # --- loading and access ---------------------------------------------------------------
 
 
-def _project_or_404(code: str) -> Project:
-    try:
-        return get_project(code)
-    except NotFound:
-        abort(404)
-
-
 def _editable_project(code: str) -> Project:
     """The project, if the current user may change its milestones: 404, else 403."""
-    project = _project_or_404(code)
+    project = or_404(get_project, code)
     if not project.milestones_editable_by(current_user):
         abort(403)
     return project
-
-
-def _kind_or_404(text: str) -> MilestoneKind:
-    try:
-        return MilestoneKind.from_text(text)
-    except ValueError:
-        abort(404)
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,72 +53,7 @@ def _safe_next(target: str | None) -> str:
     return url_for(".index")
 
 
-def milestone_states(project: Project, as_of):
-    """The project's milestones with "done" and "overdue" as of D, as the ledger defines
-    them (ledger.queries), in one statement."""
-    stmt = (
-        select(
-            Milestone.kind,
-            Milestone.planned_on,
-            Milestone.done_on,
-            Milestone.note,
-            q.is_done(as_of).label("done"),
-            q.is_overdue(as_of).label("overdue"),
-        )
-        .where(Milestone.project_id == project.id)
-        .order_by(Milestone.kind)
-    )
-    return db.session.execute(stmt).all()
-
-
 # --- the list -----------------------------------------------------------------------------
-
-
-@dataclass
-class NextMilestone:
-    kind: MilestoneKind
-    planned_on: object = None
-    overdue: bool = False
-    days_overdue: int = 0
-
-
-def _next_milestones(rows: list[dict], as_of) -> dict[str, NextMilestone | None]:
-    """Per project of the page: its next milestone, with its planned date. One statement
-    for the whole page.
-
-    The next milestone is the first one recorded for the project after its current one
-    in the fixed order (a kind may be absent: no 招标完成 below the tendering threshold),
-    none of which is done as of D by definition; when none is recorded, the kind right
-    after the current one. None when 报账 is done.
-    """
-    current = {
-        r["project_code"]: MilestoneKind.from_text(r["current_milestone"]).value
-        if r["current_milestone"] else 0
-        for r in rows
-    }
-    recorded: dict[str, list] = {code: [] for code in current}
-    if current:
-        stmt = (
-            select(Project.code, Milestone.kind, Milestone.planned_on,
-                   q.is_overdue(as_of).label("overdue"))
-            .join(Project, Project.id == Milestone.project_id)
-            .where(Project.code.in_(list(current)))
-            .order_by(Project.code, Milestone.kind)
-        )
-        for code, kind, planned_on, overdue in db.session.execute(stmt):
-            if kind.value > current[code]:
-                recorded[code].append((kind, planned_on, bool(overdue)))
-    out: dict[str, NextMilestone | None] = {}
-    for code, position in current.items():
-        if recorded[code]:
-            kind, planned_on, overdue = recorded[code][0]
-            days = (as_of - planned_on).days if overdue else 0
-            out[code] = NextMilestone(kind, planned_on, overdue, days)
-        elif position < len(MilestoneKind):
-            out[code] = NextMilestone(MilestoneKind(position + 1))
-        else:
-            out[code] = None
-    return out
 
 
 @bp.get("/")
@@ -166,7 +87,7 @@ def index():
         as_of=as_of,
         report=report,
         error=error,
-        next_of=_next_milestones(report.rows, as_of) if report else {},
+        next_of=next_milestones(report.rows, as_of) if report else {},
         units=units,
         unit=unit,
         manager=manager,
@@ -182,7 +103,7 @@ def index():
 @allow(*MILESTONES)
 def done(code: str, kind: str):
     project = _editable_project(code)
-    milestone_kind = _kind_or_404(kind)
+    milestone_kind = or_404(MilestoneKind.from_text, kind, missing=ValueError)
     form = DoneForm()
     back = _safe_next(form.next.data)
     if not form.validate_on_submit():

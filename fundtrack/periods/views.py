@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..access import FINANCE, READ, allow, has_role
 from ..database import unit_of_work
 from ..errors import Refused
-from ..funds.forms import show_refusal
+from ..forms import show_refusal
 from . import service
 from .forms import CloseForm
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..access import READ, allow
 from ..clock import today
-from ..errors import NotFound, Refused
+from ..dates import parse_date
+from ..errors import Refused
 from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
-from ..ledger.params import parse_date, parse_ledger_query
+from ..ledger.params import parse_ledger_query
+from ..milestones.queries import milestone_states
 from ..milestones.schedule import timeline
-from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE
-from ..web import can_open
+from ..web import can_open, or_404
 from .forms import filter_form, read_milestone_filters
-from .models import Project
 from .service import get_project
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -44,17 +44,10 @@ def index():
                            money_unit=money_unit)
 
 
-def project_or_404(code: str) -> Project:
-    try:
-        return get_project(code)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/<code>")
 @allow(*READ)
 def detail(code: str):
-    project = project_or_404(code)
+    project = or_404(get_project, code)
     error = None
     try:
         as_of = parse_date(request.args["as_of"], "as_of") if request.args.get("as_of") \

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from ..access import FINDING_EVIDENCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
-from ..errors import NotFound, Refused
+from ..dates import parse_date
+from ..errors import Refused
 from ..ledger.dashboard import filter_choices
-from ..ledger.params import parse_date
 from ..paging import page_args, paginate
 from ..projects.models import Unit
+from ..web import or_404
 from . import service
 from .forms import CloseForm, EvidenceForm, FindingForm, ReopenForm
 from .models import RECORDERS, Finding, FindingStatus
@@ -83,13 +84,6 @@ def new():
                            units=filter_choices()["units"]), status
 
 
-def _finding_or_404(finding_id: int) -> Finding:
-    try:
-        return service.get_finding(finding_id)
-    except NotFound:
-        abort(404)
-
-
 def _page(finding: Finding, status: int = 200, **forms):
     editable = finding.editable_by(current_user)
     forms.setdefault("evidence_form", EvidenceForm(formdata=None))
@@ -104,11 +98,11 @@ def _page(finding: Finding, status: int = 200, **forms):
 @bp.get("/<int:finding_id>")
 @allow(*READ)
 def detail(finding_id: int):
-    return _page(_finding_or_404(finding_id))
+    return _page(or_404(service.get_finding, finding_id))
 
 
 def _editable(finding_id: int) -> Finding:
-    finding = _finding_or_404(finding_id)
+    finding = or_404(service.get_finding, finding_id)
     if not finding.editable_by(current_user):
         abort(403)
     return finding
@@ -122,7 +116,8 @@ def evidence(finding_id: int):
     if form.validate_on_submit():
         try:
             with unit_of_work(current_user.username):
-                service.add_evidence(_finding_or_404(finding_id), form.note.data, today())
+                service.add_evidence(or_404(service.get_finding, finding_id), form.note.data,
+                                     today())
         except Refused as e:
             _apply_refusal(form, e)
         else:
@@ -135,12 +130,12 @@ def evidence(finding_id: int):
 @allow(*RECORDERS)
 def close(finding_id: int):
     """Marking a finding rectified: never by the unit that rectifies (access.py)."""
-    finding = _finding_or_404(finding_id)
+    finding = or_404(service.get_finding, finding_id)
     form = CloseForm()
     if form.validate_on_submit():
         try:
             with unit_of_work(current_user.username):
-                service.close(_finding_or_404(finding_id), done_on=form.done_on.data,
+                service.close(or_404(service.get_finding, finding_id), done_on=form.done_on.data,
                               note=form.note.data)
         except Refused as e:
             _apply_refusal(form, e)
@@ -153,12 +148,13 @@ def close(finding_id: int):
 @bp.post("/<int:finding_id>/reopen")
 @allow(*RECORDERS)
 def reopen(finding_id: int):
-    finding = _finding_or_404(finding_id)
+    finding = or_404(service.get_finding, finding_id)
     form = ReopenForm()
     if form.validate_on_submit():
         try:
             with unit_of_work(current_user.username):
-                service.reopen(_finding_or_404(finding_id), note=form.note.data, on=today())
+                service.reopen(or_404(service.get_finding, finding_id), note=form.note.data,
+                               on=today())
         except Refused as e:
             _apply_refusal(form, e)
         else:

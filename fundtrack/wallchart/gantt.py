@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..ledger import queries as q
 from ..ledger.filters import LedgerFilter
 from ..ledger.reports import Report
 from ..milestones.models import Milestone
@@ -59,8 +58,8 @@ def milestone_states(project_codes: list[str], as_of: dt.date) -> dict[str, list
             Milestone.planned_on,
             Milestone.done_on,
             Milestone.note,
-            q.is_done(as_of).label("done"),
-            q.is_overdue(as_of).label("overdue"),
+            Milestone.is_done(as_of).label("done"),
+            Milestone.is_overdue(as_of).label("overdue"),
         )
         .join(Project, Project.id == Milestone.project_id)
         .where(Project.code.in_(project_codes))

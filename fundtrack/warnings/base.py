@@ -2,7 +2,7 @@
 the rules' names and levels, and small query helpers.
 
 A threshold N is "more than N": the day N itself does not warn, day N + 1 does. "Done as
-of D" and "overdue" are those of DOMAIN.md (ledger.queries.is_done / is_overdue).
+of D" and "overdue" are those of DOMAIN.md (Milestone.is_done / is_overdue).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def low_spending_after_completion(as_of, filt, ctx):
         .join(alloc, alloc.c.project_id == Project.id)
         .outerjoin(paid, paid.c.project_id == Project.id)
         .join(done, and_(done.project_id == Project.id, done.kind == K.COMPLETED))
-        .where(q.is_done(as_of, done), alloc.c.allocated > 0,
+        .where(done.is_done(as_of), alloc.c.allocated > 0,
                spent * literal(20000, Integer) < allocated * literal(2 * t - 1, Integer),
                *filt.project_conditions(as_of))
         .order_by(Project.code)
@@ -168,7 +168,7 @@ def allocated_not_started(as_of, filt, ctx):
         .join(alloc, alloc.c.project_id == Project.id)
         .where(alloc.c.allocated > 0, first.c.first_on < ago(as_of, n),
                ~select(started.id).where(started.project_id == Project.id,
-                                          started.kind == K.STARTED, q.is_done(as_of, started))
+                                          started.kind == K.STARTED, started.is_done(as_of))
                .correlate(Project).exists(),
                *filt.project_conditions(as_of))
         .order_by(Project.code)
@@ -193,9 +193,9 @@ def completed_not_settled(as_of, filt, ctx):
         select(*project_head(), done.done_on)
         .join(Unit, Unit.id == Project.unit_id)
         .join(done, and_(done.project_id == Project.id, done.kind == K.COMPLETED))
-        .where(q.is_done(as_of, done), done.done_on < ago(as_of, n),
+        .where(done.is_done(as_of), done.done_on < ago(as_of, n),
                ~select(settled.id).where(settled.project_id == Project.id,
-                                          settled.kind == K.SETTLED, q.is_done(as_of, settled))
+                                          settled.kind == K.SETTLED, settled.is_done(as_of))
                .correlate(Project).exists(),
                *filt.project_conditions(as_of))
         .order_by(Project.code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..enums import MilestoneKind as K
-from ..ledger import queries as q
 from ..milestones.models import Milestone
 from .base import Alert, ago, ahead, milestones, project_alert
 
@@ -14,7 +13,7 @@ def milestone_overdue(as_of, filt, ctx):
     Overdue as of D: planned < D and not done as of D; days = D − planned. Red when
     days > N, i.e. planned < D − N (day N is not red, day N + 1 is). 完工 has its own rule.
     """
-    return milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind != K.COMPLETED,
+    return milestones(as_of, filt, Milestone.is_overdue(as_of), Milestone.kind != K.COMPLETED,
                       Milestone.planned_on < ago(as_of, ctx.thresholds.overdue_days))
 
 
@@ -28,7 +27,7 @@ def describe_milestone_overdue(r, as_of, ctx) -> Alert:
 def completion_overdue(as_of, filt, ctx):
     """Red: the completion date has passed without 完工: the 完工 milestone's planned date
     < D and 完工 not done as of D (from the first day after the planned date)."""
-    return milestones(as_of, filt, q.is_overdue(as_of), Milestone.kind == K.COMPLETED)
+    return milestones(as_of, filt, Milestone.is_overdue(as_of), Milestone.kind == K.COMPLETED)
 
 
 def describe_completion_overdue(r, as_of, ctx) -> Alert:
@@ -41,7 +40,7 @@ def due_soon(as_of, filt, ctx):
     """Blue: a milestone not done as of D, planned within the next N days (due_soon_days):
     D <= planned <= D + N (due today is blue; N + 1 days ahead is not)."""
     n = ctx.thresholds.due_soon_days
-    return milestones(as_of, filt, ~q.is_done(as_of), Milestone.planned_on >= as_of,
+    return milestones(as_of, filt, ~Milestone.is_done(as_of), Milestone.planned_on >= as_of,
                       Milestone.planned_on <= ahead(as_of, n))
 
 

@@ -24,21 +24,14 @@ import xlsxwriter
 from .. import sheets
 from ..database import read_only
 from ..extensions import db
-from ..ledger import (
-    LedgerFilter,
-    Report,
-    allocation_ledger,
-    fund_ledger,
-    overdue_list,
-    project_ledger,
-    summary,
-)
+from ..ledger import LedgerFilter, Report
 from ..ledger.monthly import monthly_report, sheet_rows
+from ..ledger.reports import REGISTRY
 from .datasheets import DATA, Scope
 from .styles import WORKBOOK_OPTIONS, Styles, write_cell
 
-#: The computed sheets, in the contract's order.
-LEDGERS = (project_ledger, allocation_ledger, fund_ledger, overdue_list, summary)
+#: The computed sheets, in the contract's order: the reports of the registry.
+LEDGERS = tuple(kind.function for kind in REGISTRY)
 
 
 def export_workbook(

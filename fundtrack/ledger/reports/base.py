@@ -1,0 +1,97 @@
+"""What every report shares: the Report it returns, the scope of every project and
+channel, and the small sums and conditions the reports are built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from ... import sheets
+from ...money import ZERO
+from ...paging import count_rows
+from .. import queries as q
+from ..filters import LedgerFilter
+
+ALL = LedgerFilter()
+
+
+@dataclass
+class Report:
+    sheet: sheets.Sheet
+    as_of: dt.date
+    region: str
+    rows: list[dict]
+    #: The 合计 row (None for the overdue list).
+    total: dict | None
+    #: Rows in the whole report (not only this page).
+    count: int
+    page: int | None = None
+    per_page: int | None = None
+
+
+def make_report(sheet, as_of, rows, total, stmt, page, per_page, count=None) -> Report:
+    """``count``: the rows of the whole report when the caller has it already (the total
+    row's statement counts them too), else counted by one more statement when paged."""
+    paged = page is not None and per_page is not None
+    return Report(
+        sheet=sheet,
+        as_of=as_of,
+        region=current_app.config["FUNDTRACK_REGION"],
+        rows=rows,
+        total=total,
+        count=(count if count is not None else count_rows(stmt)) if paged else len(rows),
+        page=page if paged else None,
+        per_page=per_page if paged else None,
+    )
+
+
+def keep_page(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> bool:
+    """A page of a report is kept until the data changes; a whole report (an export, the
+    API without paging) is not: it may hold every project."""
+    return page is not None and per_page is not None
+
+
+def whole(page, per_page) -> bool:
+    """All rows are fetched (no page asked for): a total row is then summed from them,
+    exactly (Decimal), instead of aggregating the whole report a second time in SQL."""
+    return page is None or per_page is None
+
+
+def column_sum(rows: list[dict], key: str):
+    return sum((r[key] for r in rows), ZERO)
+
+
+def or_zero(value):
+    return ZERO if value is None else value
+
+
+def days_overdue(as_of: dt.date, first_overdue: dt.date | None) -> int:
+    return (as_of - first_overdue).days if first_overdue else 0
+
+
+def scalar(column, *where, source=None):
+    """``SELECT column [FROM source] WHERE ...`` as a value in another statement."""
+    stmt = select(column)
+    if source is not None:
+        stmt = stmt.select_from(source)
+    return stmt.where(*where).scalar_subquery()
+
+
+def of_projects(model, as_of: dt.date, filt: LedgerFilter) -> list:
+    """Conditions keeping the rows of ``model`` (with a project_id) of projects in scope."""
+    projects = filt.project_ids(as_of)
+    return [model.project_id.in_(projects)] if projects is not None else []
+
+
+def money_sums(as_of: dt.date, filt: LedgerFilter):
+    """Σ allocated and Σ spent over the projects and channels in scope, as values."""
+    alloc, paid = q.allocated(as_of, filt), q.spent(as_of, filt)
+    return (select(alloc.c.allocated).scalar_subquery().label("allocated"),
+            select(paid.c.spent).scalar_subquery().label("spent"))
+
+
+ReportFunction = Callable[..., Report]

@@ -1,0 +1,54 @@
+"""逾期清单 (overdue): the milestones overdue as of a date; no 合计."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ... import sheets
+from ...cache import cached
+from ...extensions import db
+from ...milestones.models import Milestone
+from ...paging import apply_sort, limit_page
+from ...projects.models import Project, Unit
+from .base import (
+    ALL,
+    Report,
+    keep_page,
+    make_report,
+)
+
+
+@cached(when=keep_page)
+def overdue_list(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> Report:
+    stmt = (
+        select(
+            Project.code,
+            Project.name,
+            Unit.name.label("unit"),
+            Project.responsible_person,
+            Milestone.kind,
+            Milestone.planned_on,
+        )
+        .join(Project, Project.id == Milestone.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(Milestone.is_overdue(as_of), *filt.project_conditions(as_of))
+    )
+    c = stmt.selected_columns
+    ordered = apply_sort(stmt, sort, {
+        "project_code": c.code, "name": c.name, "unit": c.unit,
+        "responsible_person": c.responsible_person, "milestone": c.kind,
+        "planned_on": c.planned_on, "days_overdue": (c.planned_on, True),
+    }, Milestone.planned_on, Project.code, Milestone.kind)
+    rows = [
+        {
+            "project_code": r.code,
+            "name": r.name,
+            "unit": r.unit,
+            "responsible_person": r.responsible_person,
+            "milestone": r.kind.label,
+            "planned_on": r.planned_on,
+            "days_overdue": (as_of - r.planned_on).days,
+        }
+        for r in db.session.execute(limit_page(ordered, page, per_page))
+    ]
+    return make_report(sheets.OVERDUE_LIST, as_of, rows, None, stmt, page, per_page)
