@@ -215,9 +215,9 @@ def test_statement_count_does_not_grow_with_rows(app, client, users, count_state
     # (which counts them too) + the filter choices; the user, a page, its count, and
     # one statement per kind of record its changes refer to (projects, channels, units:
     # named by code, not by id), one for the real names of who made them; the user, the
-    # version, channels by category, progress, overdue page + count; the dashboard's warning block: the user, the version, two
-    # settings (tendering threshold, warning thresholds) and one statement counting every
-    # rule's warnings.
+    # version, channels by category, progress, overdue page + count; the dashboard's
+    # warning block: the user, the version, two settings (tendering threshold, warning
+    # thresholds) and one statement counting every rule's warnings.
     assert many == [5, 3 + 3 + 1, 6, 2 + 2 + 1]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
