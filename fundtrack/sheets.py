@@ -79,6 +79,8 @@ PROJECTS = Sheet("项目", (
     C("scope", "建设内容", "text", False, 40),
     C("total_investment", "总投资", "money", True, 16),
     C("priority", "重点村", "yesno", False, 8),
+    #: Optional; empty or missing means 实施 (CONTRACT.md).
+    C("status", "项目状态", "enum", False, 8),
 ))
 
 ALLOCATIONS = Sheet("资金安排", (

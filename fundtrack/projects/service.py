@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from ..bulk import add, load_by
 from ..database import lock_name
+from ..enums import ProjectStatus, Role
 from ..errors import NotFound, Refused
 from ..extensions import db
-from ..history.service import record
+from ..history.service import record, snapshot
 from .models import Project, Unit
 
 # --- lookups kept for one bulk writer ------------------------------------------------
@@ -122,13 +123,76 @@ def get_or_create_unit(name: str) -> Unit:
     return unit
 
 
+def get_unit(name: str | None, field: str = "unit") -> Unit:
+    """An existing responsible unit, by name: forms and the API choose from the list, so
+    that a typo never creates a unit."""
+    name = (name or "").strip()
+    if not name:
+        raise Refused("责任单位不能为空", field)
+    unit = find_unit(name)
+    if unit is None:
+        raise Refused(f"责任单位「{name}」不存在,请从责任单位列表中选择", field)
+    return unit
+
+
+def initial_status(user, asked: ProjectStatus | None) -> ProjectStatus:
+    """A project created by a manager is proposed (储备) whatever they asked; else the
+    status asked for, 实施 when none (as on import)."""
+    if user is not None and user.role == Role.MANAGER:
+        return ProjectStatus.PROPOSED
+    return asked or ProjectStatus.IMPLEMENTING
+
+
+def may_create_for(user, unit: Unit) -> bool:
+    """Admin and finance create projects of any unit, a manager only of their own."""
+    if user.role in (Role.ADMIN, Role.FINANCE):
+        return True
+    return user.role == Role.MANAGER and user.unit_id == unit.id
+
+
+#: The fields of the 项目 sheet ``update_project`` changes (the code is the project's
+#: name everywhere and is not changed; the status changes through its own steps).
+EDITABLE = ("name", "year", "category", "township", "village", "unit",
+            "responsible_person", "phone", "scope", "total_investment", "priority")
+
+
+def update_project(project: Project, changes: dict, *, user=None) -> bool:
+    """Change the project's fields (by key of the 项目 sheet; ``unit`` is a Unit) and
+    record the change; False when nothing changed. A manager keeps the project in their
+    own unit."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise Refused(f"字段「{key}」不能在此修改", key)
+    if "total_investment" in changes and changes["total_investment"] < 0:
+        raise Refused("总投资不能为负数", "total_investment")
+    unit = changes.get("unit")
+    if unit is not None and user is not None and not may_create_for(user, unit):
+        raise Refused("只能选择本单位", "unit")
+    lock_project(project)
+    before = snapshot(project)
+    for key, value in changes.items():
+        if key == "unit":
+            project.unit = value
+            project.unit_id = value.id
+        elif key == "priority":
+            project.priority = bool(value)
+        else:
+            setattr(project, key, value)
+    db.session.flush()
+    if snapshot(project) == before:
+        return False
+    record("update", project, before)
+    return True
+
+
 def create_project(
     *,
     code: str,
     name: str,
     year: int,
     township: str,
-    unit: str,
+    unit: str | Unit,
     total_investment: Decimal,
     category: str | None = None,
     village: str | None = None,
@@ -136,6 +200,7 @@ def create_project(
     phone: str | None = None,
     scope: str | None = None,
     priority: bool = False,
+    status: ProjectStatus = ProjectStatus.IMPLEMENTING,
 ) -> Project:
     lock_name("project", code)
     if _lookup(code) is not None:
@@ -149,12 +214,13 @@ def create_project(
         category=category,
         township=township,
         village=village,
-        unit=get_or_create_unit(unit),
+        unit=unit if isinstance(unit, Unit) else get_or_create_unit(unit),
         responsible_person=responsible_person,
         phone=phone,
         scope=scope,
         total_investment=total_investment,
         priority=priority,
+        status=status,
     )
     add(project)
     record("insert", project)

@@ -78,7 +78,7 @@ def projects(scope=ALL):
     stmt = (
         select(Project.code, Project.name, Project.year, Project.category, Project.township,
                Project.village, Unit.name, Project.responsible_person, Project.phone,
-               Project.scope, Project.total_investment, Project.priority)
+               Project.scope, Project.total_investment, Project.priority, Project.status)
         .join(Unit, Unit.id == Project.unit_id)
         .where(*scope.projects)
         .order_by(Project.code)

@@ -1,0 +1,43 @@
+"""registry: project status (项目状态), approval, stop reason; units' kind and contact
+
+- project.status (储备/计划/实施/完工/终止 by code; existing projects are 实施, as an
+  import without the column), stop_reason, approved_by, approved_at;
+- unit.kind (县直部门/乡镇) and unit.contact.
+
+Revision ID: 0009_registry
+Revises: 0008_accounts
+Create Date: 2026-11-30
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0009_registry'
+down_revision = '0008_accounts'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sa.String(length=20), nullable=False,
+                                      server_default='implementing'))
+        batch_op.add_column(sa.Column('stop_reason', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('approved_by', sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column('approved_at', sa.DateTime(timezone=True),
+                                      nullable=True))
+    with op.batch_alter_table('unit', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('contact', sa.String(length=100), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('unit', schema=None) as batch_op:
+        batch_op.drop_column('contact')
+        batch_op.drop_column('kind')
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_column('approved_at')
+        batch_op.drop_column('approved_by')
+        batch_op.drop_column('stop_reason')
+        batch_op.drop_column('status')
