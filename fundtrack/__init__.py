@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .milestones import views as milestones
     from .periods import views as periods
+    from .projects import units
     from .projects import views as projects
     from .rectification import views as rectification
     from .settings import views as settings
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods):
+                   periods, units):
         app.register_blueprint(module.bp)
     api.register(app)
 

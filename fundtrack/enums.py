@@ -89,6 +89,13 @@ class ProjectStatus(LabelledEnum):
     STOPPED = ("stopped", "终止")
 
 
+class UnitKind(LabelledEnum):
+    """责任单位的类型"""
+
+    BUREAU = ("bureau", "县直部门")
+    TOWNSHIP = ("township", "乡镇")
+
+
 class Role(LabelledEnum):
     ADMIN = ("admin", "系统管理员")
     FINANCE = ("finance", "财政局资金股")

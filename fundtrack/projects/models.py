@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import EnumCode, ProjectStatus, Role
+from ..enums import EnumCode, ProjectStatus, Role, UnitKind
 from ..extensions import db
 from ..money import Money
 
@@ -21,7 +21,7 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     #: 县直部门 or 乡镇 (None: not yet said, e.g. a unit created by an import).
-    kind: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[UnitKind | None] = mapped_column(EnumCode(UnitKind, 10))
     #: 联系人/联系电话, free text.
     contact: Mapped[str | None] = mapped_column(String(100))
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..bulk import add, load_by
 from ..database import lock_name
-from ..enums import ProjectStatus, Role
+from ..enums import ProjectStatus, Role, UnitKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..history.service import record, snapshot
@@ -133,6 +133,58 @@ def get_unit(name: str | None, field: str = "unit") -> Unit:
     if unit is None:
         raise Refused(f"责任单位「{name}」不存在,请从责任单位列表中选择", field)
     return unit
+
+
+#: The longest name and contact a unit keeps (the columns' lengths).
+UNIT_NAME_MAX = Unit.__table__.c.name.type.length
+UNIT_CONTACT_MAX = Unit.__table__.c.contact.type.length
+
+
+def _unit_fields(name: str | None, kind, contact: str | None) -> tuple:
+    name = (name or "").strip()
+    if not name:
+        raise Refused("责任单位名称不能为空", "name")
+    if len(name) > UNIT_NAME_MAX:
+        raise Refused(f"责任单位名称不能超过 {UNIT_NAME_MAX} 个字符", "name")
+    if kind is not None and not isinstance(kind, UnitKind):
+        try:
+            kind = UnitKind.from_text(kind) if str(kind).strip() else None
+        except ValueError as e:
+            raise Refused(str(e), "kind") from None
+    contact = (contact or "").strip() or None
+    if contact and len(contact) > UNIT_CONTACT_MAX:
+        raise Refused(f"联系方式不能超过 {UNIT_CONTACT_MAX} 个字符", "contact")
+    return name, kind, contact
+
+
+def create_unit(name: str, *, kind=None, contact: str | None = None) -> Unit:
+    """A responsible unit added on purpose (the admin's 责任单位 screen)."""
+    name, kind, contact = _unit_fields(name, kind, contact)
+    lock_name("unit", name)
+    if find_unit(name) is not None:
+        raise Refused(f"责任单位「{name}」已存在", "name", conflict=True)
+    unit = Unit(name=name, kind=kind, contact=contact)
+    add(unit)
+    record("insert", unit)
+    return unit
+
+
+def update_unit(unit: Unit, *, name: str, kind=None, contact: str | None = None) -> bool:
+    """Rename a unit or change its kind and contact. Projects and users point at the
+    unit's id, so a renamed unit keeps its projects, users and history."""
+    name, kind, contact = _unit_fields(name, kind, contact)
+    if name != unit.name:
+        lock_name("unit", name)
+        other = find_unit(name)
+        if other is not None and other.id != unit.id:
+            raise Refused(f"责任单位「{name}」已存在", "name", conflict=True)
+    before = snapshot(unit)
+    unit.name, unit.kind, unit.contact = name, kind, contact
+    if snapshot(unit) == before:
+        return False
+    db.session.flush()
+    record("update", unit, before)
+    return True
 
 
 def initial_status(user, asked: ProjectStatus | None) -> ProjectStatus:
