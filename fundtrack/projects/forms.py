@@ -36,6 +36,7 @@ class ProjectFilterForm(FlaskForm):
         "当前节点至少", choices=[ANY, *(C(k.label) for k in MilestoneKind)]
     )
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
+    status = SelectField("项目状态", choices=[ANY, *(C(s.label) for s in ProjectStatus)])
     money = SelectField("金额单位", choices=[C("yuan", "元"), C("wan", "万元")])
 
 
@@ -75,7 +76,15 @@ def read_milestone_filters(args) -> dict:
         except ValueError as e:
             raise Refused(str(e), "reached") from None
     overdue_only = args.get("overdue", "") not in ("", "0", "false")
-    return {"reached": reached, "overdue_only": overdue_only}
+    status = None
+    if args.get("status"):
+        try:
+            status = ProjectStatus.from_text(args["status"])
+        except ValueError as e:
+            raise Refused(str(e), "status") from None
+    # 项目库 is the registry: 储备 projects are listed too
+    return {"reached": reached, "overdue_only": overdue_only, "status": status,
+            "include_proposed": True}
 
 
 class ProjectForm(FlaskForm):

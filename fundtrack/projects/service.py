@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -185,6 +186,57 @@ def update_unit(unit: Unit, *, name: str, kind=None, contact: str | None = None)
     db.session.flush()
     record("update", unit, before)
     return True
+
+
+S = ProjectStatus
+
+#: The steps of a project's status: 储备 → 计划 → 实施 → 完工, and 终止 from any but 完工.
+STEPS = {
+    S.PROPOSED: (S.PLANNED, S.STOPPED),
+    S.PLANNED: (S.IMPLEMENTING, S.STOPPED),
+    S.IMPLEMENTING: (S.COMPLETED, S.STOPPED),
+    S.COMPLETED: (),
+    S.STOPPED: (),
+}
+#: What each step is called on screens.
+STEP_WORDS = {S.PLANNED: "审定列入计划", S.IMPLEMENTING: "开始实施", S.COMPLETED: "完工",
+              S.STOPPED: "终止"}
+STOP_REASON_MAX = Project.__table__.c.stop_reason.type.length
+
+
+def may_change_status(user, project: Project, to: ProjectStatus) -> bool:
+    """审定 (into the plan) and 终止 are the county's (admin, finance); 实施 and 完工 also
+    the project's own unit's manager."""
+    if user.role in (Role.ADMIN, Role.FINANCE):
+        return True
+    return (to in (S.IMPLEMENTING, S.COMPLETED) and user.role == Role.MANAGER
+            and user.unit_id == project.unit_id)
+
+
+def change_status(project: Project, to: ProjectStatus, *, user,
+                  reason: str | None = None, now=None) -> None:
+    """Move the project one step; 审定 keeps who approved and when; 终止 needs a reason."""
+    if not may_change_status(user, project, to):
+        raise Refused(f"无权将项目{STEP_WORDS.get(to, to.label)}", "status")
+    if to not in STEPS[project.status]:
+        raise Refused(f"项目「{project.code}」状态为{project.status.label},不能改为{to.label}",
+                      "status", conflict=True)
+    reason = (reason or "").strip() or None
+    if to == S.STOPPED:
+        if not reason:
+            raise Refused("终止项目须填写终止原因", "stop_reason")
+        if len(reason) > STOP_REASON_MAX:
+            raise Refused(f"终止原因不能超过 {STOP_REASON_MAX} 个字符", "stop_reason")
+    lock_project(project)
+    before = snapshot(project)
+    project.status = to
+    if to == S.PLANNED:
+        project.approved_by = user.username
+        project.approved_at = now or dt.datetime.now(dt.UTC)
+    if to == S.STOPPED:
+        project.stop_reason = reason
+    db.session.flush()
+    record("update", project, before)
 
 
 def initial_status(user, asked: ProjectStatus | None) -> ProjectStatus:

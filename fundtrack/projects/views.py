@@ -11,7 +11,7 @@ from .. import sheets
 from ..access import READ, allow
 from ..clock import today
 from ..database import unit_of_work
-from ..enums import NO, YES, Role
+from ..enums import NO, YES, ProjectStatus, Role
 from ..errors import NotFound, Refused
 from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
@@ -84,6 +84,8 @@ def detail(code: str):
         timeline=timeline(milestone_states(project, as_of), as_of),
         can_edit=project.milestones_editable_by(current_user),
         can_edit_project=project.editable_by(current_user),
+        steps=[(to, service.STEP_WORDS[to]) for to in service.STEPS[project.status]
+               if service.may_change_status(current_user, project, to)],
         channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
     )
 
@@ -183,3 +185,25 @@ def edit(code: str):
     form.project_code.data = project.code
     return render_template("projects/form.html", form=form, project=project,
                            status_editable=False), status
+
+
+@bp.post("/<code>/status")
+@allow(*PROJECT_WRITERS)
+def change_status(code: str):
+    """审定, 实施, 完工, 终止: one step of the project's status."""
+    project = project_or_404(code)
+    try:
+        to = ProjectStatus.from_text(request.form.get("to", ""))
+    except ValueError:
+        abort(400)
+    if not service.may_change_status(current_user, project, to):
+        abort(403)
+    try:
+        with unit_of_work(current_user.username):
+            service.change_status(get_project(code), to, user=current_user,
+                                  reason=request.form.get("reason"))
+    except Refused as e:
+        flash(e.message, "error")
+    else:
+        flash(f"项目「{code}」已{service.STEP_WORDS[to]}", "success")
+    return redirect(url_for(".detail", code=code))

@@ -40,6 +40,8 @@ class Scope:
 
     @classmethod
     def of(cls, filt: LedgerFilter, as_of: dt.date) -> Scope:
+        # the data sheets are the registry's: 储备 projects are kept
+        filt = replace(filt, include_proposed=True)
         projects = tuple(filt.project_conditions(as_of))
         sources = tuple(filt.source_conditions())
         if replace(filt, year=None).narrows_projects:

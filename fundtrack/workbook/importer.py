@@ -234,7 +234,7 @@ class _Import:
         funds.allocate(
             get_project(row["project_code"]), funds.get_source(row["source_code"]),
             amount=row["amount"], document_no=row["document_no"],
-            allocated_on=row["allocated_on"],
+            allocated_on=row["allocated_on"], recorded=True,
         )
 
     def add_payment(self, row: Row):
