@@ -22,7 +22,7 @@ from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE
 from ..web import can_open
 from ..workbook.reading import read_record
-from . import service
+from . import queries, service
 from .forms import ProjectForm, filter_form, read_milestone_filters, unit_choices
 from .models import Project
 from .service import get_project
@@ -207,3 +207,27 @@ def change_status(code: str):
     else:
         flash(f"项目「{code}」已{service.STEP_WORDS[to]}", "success")
     return redirect(url_for(".detail", code=code))
+
+
+@bp.get("/plan")
+@allow(*READ)
+def plan():
+    """年度计划: the year's approved projects (计划 and later), with their investment and
+    the channels funding them; printable."""
+    years = queries.plan_years()
+    try:
+        year = int(request.args["year"]) if request.args.get("year") else \
+            (years[0] if years else today().year)
+    except ValueError:
+        return render_template("projects/plan.html", error="年度应为数字,如 2025",
+                               year=None, years=years, report=None), 400
+    as_of = today()
+    filt = LedgerFilter(year=year)  # the ledgers' scope: every project not 储备
+    report = project_ledger(as_of, filt, sort="unit")
+    channels: dict[str, list] = {}
+    for row in allocation_ledger(as_of, filt).rows:
+        if row["allocated"]:
+            channels.setdefault(row["project_code"], []).append(row)
+    return render_template("projects/plan.html", error=None, year=year, years=years,
+                           report=report, channels=channels, as_of=as_of,
+                           statuses=queries.statuses_of(year))

@@ -107,3 +107,19 @@ def test_a_manager_may_not_approve(client, county):
     r = client.post("/projects/XM002/status", data={
         "csrf_token": csrf_token(client, "/projects/XM002"), "to": "计划"})
     assert r.status_code == 403
+
+
+def test_the_year_plan_lists_approved_projects_with_channels(client, county, app):
+    with app.app_context(), unit_of_work("测试"):
+        service.change_status(get_project("XM002"), S.STOPPED,
+                              user=get_user(county["admin"]), reason="不再建设")
+        project("XM003", unit="县交通运输局", total_investment="70000.00").status = S.PROPOSED
+        allocate("XM001", "12345.00")
+    login(client, county["viewer"])
+    page = client.get("/projects/plan?year=2024").get_data(as_text=True)
+    assert "2024年度计划" in page and "XM001" in page and "XM002" in page
+    assert "XM003" not in page  # 储备: in the registry only
+    assert "12,345.00" in page and "终止" in page
+    assert "合计(2 个项目)" in page and "590,000.00" in page  # 500000 + 90000
+    assert "css/plan.css" in page and "data-print" in page
+    assert client.get("/projects/plan?year=二〇二四").status_code == 400
