@@ -237,6 +237,10 @@ def change_status(project: Project, to: ProjectStatus, *, user,
         project.stop_reason = reason
     db.session.flush()
     record("update", project, before)
+    if to == S.IMPLEMENTING:
+        from ..milestones.service import keep_baseline  # milestones imports this module
+
+        keep_baseline(project)
 
 
 def initial_status(user, asked: ProjectStatus | None) -> ProjectStatus:

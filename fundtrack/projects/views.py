@@ -18,6 +18,7 @@ from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
 from ..ledger.params import parse_date, parse_ledger_query
 from ..milestones.schedule import timeline
+from ..milestones.service import adjustments_of
 from ..milestones.views import milestone_states
 from ..paging import DEFAULT_PER_PAGE
 from ..web import can_open
@@ -84,6 +85,7 @@ def detail(code: str):
         timeline=timeline(milestone_states(project, as_of), as_of),
         can_edit=project.milestones_editable_by(current_user),
         can_edit_project=project.editable_by(current_user),
+        adjustments=adjustments_of(project),
         steps=[(to, service.STEP_WORDS[to]) for to in service.STEPS[project.status]
                if service.may_change_status(current_user, project, to)],
         channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
