@@ -35,6 +35,8 @@ class LedgerFilter:
     reached: MilestoneKind | None = None
     #: Only projects with a milestone overdue as of the report's date.
     overdue_only: bool = False
+    #: The projects of that year, funded by channels of any year (年度计划).
+    project_year: int | None = None
     #: 项目状态: only projects of this status (储备 included only when asked for here).
     status: ProjectStatus | None = None
     #: The registry's own lists (项目库, the data sheets) show 储备 projects too; every
@@ -69,6 +71,8 @@ class LedgerFilter:
         conds = []
         if self.year is not None:
             conds.append(Project.year == self.year)
+        if self.project_year is not None:
+            conds.append(Project.year == self.project_year)
         if self.township:
             conds.append(Project.township == self.township)
         if self.unit:

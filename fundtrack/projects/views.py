@@ -224,7 +224,8 @@ def plan():
         return render_template("projects/plan.html", error="年度应为数字,如 2025",
                                year=None, years=years, report=None), 400
     as_of = today()
-    filt = LedgerFilter(year=year)  # the ledgers' scope: every project not 储备
+    # the ledgers' scope (every project not 储备) of the year, whatever year its money
+    filt = LedgerFilter(project_year=year)
     report = project_ledger(as_of, filt, sort="unit")
     channels: dict[str, list] = {}
     for row in allocation_ledger(as_of, filt).rows:
