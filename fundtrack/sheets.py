@@ -163,6 +163,13 @@ OVERDUE_LIST = Sheet("逾期清单", (
     C("days_overdue", "逾期天数", "int", width=10),
 ), computed=True)
 
+#: Shown on the 逾期清单 screen beside the current plan's delay (not in the workbook's
+#: contract sheet): the baseline (基准计划) and the days late against it.
+OVERDUE_BASELINE = (
+    C("baseline_on", "基准计划日期", "date", width=12),
+    C("baseline_days_overdue", "基准逾期天数", "int", width=12),
+)
+
 SUMMARY = Sheet("汇总", (
     C("group", "分组", width=10),
     C("name", "名称", width=18),

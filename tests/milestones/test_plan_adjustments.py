@@ -82,3 +82,15 @@ def test_the_project_page_shows_the_adjustment(client, county, users):
     assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
     page = client.get("/projects/XM001").get_data(as_text=True)
     assert "计划调整" in page and "征地延误" in page and "2024-05-10" in page
+
+
+def test_the_overdue_list_shows_the_baselines_delay(client, county, users):
+    with client.application.app_context(), unit_of_work("jiaotong"):
+        set_milestone(get_project("XM001"), K.STARTED, planned_on=day("2024-05-01"),
+                      reason="雨季推迟开工")
+    login(client, users["viewer"])
+    page = client.get("/ledger/overdue?as_of=2024-05-11").get_data(as_text=True)
+    assert "基准计划日期" in page and "基准逾期天数" in page
+    row = page.split('<tr class="overdue">')[1].split("</tr>")[0]
+    assert "2024-05-01" in row and "2024-04-01" in row
+    assert ">10<" in row and ">40<" in row  # 10 days late on the plan, 40 on the baseline
