@@ -123,3 +123,15 @@ def test_the_year_plan_lists_approved_projects_with_channels(client, county, app
     assert "合计(2 个项目)" in page and "590,000.00" in page  # 500000 + 90000
     assert "css/plan.css" in page and "data-print" in page
     assert client.get("/projects/plan?year=二〇二四").status_code == 400
+
+
+def test_the_year_plan_runs_as_many_statements_for_many_projects(client, county, app,
+                                                                   count_statements):
+    login(client, county["viewer"])
+    few = count_statements(client, "/projects/plan?year=2024")
+    with app.app_context(), unit_of_work("测试"):
+        for i in range(30):
+            project(f"XN{i:03}", unit="县交通运输局")
+            allocate(f"XN{i:03}", "10.00")
+    many = count_statements(client, "/projects/plan?year=2024")
+    assert few == many == 5, (few, many)  # none per row
