@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .milestones import views as milestones
     from .periods import views as periods
+    from .projects import units
     from .projects import views as projects
     from .rectification import views as rectification
     from .reporting import views as reporting
@@ -90,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting):
+                   periods, attachments, reporting, units):
         app.register_blueprint(module.bp)
     api.register(app)
 

@@ -79,6 +79,23 @@ class MilestoneKind(LabelledEnum):
     SETTLED = (8, "报账")
 
 
+class ProjectStatus(LabelledEnum):
+    """项目状态: 储备 → 计划 → 实施 → 完工, or 终止 (with a reason)."""
+
+    PROPOSED = ("proposed", "储备")
+    PLANNED = ("planned", "计划")
+    IMPLEMENTING = ("implementing", "实施")
+    COMPLETED = ("completed", "完工")
+    STOPPED = ("stopped", "终止")
+
+
+class UnitKind(LabelledEnum):
+    """责任单位的类型"""
+
+    BUREAU = ("bureau", "县直部门")
+    TOWNSHIP = ("township", "乡镇")
+
+
 class Role(LabelledEnum):
     ADMIN = ("admin", "系统管理员")
     FINANCE = ("finance", "财政局资金股")

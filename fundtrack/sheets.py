@@ -79,6 +79,8 @@ PROJECTS = Sheet("项目", (
     C("scope", "建设内容", "text", False, 40),
     C("total_investment", "总投资", "money", True, 16),
     C("priority", "重点村", "yesno", False, 8),
+    #: Optional; empty or missing means 实施 (CONTRACT.md).
+    C("status", "项目状态", "enum", False, 8),
 ))
 
 ALLOCATIONS = Sheet("资金安排", (
@@ -160,6 +162,13 @@ OVERDUE_LIST = Sheet("逾期清单", (
     C("planned_on", "计划日期", "date", width=12),
     C("days_overdue", "逾期天数", "int", width=10),
 ), computed=True)
+
+#: Shown on the 逾期清单 screen beside the current plan's delay (not in the workbook's
+#: contract sheet): the baseline (基准计划) and the days late against it.
+OVERDUE_BASELINE = (
+    C("baseline_on", "基准计划日期", "date", width=12),
+    C("baseline_days_overdue", "基准逾期天数", "int", width=12),
+)
 
 SUMMARY = Sheet("汇总", (
     C("group", "分组", width=10),

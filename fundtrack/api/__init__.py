@@ -73,7 +73,7 @@ def _csrf_error(e):
 
 
 def register(app) -> None:
-    from . import attachments, ledger, openapi, warnings, writes  # noqa: F401  (routes)
+    from . import attachments, ledger, openapi, projects, warnings, writes  # noqa: F401  (routes)
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -173,6 +173,17 @@ def spec() -> dict:
             "422": _err("输入无效"),
         },
     }}
+    paths["/api/v1/projects"] = {"post": {
+        "summary": "登记项目(管理员、财政局;项目责任单位只能申报本单位项目,状态为储备)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _object(sheets.PROJECTS)}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": _object(sheets.PROJECTS)}}},
+            "401": _err("未登录"), "403": _err("无权"), "409": _err("项目编号已存在"),
+            "422": _err("输入无效"),
+        },
+    }}
     paths["/api/v1/projects/{project_code}/milestones/{milestone}"] = {"put": {
         "summary": "设置项目节点的计划日期、实际日期、备注(本单位项目负责人、管理员)",
         "parameters": [

@@ -98,7 +98,8 @@ def post_disbursement():
     return jsonify(body), 201
 
 
-_MILESTONE_KEYS = ("planned_on", "done_on", "note")
+#: ``reason``: why a planned date of a project in 实施 moves (计划调整), else unused.
+_MILESTONE_KEYS = ("planned_on", "done_on", "note", "reason")
 
 
 def milestone_json(m) -> dict:
@@ -135,6 +136,10 @@ def put_milestone(project_code: str, milestone: str):
             if data["note"] is not None and not isinstance(data["note"], str):
                 raise Refused("应为文本", "note")
             changes["note"] = data["note"]
+        if data.get("reason") is not None:
+            if not isinstance(data["reason"], str):
+                raise Refused("应为文本", "reason")
+            changes["reason"] = data["reason"]
         with unit_of_work(current_user.username):
             m = set_milestone(project, kind, **changes)
             body = milestone_json(m)

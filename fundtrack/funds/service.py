@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..bulk import add
 from ..database import lock_name
-from ..enums import FundCategory, Level, MilestoneKind, PaymentKind
+from ..enums import FundCategory, Level, MilestoneKind, PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..fields import clean, normalize
@@ -147,6 +147,23 @@ def record_arrival(
 # --- allocations -------------------------------------------------------------------
 
 
+#: The statuses whose projects receive allocations.
+RECEIVING = (ProjectStatus.PLANNED, ProjectStatus.IMPLEMENTING)
+
+
+def check_receives_allocations(project: Project, amount: Decimal, *,
+                               recorded: bool = False) -> None:
+    """Only 计划 and 实施 projects receive allocations (DOMAIN.md "Projects")."""
+    status = project.status
+    if status in RECEIVING:
+        return
+    if status == ProjectStatus.PROPOSED or (amount > 0 and not recorded):
+        raise Refused(
+            f"项目「{project.code}」状态为{status.label},只有计划和实施的项目才能安排资金"
+            + ("(储备项目须先经审定列入计划)" if status == ProjectStatus.PROPOSED else ""),
+            "project_code", conflict=True)
+
+
 def allocate(
     project: Project,
     source: FundSource,
@@ -154,12 +171,18 @@ def allocate(
     amount: Decimal,
     document_no: str | None = None,
     allocated_on: dt.date | None = None,
+    recorded: bool = False,
 ) -> Allocation:
-    """Allocate (or, with a negative amount, reduce) a channel's money to a project."""
+    """Allocate (or, with a negative amount, reduce) a channel's money to a project.
+
+    Only 计划 and 实施 projects receive allocations; a 储备 project none at all. A
+    workbook (``recorded``) records what already is: a 完工 or 终止 project's
+    allocations load, and a reduction of one is always allowed."""
     check_open(allocated_on, "allocated_on")
     document_no = clean("document_no", document_no)
     if amount == 0:
         raise Refused("安排金额不能为零", "amount")
+    check_receives_allocations(project, amount, recorded=recorded)
     lock_source(source)
     if amount > 0:
         total = source_allocated(source) + amount

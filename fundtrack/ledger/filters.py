@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..enums import MilestoneKind
+from ..enums import MilestoneKind, ProjectStatus
 from ..funds.models import FundSource
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
@@ -35,11 +35,28 @@ class LedgerFilter:
     reached: MilestoneKind | None = None
     #: Only projects with a milestone overdue as of the report's date.
     overdue_only: bool = False
+    #: The projects of that year, funded by channels of any year (年度计划).
+    project_year: int | None = None
+    #: 项目状态: only projects of this status (储备 included only when asked for here).
+    status: ProjectStatus | None = None
+    #: The registry's own lists (项目库, the data sheets) show 储备 projects too; every
+    #: ledger, rate and warning leaves them out.
+    include_proposed: bool = False
 
     @property
     def depends_on_date(self) -> bool:
         """Whether the projects in scope depend on the as-of date (milestone filters)."""
         return self.reached is not None or self.overdue_only
+
+    def status_conditions(self) -> list:
+        """The one scope rule of the registry: a 储备 project is in the registry only,
+        so the ledgers, rates and warnings count every project whose status is not 储备
+        (a 终止 project keeps its money in the figures)."""
+        if self.status is not None:
+            return [Project.status == self.status]
+        if self.include_proposed:
+            return []
+        return [Project.status != ProjectStatus.PROPOSED]
 
     def project_conditions(self, as_of: dt.date | None = None) -> list:
         """WHERE conditions on Project (and nothing else) for the projects in scope.
@@ -47,9 +64,15 @@ class LedgerFilter:
         The milestone filters (``reached``, ``overdue_only``) are correlated EXISTS
         subqueries on a milestone alias as of ``as_of``, which they require.
         """
+        return [*self._narrowing_conditions(as_of), *self.status_conditions()]
+
+    def _narrowing_conditions(self, as_of: dt.date | None = None) -> list:
+        """The conditions the user chose (every one but the status rule)."""
         conds = []
         if self.year is not None:
             conds.append(Project.year == self.year)
+        if self.project_year is not None:
+            conds.append(Project.year == self.project_year)
         if self.township:
             conds.append(Project.township == self.township)
         if self.unit:
@@ -107,12 +130,19 @@ class LedgerFilter:
 
     @property
     def narrows_projects(self) -> bool:
-        return self.depends_on_date or bool(self.project_conditions())
+        """Whether a selection of projects was asked for (the status rule alone is none:
+        a 储备 project has no allocation, see ``project_ids``)."""
+        return (self.depends_on_date or bool(self._narrowing_conditions())
+                or self.status is not None)
 
     def project_ids(self, as_of: dt.date | None = None):
-        """A subquery of the ids of the projects in scope (None when all are)."""
+        """A subquery of the ids of the projects in scope (None when all are), for the
+        money rows: a 储备 project has neither allocations nor payments (funds/service.py
+        refuses them), so the status rule alone needs no condition on money."""
+        if not self.narrows_projects:
+            return None
         conds = self.project_conditions(as_of)
-        return select(Project.id).where(*conds) if conds else None
+        return select(Project.id).where(*conds)
 
     def source_ids(self):
         conds = self.source_conditions()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from .. import sheets
 from ..access import READ, allow
 from ..errors import Refused
 from .dashboard import filter_choices
@@ -47,6 +48,7 @@ def _show(name: str):
         "choices": filter_choices(),
         # tabs keep the selection; paging and sorting are each report's own
         "tab_args": {k: v for k, v in args.items() if k not in ("page", "sort") and v},
+        "extra_columns": sheets.OVERDUE_BASELINE if name == "overdue" else (),
     }
     try:
         query = parse_ledger_query(args, default_per_page=PER_PAGE)

@@ -45,6 +45,9 @@ class MilestoneEntry(Form):
 class EditForm(FlaskForm):
     """All eight milestones of a project, saved together."""
 
+    #: 计划调整: why a planned date of a project in 实施 moves (one reason a save).
+    reason = StringField("调整原因", render_kw={"maxlength": 500})
+
     def entries(self):
         return [(kind, self[field_name(kind)]) for kind in MilestoneKind]
 

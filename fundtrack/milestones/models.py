@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, and_, or_
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +42,8 @@ class Milestone(db.Model):
     #: 实际日期: the milestone is done as of D when done_on <= D.
     done_on: Mapped[dt.date | None]
     note: Mapped[str | None] = mapped_column(Text)
+    #: 基准计划: the planned date in force when the project entered 实施.
+    baseline_on: Mapped[dt.date | None]
 
     project: Mapped[Project] = relationship()
 
@@ -64,3 +76,24 @@ class Milestone(db.Model):
     def history_key(self) -> str:
         code = self.project.code if self.project else str(self.project_id)
         return f"{code}/{self.kind.label}"
+
+
+class PlanAdjustment(db.Model):
+    """计划调整: a planned date of a project in 实施 changed, with who, when and why."""
+
+    __tablename__ = "plan_adjustment"
+    __table_args__ = (Index("ix_plan_adjustment_milestone", "milestone_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(80))
+    old_on: Mapped[dt.date | None]
+    new_on: Mapped[dt.date | None]
+    reason: Mapped[str] = mapped_column(String(500))
+
+    milestone: Mapped[Milestone] = relationship()
+
+    @property
+    def history_key(self) -> str:
+        return self.milestone.history_key if self.milestone else str(self.milestone_id)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from ..bulk import add
 from ..clock import today
-from ..enums import MilestoneKind, PaymentKind
+from ..database import current_actor
+from ..enums import MilestoneKind, PaymentKind, ProjectStatus
 from ..errors import Refused
 from ..extensions import db
 from ..fields import clean
@@ -21,7 +22,7 @@ from ..funds.models import Disbursement
 from ..history.service import record, snapshot
 from ..projects.models import Project
 from ..projects.service import is_new, lock_project
-from .models import Milestone
+from .models import Milestone, PlanAdjustment
 
 #: Marks a value the caller did not give (leave it as it is).
 UNSET = object()
@@ -171,8 +172,13 @@ def set_milestone(
     planned_on=UNSET,
     done_on=UNSET,
     note=UNSET,
+    reason: str | None = None,
 ) -> Milestone:
-    """Create or change one milestone of a project; only the values given change."""
+    """Create or change one milestone of a project; only the values given change.
+
+    A planned date of a project in 实施 with a baseline (基准计划, kept as the project
+    entered 实施) is changed only with a ``reason``, and the change is kept as a plan
+    adjustment (计划调整); the baseline stays."""
     if note is not UNSET:
         note = clean("note", note)
     kept = _kept(project)
@@ -189,6 +195,18 @@ def set_milestone(
         if kind == MilestoneKind.ACCEPTED:
             lock_project(project)
             _check_settlements(project, done_on)
+    # a milestone with a baseline (its project entered 实施 with the date in force)
+    adjusted = (
+        planned_on is not UNSET and project.status == ProjectStatus.IMPLEMENTING
+        and milestone is not None and milestone.baseline_on is not None
+        and planned_on != milestone.planned_on
+    )
+    if adjusted:
+        reason = (reason or "").strip()
+        if not reason:
+            raise Refused(f"项目已实施,修改「{kind.label}」的计划日期须填写调整原因", "reason")
+        if len(reason) > REASON_MAX:
+            raise Refused(f"调整原因不能超过 {REASON_MAX} 个字符", "reason")
     new = milestone is None
     if new:
         milestone = Milestone(project_id=project.id, project=project, kind=kind)
@@ -203,7 +221,34 @@ def set_milestone(
     if new:
         add(milestone)
     record("insert" if before is None else "update", milestone, before)
+    if adjusted:
+        adjustment = PlanAdjustment(
+            milestone=milestone, at=dt.datetime.now(dt.UTC), actor=current_actor(),
+            old_on=before["planned_on"] and dt.date.fromisoformat(before["planned_on"]),
+            new_on=planned_on, reason=reason)
+        db.session.add(adjustment)
+        record("insert", adjustment)
     return milestone
+
+
+REASON_MAX = PlanAdjustment.__table__.c.reason.type.length
+
+
+def keep_baseline(project: Project) -> None:
+    """基准计划: the planned dates in force as the project enters 实施 are kept."""
+    for milestone in milestones_of(project):
+        if milestone.planned_on is not None and milestone.baseline_on is None:
+            before = snapshot(milestone)
+            milestone.baseline_on = milestone.planned_on
+            record("update", milestone, before)
+
+
+def adjustments_of(project: Project) -> list[PlanAdjustment]:
+    """The project's plan adjustments, newest first."""
+    return list(db.session.scalars(
+        select(PlanAdjustment).join(Milestone, Milestone.id == PlanAdjustment.milestone_id)
+        .where(Milestone.project_id == project.id)
+        .order_by(PlanAdjustment.at.desc(), PlanAdjustment.id.desc())))
 
 
 def acceptance_date(project: Project) -> dt.date | None:

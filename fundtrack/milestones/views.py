@@ -182,10 +182,12 @@ def edit(code: str):
         try:
             with unit_of_work(current_user.username):
                 for at in _save_order(current, changes):
-                    set_milestone(project, at, **changes[at])
+                    set_milestone(project, at, **changes[at], reason=form.reason.data)
         except Refused as e:
             entry = form[field_name(at)]
             target = entry.form._fields.get(e.field) if e.field else None
+            if e.field == "reason":
+                target = form.reason
             if target is None:
                 target = entry["done_on"]
             target.errors = [*target.errors, e.message]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as C
 
-from ..enums import NO, YES, MilestoneKind
+from ..enums import NO, YES, MilestoneKind, ProjectStatus, Role
 from ..errors import Refused
 from ..extensions import db
 from ..projects.models import Project, Unit
@@ -36,6 +36,7 @@ class ProjectFilterForm(FlaskForm):
         "当前节点至少", choices=[ANY, *(C(k.label) for k in MilestoneKind)]
     )
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
+    status = SelectField("项目状态", choices=[ANY, *(C(s.label) for s in ProjectStatus)])
     money = SelectField("金额单位", choices=[C("yuan", "元"), C("wan", "万元")])
 
 
@@ -75,4 +76,54 @@ def read_milestone_filters(args) -> dict:
         except ValueError as e:
             raise Refused(str(e), "reached") from None
     overdue_only = args.get("overdue", "") not in ("", "0", "false")
-    return {"reached": reached, "overdue_only": overdue_only}
+    status = None
+    if args.get("status"):
+        try:
+            status = ProjectStatus.from_text(args["status"])
+        except ValueError as e:
+            raise Refused(str(e), "status") from None
+    # 项目库 is the registry: 储备 projects are listed too
+    return {"reached": reached, "overdue_only": overdue_only, "status": status,
+            "include_proposed": True}
+
+
+class ProjectForm(FlaskForm):
+    """登记/修改项目: every field of the 项目 sheet. The values are read by
+    ``workbook.reading.read_record`` with the importer's rules and messages; the form
+    only renders them and carries the CSRF token."""
+
+    project_code = StringField("项目编号", render_kw={"autocomplete": "off"})
+    name = StringField("项目名称")
+    year = StringField("年度", render_kw={"inputmode": "numeric"})
+    category = StringField("项目类别")
+    township = StringField("乡镇")
+    village = StringField("村")
+    unit = SelectField("责任单位", validate_choice=False)
+    responsible_person = StringField("责任人")
+    phone = StringField("联系电话")
+    scope = TextAreaField("建设内容")
+    total_investment = StringField("总投资", render_kw={"inputmode": "decimal",
+                                                       "autocomplete": "off"})
+    priority = SelectField("重点村", choices=[C(NO), C(YES)], validate_choice=False)
+    status = SelectField("项目状态", choices=[C(s.label) for s in ProjectStatus],
+                         validate_choice=False)
+
+    def raw(self) -> dict:
+        """The typed values by key of the 项目 sheet, as the importer reads cells."""
+        return {key: f.data for key, f in self._fields.items() if key != "csrf_token"}
+
+    def show(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            field = self._fields.get(key)
+            if field is not None and key != "csrf_token":
+                field.errors = [*field.errors, message]
+            else:
+                self.form_errors.append(message)
+
+
+def unit_choices(user) -> list:
+    """The units a user may choose: a manager only their own, the others every unit."""
+    stmt = select(Unit.name).order_by(Unit.name)
+    if user.role == Role.MANAGER:
+        stmt = stmt.where(Unit.id == user.unit_id)
+    return [C(n) for n in db.session.scalars(stmt)]

@@ -40,6 +40,8 @@ class Scope:
 
     @classmethod
     def of(cls, filt: LedgerFilter, as_of: dt.date) -> Scope:
+        # the data sheets are the registry's: 储备 projects are kept
+        filt = replace(filt, include_proposed=True)
         projects = tuple(filt.project_conditions(as_of))
         sources = tuple(filt.source_conditions())
         if replace(filt, year=None).narrows_projects:
@@ -78,7 +80,7 @@ def projects(scope=ALL):
     stmt = (
         select(Project.code, Project.name, Project.year, Project.category, Project.township,
                Project.village, Unit.name, Project.responsible_person, Project.phone,
-               Project.scope, Project.total_investment, Project.priority)
+               Project.scope, Project.total_investment, Project.priority, Project.status)
         .join(Unit, Unit.id == Project.unit_id)
         .where(*scope.projects)
         .order_by(Project.code)

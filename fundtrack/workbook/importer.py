@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import sheets
 from ..bulk import staged
 from ..database import acting_as, bulk_names
-from ..enums import PaymentKind
+from ..enums import PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..funds import balances
@@ -223,6 +223,7 @@ class _Import:
             total_investment=row["total_investment"], category=row["category"],
             village=row["village"], responsible_person=row["responsible_person"],
             phone=row["phone"], scope=row["scope"], priority=bool(row["priority"]),
+            status=row["status"] or ProjectStatus.IMPLEMENTING,
         )
 
     def set_milestone(self, row: Row):
@@ -235,7 +236,7 @@ class _Import:
         funds.allocate(
             get_project(row["project_code"]), funds.get_source(row["source_code"]),
             amount=row["amount"], document_no=row["document_no"],
-            allocated_on=row["allocated_on"],
+            allocated_on=row["allocated_on"], recorded=True,
         )
 
     def add_payment(self, row: Row):

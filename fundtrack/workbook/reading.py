@@ -216,3 +216,19 @@ def _read_cell(row: Row, column: sheets.Column, value, read, problems):
         row.ok = False
         problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
     return result
+
+
+def read_record(sheet: sheets.Sheet, raw: dict) -> tuple[dict, dict[str, str]]:
+    """One record typed into a form or sent as JSON, read exactly as a row of ``sheet``:
+    the same readers, length limits and messages as the importer. ``raw`` holds the
+    values by English key (a key left out is an empty cell). Returns the values and the
+    problems by key (empty when every value could be read)."""
+    problems: list[Problem] = []
+    row = Row(sheet, 0, {})
+    for c in sheet.columns:
+        row.values[c.key] = _read_cell(row, c, raw.get(c.key), reader(c), problems)
+    by_header = {c.header: c.key for c in sheet.columns}
+    errors: dict[str, str] = {}
+    for p in problems:
+        errors.setdefault(by_header[p.column], p.message)
+    return row.values, errors

@@ -28,6 +28,7 @@ def overdue_list(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> Rep
             Project.responsible_person,
             Milestone.kind,
             Milestone.planned_on,
+            Milestone.baseline_on,
         )
         .join(Project, Project.id == Milestone.project_id)
         .join(Unit, Unit.id == Project.unit_id)
@@ -48,6 +49,10 @@ def overdue_list(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> Rep
             "milestone": r.kind.label,
             "planned_on": r.planned_on,
             "days_overdue": (as_of - r.planned_on).days,
+            # 基准计划: the delay against the dates in force when the project entered 实施
+            "baseline_on": r.baseline_on,
+            "baseline_days_overdue": max((as_of - r.baseline_on).days, 0)
+            if r.baseline_on else None,
         }
         for r in db.session.execute(limit_page(ordered, page, per_page))
     ]

@@ -1,0 +1,79 @@
+"""A project's life in the registry: a manager proposes it (储备), the county approves
+it into the plan (计划), it receives an allocation, enters 实施, and a planned date moved
+with a reason shows on the project page as a plan adjustment (计划调整)."""
+
+from __future__ import annotations
+
+from fundtrack.database import unit_of_work
+from fundtrack.projects.service import get_or_create_unit
+from tests.browser.conftest import shoot, sign_in
+from tests.conftest import PASSWORD
+from tests.factories import source
+
+
+def sign_out(page):
+    page.click("form.site-user button[type=submit]")
+    page.wait_for_url(lambda url: "/login" in url)
+
+
+def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, users):
+    with app.app_context(), unit_of_work("测试"):
+        source("ZY01", "1000000.00")
+        get_or_create_unit("县水利局")
+    page.on("dialog", lambda d: d.accept())
+
+    # the manager of 县交通运输局 proposes a project
+    sign_in(page, live_server, users["manager"], PASSWORD)
+    page.goto(f"{live_server}/projects/")
+    page.click("text=申报项目")
+    assert page.locator("select[name=unit] option").all_inner_texts() == ["县交通运输局"]
+    page.fill("input[name=project_code]", "XM2025-01")
+    page.fill("input[name=name]", "北村道路硬化")
+    page.fill("input[name=year]", "2025")
+    page.fill("input[name=township]", "城关镇")
+    page.fill("input[name=total_investment]", "abc")
+    page.click("button:has-text('申报')")
+    assert "不是有效金额" in page.inner_text("main") or "金额" in page.inner_text(".has-error")
+    page.fill("input[name=total_investment]", "200000")
+    page.click("button:has-text('申报')")
+    main = page.inner_text("main")
+    assert "已登记项目「XM2025-01」(状态:储备)" in main
+    assert "审定列入计划" not in main  # approval is the county's
+    # milestones planned while proposed
+    page.goto(f"{live_server}/milestones/XM2025-01/edit")
+    page.fill("input[aria-label='开工计划日期']", "2025-04-01")
+    page.click("button:has-text('保存')")
+    sign_out(page)
+
+    # the county approves it into the plan, then allocates money to it
+    sign_in(page, live_server, users["finance"], PASSWORD)
+    page.goto(f"{live_server}/projects/XM2025-01")
+    page.click("button:has-text('审定列入计划')")
+    main = page.inner_text("main")
+    assert "已审定列入计划" in main and users["finance"] in main
+    page.select_option("select[name=source]", "ZY01")
+    page.click("button:has-text('资金安排')")
+    page.fill("input[name=amount]", "150000")
+    page.click("button:has-text('保存安排')")
+    assert "已安排项目「XM2025-01」资金 150,000.00 元" in page.inner_text("main")
+    page.goto(f"{live_server}/projects/plan?year=2025")
+    assert "XM2025-01" in page.inner_text("main") and "150,000.00" in page.inner_text("main")
+    shoot(page, "registry-plan")
+    sign_out(page)
+
+    # the unit starts it and moves a planned date, with a reason
+    sign_in(page, live_server, users["manager"], PASSWORD)
+    page.goto(f"{live_server}/projects/XM2025-01")
+    page.click("button:has-text('开始实施')")
+    assert "实施" in page.inner_text("main")
+    page.goto(f"{live_server}/milestones/XM2025-01/edit")
+    page.fill("input[aria-label='开工计划日期']", "2025-05-15")
+    page.click("button:has-text('保存')")
+    assert "须填写调整原因" in page.inner_text("main")
+    page.fill("input[name=reason]", "征地协调延误")
+    page.click("button:has-text('保存')")
+    page.goto(f"{live_server}/projects/XM2025-01")
+    table = page.inner_text("#adjustments + table")
+    assert "征地协调延误" in table and "2025-04-01" in table and "2025-05-15" in table
+    assert users["manager"] in table
+    shoot(page, "registry-adjustment")
