@@ -35,7 +35,7 @@ def test_the_terminal_shows_counts_by_kind_and_the_first_few(runner, tmp_path):
              line.startswith("提示:支出明细")]
     assert shown == [f"提示:资金到位 第{early[0]}行:到位日期 2024-01-09 早于下达日期 2024-01-10",
                      f"提示:资金到位 第{early[1]}行:到位日期 2024-01-09 早于下达日期 2024-01-10",
-                     *(f"提示:支出明细 第{r}行:项目总投资 300000.00 元超过招标限额 100000 元,"
+                     *(f"提示:支出明细 第{r}行:项目总投资 300,000.00 元超过招标限额 100,000.00 元,"
                        "支付时尚未完成招标" for r in rows[:3])]
     assert "……其余 9 条未显示" in out
     written = tmp_path / "台账.提示.txt"
