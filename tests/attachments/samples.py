@@ -20,7 +20,9 @@ def zipped(names: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in names.items():
-            z.writestr(name, data)
+            # a fixed time: the same bytes in every process (pytest-xdist's workers
+            # collect the tests parametrized by them alike)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
     return buf.getvalue()
 
 

@@ -13,11 +13,14 @@ from flask import url_for
 from sqlalchemy import select
 
 from fundtrack.accounts.models import User
+from fundtrack.attachments.models import Attachment
 from fundtrack.database import unit_of_work
 from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
 from fundtrack.ledger import REPORTS
+from fundtrack.projects.models import Unit
 from fundtrack.rectification.models import Finding
+from tests.attachments.samples import PDF, attach
 from tests.conftest import PASSWORD, login
 
 XSS = "<script>alert(1)</script>"
@@ -65,6 +68,7 @@ def _county(app):
                                  found_on=dt.date(2025, 5, 1), deadline=dt.date(2025, 5, 31),
                                  project_code="XM001")
         add_evidence(finding, XSS, dt.date(2025, 5, 10))
+        attach("project:XM001", "合同", PDF, f"{XSS}.pdf")
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
@@ -72,11 +76,14 @@ def _values(app) -> dict[str, list]:
     with app.app_context():
         user_ids = list(db.session.scalars(select(User.id)))
         finding_ids = list(db.session.scalars(select(Finding.id)))
+        attachment_ids = list(db.session.scalars(select(Attachment.id)))
+        unit_ids = list(db.session.scalars(select(Unit.id)))
     return {
         "code": ["XM001", "ZY01"], "project_code": ["XM001"], "source_code": ["ZY01"],
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
         "milestone": [MilestoneKind.STARTED.label], "report": list(REPORTS),
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
+        "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
     }
 
 
@@ -104,6 +111,7 @@ def test_no_page_shows_typed_text_as_markup(app, users):
         for query in (None, reflected):
             r = client.get(url, query_string=query)
             if not r.content_type.startswith("text/html"):
+                r.close()  # a file sent from disk (a document) is closed with its response
                 continue
             html = r.get_data(as_text=True)
             assert RAW not in html, (url, query is not None, r.status_code)
