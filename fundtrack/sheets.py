@@ -101,6 +101,16 @@ DISBURSEMENTS = Sheet("支出明细", (
     C("memo", "摘要", "text", False, 30),
 ))
 
+#: Optional on import: a workbook without it imports as before.
+RECOVERIES = Sheet("资金收回", (
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("recovered_on", "收回日期", "date", True, 12),
+    C("amount", "收回金额", "money", True, 16),
+    C("destination", "去向", "enum", True, 10),
+    C("document_no", "文号", "text", False, 24),
+    C("reason", "原因", "text", False, 30),
+))
+
 MILESTONES = Sheet("项目节点", (
     C("project_code", "项目编号", "code", True, 16),
     C("milestone", "节点", "enum", True, 12),
@@ -109,7 +119,10 @@ MILESTONES = Sheet("项目节点", (
     C("note", "备注", "text", False, 30),
 ))
 
-DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, MILESTONES)
+DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, RECOVERIES,
+               MILESTONES)
+#: Data sheets a workbook may lack: an import reports their rows only when there are some.
+OPTIONAL_SHEETS = (RECOVERIES,)
 
 # --- computed sheets (export only) -------------------------------------------------------
 

@@ -7,7 +7,15 @@ from flask import jsonify
 
 from .. import sheets
 from ..access import public
-from ..enums import NO, NO_SPELLINGS, YES, YES_SPELLINGS, MilestoneKind, PaymentKind
+from ..enums import (
+    NO,
+    NO_SPELLINGS,
+    YES,
+    YES_SPELLINGS,
+    MilestoneKind,
+    PaymentKind,
+    RecoveryDestination,
+)
 from ..ledger import REPORTS
 from ..ledger.params import YEARS
 from ..paging import MAX_PAGE, MAX_PER_PAGE
@@ -137,9 +145,19 @@ def _payment_in() -> dict:
     return s
 
 
+def _recovery_in() -> dict:
+    s = _object(sheets.RECOVERIES)
+    s["properties"]["amount"] = {"type": ["string", "number"], "description": "收回金额(元)"}
+    s["properties"]["destination"] = {"type": "string", "enum": RecoveryDestination.labels()}
+    s["required"] = ["source_code", "recovered_on", "amount", "destination"]
+    s["additionalProperties"] = False
+    return s
+
+
 def spec() -> dict:
     schemas = {"Errors": _ERRORS, "payment_in": _payment_in(),
-               "payment": _object(sheets.DISBURSEMENTS)}
+               "payment": _object(sheets.DISBURSEMENTS),
+               "recovery_in": _recovery_in(), "recovery": _object(sheets.RECOVERIES)}
     for name, sheet in _REPORT_SHEETS.items():
         schemas[f"{name}_row"] = _object(sheet)
     milestone = {
@@ -179,6 +197,17 @@ def spec() -> dict:
                 "schema": {"$ref": "#/components/schemas/payment"}}}},
             "401": _err("未登录"), "403": _err("无权"), "409": _err("与台账冲突(超支、重复凭证号)"),
             "422": _err("输入无效"),
+        },
+    }}
+    paths["/api/v1/recoveries"] = {"post": {
+        "summary": "登记一笔资金收回(财政局、管理员)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/recovery_in"}}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/recovery"}}}},
+            "401": _err("未登录"), "403": _err("无权"),
+            "409": _err("与台账冲突(超出可收回额度或到位资金)"), "422": _err("输入无效"),
         },
     }}
     paths["/api/v1/projects/{project_code}/milestones/{milestone}"] = {"put": {

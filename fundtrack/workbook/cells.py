@@ -12,7 +12,14 @@ import datetime as dt
 import math
 import re
 
-from ..enums import FundCategory, Level, MilestoneKind, PaymentKind, parse_yes_no
+from ..enums import (
+    FundCategory,
+    Level,
+    MilestoneKind,
+    PaymentKind,
+    RecoveryDestination,
+    parse_yes_no,
+)
 from ..money import MoneyError, parse_money
 
 
@@ -26,6 +33,7 @@ ENUMS = {
     "category": FundCategory,
     "kind": PaymentKind,
     "milestone": MilestoneKind,
+    "destination": RecoveryDestination,
 }
 
 #: Years outside this range are typing errors, not years of a county's budget.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..sheets import DATA_SHEETS
+from ..sheets import DATA_SHEETS, OPTIONAL_SHEETS
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,10 @@ class Problem:
 class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: Rows added (or, in a dry run, that would be added), by sheet name.
-    counts: dict[str, int] = field(default_factory=lambda: {s.name: 0 for s in DATA_SHEETS})
+    #: Rows added (or, in a dry run, that would be added), by sheet name (an optional
+    #: sheet only once it added a row).
+    counts: dict[str, int] = field(default_factory=lambda: {
+        s.name: 0 for s in DATA_SHEETS if s not in OPTIONAL_SHEETS})
 
     @property
     def ok(self) -> bool:
