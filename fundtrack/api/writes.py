@@ -1,4 +1,5 @@
-"""POST /api/v1/disbursements, POST /api/v1/recoveries and PUT /api/v1/projects/<code>/milestones/<milestone>.
+"""POST /api/v1/disbursements, POST /api/v1/recoveries and
+PUT /api/v1/projects/<code>/milestones/<milestone>.
 
 Permission is checked before the body is read: a user who may not write gets 403
 whatever they sent. The rules themselves are the services' (funds, milestones).

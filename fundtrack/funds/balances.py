@@ -220,9 +220,10 @@ def note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
 
 
 def cash_available(source: FundSource, on: dt.date) -> Decimal:
-    """What a new payment or recovery dated ``on`` may take from the channel (invariant 2).
+    """What a new payment or recovery dated ``on`` may take from the channel
+    (invariant 2).
 
-    The channel's arrived-minus-paid-minus-recovered balance must stay non-negative at ``on`` and at every
-    later date, so this is the least such balance from ``on`` onwards.
+    The channel's arrived-minus-paid-minus-recovered balance must stay non-negative at
+    ``on`` and at every later date, so this is the least such balance from ``on`` onwards.
     """
     return _cash(source).least_from(on)
