@@ -25,6 +25,7 @@ _REPORT_SHEETS = {
     "projects": sheets.PROJECT_LEDGER,
     "allocations": sheets.ALLOCATION_LEDGER,
     "funds": sheets.FUND_LEDGER,
+    "carryover": sheets.CARRYOVER,
     "overdue": sheets.OVERDUE_LIST,
     "summary": sheets.SUMMARY,
 }

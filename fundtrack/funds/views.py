@@ -49,11 +49,12 @@ from .forms import (
     AllocationForm,
     ArrivalForm,
     PaymentForm,
+    RecoveryForm,
     ReversalForm,
     SourceForm,
     show_refusal,
 )
-from .models import Allocation, Disbursement, FundArrival, FundSource
+from .models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 
 bp = Blueprint("funds", __name__, url_prefix="/funds")
 
@@ -178,12 +179,17 @@ def source(code: str):
     return _source_page(src, ArrivalForm(arrived_on=today()))
 
 
-def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200):
+def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200,
+                 recovery_form: RecoveryForm | None = None):
     as_of, error = _as_of(request.args)
     figures = fund_ledger(as_of, LedgerFilter(source_code=src.code)).rows[0]
     arrivals = db.session.scalars(
         select(FundArrival).where(FundArrival.source_id == src.id)
         .order_by(FundArrival.arrived_on, FundArrival.id)
+    ).all()
+    recoveries = db.session.scalars(
+        select(Recovery).where(Recovery.source_id == src.id)
+        .order_by(Recovery.recovered_on, Recovery.id)
     ).all()
     projects_page, _ = page_args({"page": request.args.get("projects_page")})
     funded = allocation_ledger(as_of, LedgerFilter(source_code=src.code),
@@ -194,7 +200,8 @@ def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200):
     return render_template(
         "funds/source.html", src=src, figures=figures, as_of=as_of, error=error,
         arrivals=[(a, funds.arrival_warnings(a)) for a in arrivals], funded=funded,
-        payments=payments, arrival_form=arrival_form,
+        payments=payments, arrival_form=arrival_form, recoveries=recoveries,
+        recovery_form=recovery_form or RecoveryForm(recovered_on=today(), formdata=None),
     ), status
 
 
@@ -219,6 +226,29 @@ def record_arrival(code: str):
                 flash(w, "warning")
             return redirect(url_for(".source", code=code))
     return _source_page(src, form, status)
+
+
+@bp.post("/<code>/recoveries")
+@allow(*FINANCE)
+def record_recovery(code: str):
+    src = _source_or_404(code)
+    form = RecoveryForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            with unit_of_work(current_user.username):
+                recovery = funds.record_recovery(
+                    src, recovered_on=form.recovered_on.data, amount=form.amount.data,
+                    destination=form.destination.data, document_no=form.document_no.data,
+                    reason=form.reason.data)
+                amount, where = recovery.amount, recovery.destination.label
+        except Refused as e:
+            show_refusal(form, e)
+            status = _status(e)
+        else:
+            flash(f"已登记资金收回 {money(amount)} 元({where})", "success")
+            return redirect(url_for(".source", code=code))
+    return _source_page(src, ArrivalForm(arrived_on=today(), formdata=None), status, form)
 
 
 @bp.get("/allocate")

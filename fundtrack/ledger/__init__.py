@@ -5,6 +5,7 @@ itself. Each report is a fixed number of aggregating SQL statements, whatever th
 number of projects.
 """
 
+from .carryover import carryover
 from .dashboard import by_category as by_category
 from .filters import LedgerFilter
 from .reports import (
@@ -17,11 +18,15 @@ from .reports import (
     summary,
 )
 
+#: 结转结余 beside the contract's five (its own module, ledger/carryover.py).
+REPORTS["carryover"] = carryover
+
 __all__ = [
     "REPORTS",
     "LedgerFilter",
     "Report",
     "allocation_ledger",
+    "carryover",
     "fund_ledger",
     "overdue_list",
     "project_ledger",

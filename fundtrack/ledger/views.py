@@ -9,9 +9,9 @@ from flask import Blueprint, abort, render_template, request
 
 from ..access import READ, allow
 from ..errors import Refused
+from . import REPORTS
 from .dashboard import filter_choices
 from .params import parse_ledger_query
-from .reports import REPORTS
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -20,6 +20,7 @@ TITLES = {
     "projects": "项目台账",
     "allocations": "项目资金台账",
     "funds": "资金台账",
+    "carryover": "结转结余",
     "overdue": "逾期清单",
     "summary": "汇总",
 }

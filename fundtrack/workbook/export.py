@@ -28,6 +28,7 @@ from ..ledger import (
     LedgerFilter,
     Report,
     allocation_ledger,
+    carryover,
     fund_ledger,
     overdue_list,
     project_ledger,
@@ -38,7 +39,7 @@ from .datasheets import DATA, Scope
 from .styles import WORKBOOK_OPTIONS, Styles, write_cell
 
 #: The computed sheets, in the contract's order.
-LEDGERS = (project_ledger, allocation_ledger, fund_ledger, overdue_list, summary)
+LEDGERS = (project_ledger, allocation_ledger, fund_ledger, carryover, overdue_list, summary)
 
 
 def export_workbook(
