@@ -215,7 +215,8 @@ def test_statement_count_does_not_grow_with_rows(app, client, users, count_state
     # (which counts them too) + the filter choices; the user, a page, its count, and
     # one statement per kind of record its changes refer to (projects, channels, units:
     # named by code, not by id) and the actors' real names (accounts); the user, the
-    # version, channels by category, the 结转结余 total, progress, overdue page + count; the dashboard's warning block: the user, the version, two
+    # version, channels by category, the 结转结余 total, progress, overdue page +
+    # count; the dashboard's warning block: the user, the version, two
     # settings (tendering threshold, warning thresholds) and one statement counting every
     # rule's warnings.
     assert many == [5, 3 + 4, 7, 2 + 2 + 1]
