@@ -31,7 +31,7 @@ from .. import sheets
 from ..access import FINANCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
-from ..enums import PaymentKind
+from ..enums import Level, PaymentKind, RecoveryDestination
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..formatting import money
@@ -149,8 +149,10 @@ def index():
 def new_source():
     form = SourceForm()
     status = 200
+    reissue = None
     if request.method == "GET":
         form.year.data = today().year
+        reissue = _prefill_reissue(form, request.args.get("from_recovery"))
     elif form.validate_on_submit():
         try:
             with unit_of_work(current_user.username):
@@ -169,7 +171,26 @@ def new_source():
             return redirect(url_for(".source", code=code))
     else:
         status = 422
-    return render_template("funds/source_form.html", form=form), status
+    return render_template("funds/source_form.html", form=form, reissue=reissue), status
+
+
+def _prefill_reissue(form: SourceForm, recovery_id: str | None) -> Recovery | None:
+    """收回统筹 re-issued as a new channel: the form filled from the recovery (the amount,
+    the channel's category, 县级, and a 下达文号 citing the recovery); the clerk checks it
+    and registers the channel as any other."""
+    if not recovery_id or not recovery_id.isdigit():
+        return None
+    recovery = db.session.get(Recovery, int(recovery_id))
+    if recovery is None or recovery.destination != RecoveryDestination.POOLED:
+        return None
+    src = recovery.source
+    form.name.data = f"{src.name}(收回统筹再下达)"
+    form.level.data = Level.COUNTY
+    form.category.data = src.category
+    form.amount_issued.data = recovery.amount
+    cited = recovery.document_no or f"{src.code} {recovery.recovered_on.isoformat()} 收回"
+    form.document_no.data = f"收回统筹:{cited}"[:100]
+    return recovery
 
 
 @bp.get("/<code>")

@@ -227,6 +227,30 @@ def test_finance_records_a_recovery_and_the_figures_count_it(app, client, county
     assert "400,000.00 40.00% 250,000.00 80,000.00 100,000.00 26.67% 220,000.00" in listing
 
 
+def test_a_pooled_recovery_is_reissued_as_a_new_channel_citing_it(app, client, county):
+    from fundtrack.enums import RecoveryDestination
+    from tests.factories import recover
+
+    with app.app_context(), unit_of_work("测试"):
+        rid = recover(get_source("ZY01"), "100000.00", "2024-06-10",
+                      RecoveryDestination.POOLED, "县财〔2024〕9号").id
+        recover(get_source("ZY01"), "1000.00", "2024-06-11")  # 上缴上级: not re-issued
+    signed_in(client, county, "finance")
+    page = client.get("/funds/ZY01").get_data(as_text=True)
+    assert page.count("再下达为新渠道") == 1 and f"from_recovery={rid}" in page
+    r = client.get(f"/funds/new?from_recovery={rid}")
+    assert "收回统筹再下达:资金来源「ZY01」于 2024-06-10 收回 100,000.00 元" in text(r)
+    assert input_value(r, "document_no") == "收回统筹:县财〔2024〕9号"
+    assert input_value(r, "amount_issued") in ("100000.00", "100,000.00")
+    assert '<option selected value="county">' in r.get_data(as_text=True)
+    r = post_form(client, "/funds/new", {
+        "source_code": "TC2024-01", "name": "收回统筹资金", "level": "county",
+        "category": "integrated", "year": "2024", "document_no": "收回统筹:县财〔2024〕9号",
+        "amount_issued": "100000.00"}, token_from="/funds/new")
+    assert r.status_code == 302
+    assert "收回统筹:县财〔2024〕9号" in text(client.get("/funds/TC2024-01"))
+
+
 def test_a_recovery_beyond_the_cash_goes_back_onto_the_form(app, client, county):
     signed_in(client, county, "finance")
     r = post_form(client, "/funds/ZY01/recoveries",
