@@ -245,6 +245,23 @@ def allocate(
     return allocation
 
 
+def return_leftover(project: Project, source: FundSource, on: dt.date) -> Allocation:
+    """项目结余: a project settled (报账 done by ``on``) gives what it was allocated from a
+    channel and did not spend back to the channel, by a reduction (调减) dated ``on`` of
+    all that invariant 1 lets go at that date and every later one."""
+    settled = done_date(project, MilestoneKind.SETTLED)
+    if settled is None or settled > on:
+        raise Refused(f"项目「{project.code}」截至 {on} 尚未报账,不能按项目结余调减",
+                      "project_code", conflict=True)
+    lock_source(source)
+    left = remaining_allocation(project, source, on)
+    if left <= 0:
+        raise Refused(f"项目「{project.code}」在资金来源「{source.code}」没有结余可调减",
+                      "amount", conflict=True)
+    return allocate(project, source, amount=-left, document_no="项目结余调减",
+                    allocated_on=on)
+
+
 # --- payments and reversals --------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from .. import sheets
 from ..access import FINANCE, READ, allow
 from ..clock import today
 from ..database import unit_of_work
-from ..enums import Level, PaymentKind, RecoveryDestination
+from ..enums import Level, MilestoneKind, PaymentKind, RecoveryDestination
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..formatting import money
@@ -270,6 +270,40 @@ def record_recovery(code: str):
             flash(f"已登记资金收回 {money(amount)} 元({where})", "success")
             return redirect(url_for(".source", code=code))
     return _source_page(src, ArrivalForm(arrived_on=today(), formdata=None), status, form)
+
+
+@bp.get("/leftovers")
+@allow(*READ)
+def leftovers():
+    """项目结余: the allocations of settled projects (报账 done) not spent, as of today."""
+    page, per_page = page_args(request.args, PER_PAGE)
+    try:
+        report = allocation_ledger(today(), LedgerFilter(reached=MilestoneKind.SETTLED),
+                                   sort=request.args.get("sort") or None)
+    except Refused as e:
+        abort(400, e.message)
+    rows = [r for r in report.rows if r["balance"] > 0]
+    shown = rows[(page - 1) * per_page: page * per_page]
+    return render_template("funds/leftovers.html", rows=shown, count=len(rows), page=page,
+                           per_page=per_page, as_of=report.as_of)
+
+
+@bp.post("/leftovers/return")
+@allow(*FINANCE)
+def return_leftover():
+    project_code = request.form.get("project_code") or ""
+    source_code = request.form.get("source_code") or ""
+    try:
+        with unit_of_work(current_user.username):
+            reduction = funds.return_leftover(get_project(project_code),
+                                              funds.get_source(source_code), today())
+            amount = -reduction.amount
+    except Refused as e:
+        flash(e.message, "error")
+    else:
+        flash(f"已将项目「{project_code}」的结余 {money(amount)} 元调减回资金来源"
+              f"「{source_code}」", "success")
+    return redirect(url_for(".leftovers"))
 
 
 @bp.get("/allocate")

@@ -320,3 +320,36 @@ def test_allocation_to_an_unknown_project_is_refused_on_the_project_field(app, c
     assert r.status_code == 422
     assert field_errors(r, "project_code") == ["项目编号「XM999」不存在"]
     assert count(app, Allocation) == 3
+
+
+# --- 项目结余: a settled project's unspent allocation back to its channel ---------------
+
+
+def test_a_settled_projects_leftover_is_listed_and_reduced_back(app, client, county):
+    from fundtrack.enums import MilestoneKind
+    from fundtrack.projects.service import get_project
+    from tests.factories import milestone
+
+    with app.app_context(), unit_of_work("测试"):
+        milestone(get_project("XM001"), MilestoneKind.SETTLED, done="2024-06-01")
+    signed_in(client, county, "finance")
+    page = text(client.get("/funds/leftovers"))
+    # XM001: allocated 20万 from ZY01, paid 8万; XM002 is not settled
+    assert "XM001" in page and "200,000.00 80,000.00 120,000.00" in page
+    assert "XM002" not in page
+    assert 'data-confirm="将项目「XM001」在「ZY01」的结余调减回资金来源' in (
+        client.get("/funds/leftovers").get_data(as_text=True))
+    r = post_form(client, "/funds/leftovers/return",
+                  {"project_code": "XM001", "source_code": "ZY01"}, token_from="/funds/leftovers")
+    assert r.status_code == 302
+    page = text(client.get("/funds/leftovers"))
+    assert "已将项目「XM001」的结余 120,000.00 元调减回资金来源「ZY01」" in page
+    assert "没有已报账项目的结余" in page
+    with app.app_context():
+        rows = fund_ledger(day("2099-01-01"), LedgerFilter(source_code="ZY01")).rows
+    assert rows[0]["allocated"] == D("130000.00")  # 25万 − 12万
+    # a project not settled is refused, nothing written
+    r = post_form(client, "/funds/leftovers/return",
+                  {"project_code": "XM002", "source_code": "ZY01"}, token_from="/funds/leftovers")
+    assert "项目「XM002」截至" in text(client.get("/funds/leftovers"))
+    assert count(app, Allocation) == 4
