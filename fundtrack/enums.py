@@ -66,6 +66,13 @@ class PaymentKind(LabelledEnum):
     REVERSAL = ("reversal", "冲销")
 
 
+class RecoveryDestination(LabelledEnum):
+    """去向 of a recovery (资金收回)"""
+
+    UPWARD = ("upward", "上缴上级")
+    POOLED = ("pooled", "收回统筹")
+
+
 class MilestoneKind(LabelledEnum):
     """节点, in their fixed order (the code is the position)."""
 

@@ -74,6 +74,7 @@ FIELDS: dict[str, Field] = {
                                           _length(Allocation.document_no))),
     "note": Field("备注", TEXT, NOTE_MAX),
     "memo": Field("摘要", TEXT, NOTE_MAX),
+    "reason": Field("原因", TEXT, NOTE_MAX),
     "scope": Field("建设内容", TEXT, SCOPE_MAX),
 }
 # The TEXT columns the caps stand for (a renamed column breaks here, not silently).

@@ -32,7 +32,7 @@ def healthz():
 @allow(*READ)
 def index():
     """首页: the figures of the monthly report as of a date, by channel category."""
-    from .ledger import by_category, overdue_list
+    from .ledger import by_category, carryover, overdue_list
     from .ledger.dashboard import category_total, filter_choices
     from .ledger.params import own_unit_default, parse_ledger_query
     from .ledger.reports import summary_total
@@ -54,6 +54,7 @@ def index():
         ledger_args=query.dashboard_args,
         categories=categories,
         funds=category_total(categories),
+        years=carryover(query.as_of, query.filt).total,
         progress=summary_total(query.as_of, query.filt),
         overdue=overdue_list(query.as_of, query.filt, page=1, per_page=10),
     )

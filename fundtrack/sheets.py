@@ -103,6 +103,16 @@ DISBURSEMENTS = Sheet("支出明细", (
     C("memo", "摘要", "text", False, 30),
 ))
 
+#: Optional on import: a workbook without it imports as before.
+RECOVERIES = Sheet("资金收回", (
+    C("source_code", "资金来源编号", "code", True, 14),
+    C("recovered_on", "收回日期", "date", True, 12),
+    C("amount", "收回金额", "money", True, 16),
+    C("destination", "去向", "enum", True, 10),
+    C("document_no", "文号", "text", False, 24),
+    C("reason", "原因", "text", False, 30),
+))
+
 MILESTONES = Sheet("项目节点", (
     C("project_code", "项目编号", "code", True, 16),
     C("milestone", "节点", "enum", True, 12),
@@ -111,7 +121,10 @@ MILESTONES = Sheet("项目节点", (
     C("note", "备注", "text", False, 30),
 ))
 
-DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, MILESTONES)
+DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, RECOVERIES,
+               MILESTONES)
+#: Data sheets a workbook may lack: an import reports their rows only when there are some.
+OPTIONAL_SHEETS = (RECOVERIES,)
 
 # --- computed sheets (export only) -------------------------------------------------------
 
@@ -149,8 +162,23 @@ FUND_LEDGER = Sheet("资金台账", (
     C("arrival_rate", "到位率", "rate", width=9),
     C("allocated", "已安排", "money", width=16),
     C("spent", "已支出", "money", width=16),
+    C("recovered", "已收回", "money", width=16),
     C("spending_rate", "支出率", "rate", width=9),
     C("balance", "结余", "money", width=16),
+), computed=True)
+
+#: 结转结余 (carry-over ledger): ledger/reports/carryover.py.
+CARRYOVER = Sheet("结转结余", (
+    C("source_code", "资金来源编号", "code", width=14),
+    C("name", "资金名称", width=30),
+    C("year", "年度", "int", width=8),
+    C("carried_in", "上年结转", "money", width=16),
+    C("arrived_this_year", "本年到位", "money", width=16),
+    C("spent_this_year", "本年支出", "money", width=16),
+    C("recovered_this_year", "本年收回", "money", width=16),
+    C("balance", "期末结余", "money", width=16),
+    C("idle_over_1y", "结存1年以上", "money", width=14),
+    C("idle_over_2y", "结存2年以上", "money", width=14),
 ), computed=True)
 
 OVERDUE_LIST = Sheet("逾期清单", (
@@ -185,7 +213,8 @@ SUMMARY = Sheet("汇总", (
     C("investment_completion_rate", "投资完成率", "rate", width=11),
 ), computed=True)
 
-COMPUTED_SHEETS = (PROJECT_LEDGER, ALLOCATION_LEDGER, FUND_LEDGER, OVERDUE_LIST, SUMMARY)
+COMPUTED_SHEETS = (PROJECT_LEDGER, ALLOCATION_LEDGER, FUND_LEDGER, CARRYOVER, OVERDUE_LIST,
+                   SUMMARY)
 
 #: 月报 (monthly report): the fund ledger by channel category, and below it the paragraph
 #: the city asks for. Export only, after the contract's sheets; import ignores it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind
+from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, RecoveryDestination
 from fundtrack.funds import service as funds
 from fundtrack.milestones.service import set_milestone
 from fundtrack.projects.service import create_project
@@ -37,6 +37,13 @@ def project(code="XM001", total_investment="500000.00", *, township="城关镇",
 
 def arrive(src, amount, on):
     return funds.record_arrival(src, arrived_on=day(on), amount=D(amount))
+
+
+def recover(src, amount, on, destination=RecoveryDestination.UPWARD, document_no=None,
+            reason="结存两年以上"):
+    return funds.record_recovery(src, recovered_on=day(on), amount=D(amount),
+                                 destination=destination, document_no=document_no,
+                                 reason=reason)
 
 
 def allocate(prj, src, amount, on=None):

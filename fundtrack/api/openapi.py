@@ -7,7 +7,15 @@ from flask import jsonify
 
 from .. import sheets
 from ..access import public
-from ..enums import NO, NO_SPELLINGS, YES, YES_SPELLINGS, MilestoneKind, PaymentKind
+from ..enums import (
+    NO,
+    NO_SPELLINGS,
+    YES,
+    YES_SPELLINGS,
+    MilestoneKind,
+    PaymentKind,
+    RecoveryDestination,
+)
 from ..ledger.params import YEARS
 from ..ledger.reports import REGISTRY, ReportKind
 from ..paging import MAX_PAGE, MAX_PER_PAGE
@@ -129,9 +137,19 @@ def _payment_in() -> dict:
     return s
 
 
+def _recovery_in() -> dict:
+    s = _object(sheets.RECOVERIES)
+    s["properties"]["amount"] = {"type": ["string", "number"], "description": "收回金额(元)"}
+    s["properties"]["destination"] = {"type": "string", "enum": RecoveryDestination.labels()}
+    s["required"] = ["source_code", "recovered_on", "amount", "destination"]
+    s["additionalProperties"] = False
+    return s
+
+
 def spec() -> dict:
     schemas = {"Errors": _ERRORS, "payment_in": _payment_in(),
-               "payment": _object(sheets.DISBURSEMENTS)}
+               "payment": _object(sheets.DISBURSEMENTS),
+               "recovery_in": _recovery_in(), "recovery": _object(sheets.RECOVERIES)}
     for kind in REGISTRY:
         schemas[f"{kind.name}_row"] = _object(kind.sheet)
     milestone = {
@@ -184,6 +202,17 @@ def spec() -> dict:
             "422": _err("输入无效"),
         },
     }}
+    paths["/api/v1/recoveries"] = {"post": {
+        "summary": "登记一笔资金收回(财政局、管理员)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/recovery_in"}}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/recovery"}}}},
+            "401": _err("未登录"), "403": _err("无权"),
+            "409": _err("与台账冲突(超出可收回额度或到位资金)"), "422": _err("输入无效"),
+        },
+    }}
     paths["/api/v1/projects/{project_code}/milestones/{milestone}"] = {"put": {
         "summary": "设置项目节点的计划日期、实际日期、备注(本单位项目负责人、管理员)",
         "parameters": [
@@ -196,6 +225,7 @@ def spec() -> dict:
                 "planned_on": {"type": ["string", "null"], "format": "date"},
                 "done_on": {"type": ["string", "null"], "format": "date"},
                 "note": {"type": ["string", "null"]},
+                "reason": {"type": ["string", "null"]},
             }}}}},
         "responses": {
             "200": {"description": "节点", "content": {"application/json": {

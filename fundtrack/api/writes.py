@@ -1,4 +1,5 @@
-"""POST /api/v1/disbursements and PUT /api/v1/projects/<code>/milestones/<milestone>.
+"""POST /api/v1/disbursements, POST /api/v1/recoveries and
+PUT /api/v1/projects/<code>/milestones/<milestone>.
 
 Permission is checked before the body is read: a user who may not write gets 403
 whatever they sent. The rules themselves are the services' (funds, milestones).
@@ -13,7 +14,7 @@ from .. import sheets
 from ..access import FINANCE, MILESTONES, allow
 from ..database import unit_of_work
 from ..dates import parse_date
-from ..enums import MilestoneKind, PaymentKind
+from ..enums import MilestoneKind, PaymentKind, RecoveryDestination
 from ..errors import Refused
 from ..funds import service as funds
 from ..milestones.service import set_milestone
@@ -29,11 +30,12 @@ def _body() -> dict:
     return data
 
 
-def _text(data: dict, key: str, *, required: bool = False) -> str | None:
+def _text(data: dict, key: str, *, required: bool = False,
+          sheet: sheets.Sheet = sheets.DISBURSEMENTS) -> str | None:
     v = data.get(key)
     if v is None or (isinstance(v, str) and not v.strip()):
         if required:
-            raise Refused(f"缺少必填项「{sheets.DISBURSEMENTS.column(key).header}」", key)
+            raise Refused(f"缺少必填项「{sheet.column(key).header}」", key)
         return None
     if not isinstance(v, str | int) or isinstance(v, bool):
         raise Refused("应为文本", key)
@@ -96,6 +98,53 @@ def post_disbursement():
     except Refused as e:
         return refused(e)
     return jsonify(body), 201
+
+
+def recovery_json(r) -> dict:
+    return {
+        "source_code": r.source.code,
+        "recovered_on": r.recovered_on.isoformat(),
+        "amount": encode.value("money", r.amount),
+        "destination": r.destination.label,
+        "document_no": r.document_no,
+        "reason": r.reason,
+    }
+
+
+@bp.post("/recoveries")
+@allow(*FINANCE)
+def post_recovery():
+    sheet = sheets.RECOVERIES
+    try:
+        data = _body()
+        unknown = set(data) - set(sheet.keys)
+        if unknown:
+            key = sorted(unknown)[0]
+            raise Refused(f"未知字段「{key}」", key)
+        recovered_on = parse_date(_text(data, "recovered_on", required=True, sheet=sheet),
+                                  "recovered_on")
+        try:
+            amount = parse_money(data.get("amount"))
+        except MoneyError as e:
+            raise Refused(str(e) if data.get("amount") is not None else "缺少必填项「收回金额」",
+                          "amount") from None
+        try:
+            destination = RecoveryDestination.from_text(
+                _text(data, "destination", required=True, sheet=sheet))
+        except ValueError as e:
+            raise Refused(str(e), "destination") from None
+        with unit_of_work(current_user.username):
+            source = funds.get_source(_text(data, "source_code", required=True, sheet=sheet))
+            recovery = funds.record_recovery(
+                source, recovered_on=recovered_on, amount=amount, destination=destination,
+                document_no=_text(data, "document_no", sheet=sheet),
+                reason=_text(data, "reason", sheet=sheet),
+            )
+            body = recovery_json(recovery)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body), 201
+
 
 
 #: ``reason``: why a planned date of a project in 实施 moves (计划调整), else unused.

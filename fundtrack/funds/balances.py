@@ -1,6 +1,7 @@
 """The sums the money rules compare against: what a project has been allocated minus
-what it has spent from a channel, by day (invariant 1); what a channel has allocated
-(invariant 3); and its cash (arrived minus paid) by day (invariant 2).
+what it has spent from a channel, by day (invariant 1); what a channel has allocated and
+recovered (invariant 3); and its cash (arrived minus paid minus recovered) by day
+(invariant 2).
 
 Read from the database for one write; within ``running_balances`` (one bulk writer, the
 importer) read once and kept current by the writes of funds.service.
@@ -23,7 +24,7 @@ from ..money import ZERO
 from ..projects.models import Project
 from ..projects.service import is_new
 from .cash import ALWAYS, Cash
-from .models import Allocation, Disbursement, FundArrival, FundSource
+from .models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Kept:
     pairs: dict[tuple[int, int], Cash] = field(default_factory=dict)
     #: channel id → allocated to all projects.
     allocated: dict[int, Decimal] = field(default_factory=dict)
+    #: channel id → recovered (资金收回), at any date.
+    recovered: dict[int, Decimal] = field(default_factory=dict)
     #: Channels by code and payments by voucher number (None: known not to exist).
     sources: dict[str, FundSource | None] = field(default_factory=dict)
     vouchers: dict[str, Disbursement | None] = field(default_factory=dict)
@@ -154,8 +157,28 @@ def source_allocated(source: FundSource) -> Decimal:
     return cache.allocated[source.id]
 
 
+def source_recovered(source: FundSource) -> Decimal:
+    """Σ the channel's recoveries at any date (invariant 3; cached like the allocated)."""
+    cache = _kept.get()
+    if cache is None:
+        return sum_of(Recovery.amount, Recovery.source_id == source.id)
+    if source.id not in cache.recovered:
+        cache.recovered[source.id] = sum_of(Recovery.amount, Recovery.source_id == source.id)
+    return cache.recovered[source.id]
+
+
+def note_recovered(source_id: int, day: dt.date, amount: Decimal) -> None:
+    """Keep the kept sums of a channel current after a recovery of ``amount``: its cash
+    at ``day`` and later, and its recovered total (each only if loaded)."""
+    note_cash(source_id, day, -amount)
+    cache = _kept.get()
+    if cache is not None and source_id in cache.recovered:
+        cache.recovered[source_id] += amount
+
+
 def _cash(source: FundSource) -> Cash:
-    """Arrived minus paid, by day, of one channel (cached within running_balances)."""
+    """Arrived minus paid minus recovered, by day, of one channel (cached within
+    running_balances)."""
     cache = _kept.get()
     if cache is not None and source.id in cache.cash:
         return cache.cash[source.id]
@@ -174,6 +197,13 @@ def _cash(source: FundSource) -> Cash:
     )
     for day, amount in payments:
         by_date[day] = by_date.get(day, ZERO) - amount
+    recoveries = db.session.execute(
+        select(Recovery.recovered_on, func.sum(Recovery.amount))
+        .where(Recovery.source_id == source.id)
+        .group_by(Recovery.recovered_on)
+    )
+    for day, amount in recoveries:
+        by_date[day] = by_date.get(day, ZERO) - amount
     cash = Cash(by_date)
     if cache is not None:
         cache.cash[source.id] = cash
@@ -181,7 +211,8 @@ def _cash(source: FundSource) -> Cash:
 
 
 def note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
-    """Keep a cached channel's cash current after a write (arrival +, payment -). Only
+    """Keep a cached channel's cash current after a write (arrival +, payment and
+    recovery -). Only
     sums loaded before the write are updated: one loaded later reads the write itself."""
     cache = _kept.get()
     if cache is not None and source_id in cache.cash:
@@ -189,9 +220,10 @@ def note_cash(source_id: int, day: dt.date, amount: Decimal) -> None:
 
 
 def cash_available(source: FundSource, on: dt.date) -> Decimal:
-    """What a new payment dated ``on`` may take from the channel (invariant 2).
+    """What a new payment or recovery dated ``on`` may take from the channel
+    (invariant 2).
 
-    The channel's arrived-minus-paid balance must stay non-negative at ``on`` and at every
-    later date, so this is the least such balance from ``on`` onwards.
+    The channel's arrived-minus-paid-minus-recovered balance must stay non-negative at
+    ``on`` and at every later date, so this is the least such balance from ``on`` onwards.
     """
     return _cash(source).least_from(on)

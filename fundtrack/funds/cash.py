@@ -1,5 +1,5 @@
 """A balance by day, for the rules that hold at every date: a channel's cash (arrived minus
-paid; invariant 2, funds.balances.cash_available) and a project's allocation from a
+paid minus recovered; invariant 2, funds.balances.cash_available) and a project's allocation from a
 channel (allocated minus paid; invariant 1, funds.balances.remaining_allocation). Read for
 one write, or kept in memory and updated by a bulk writer's own writes."""
 

@@ -12,7 +12,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..enums import FundCategory, Level, PaymentKind
+from ..enums import FundCategory, Level, PaymentKind, RecoveryDestination
 from ..fields import fits
 from ..money import MoneyError, parse_money
 
@@ -113,6 +113,17 @@ class AllocationForm(FlaskForm):
     document_no = StringField("文号", [Optional(), fits("document_no")],
                               filters=[_none_if_blank])
     allocated_on = DateField("安排日期", [Optional()], invalid_value_message=_BAD_DATE)
+
+
+class RecoveryForm(FlaskForm):
+    """登记资金收回"""
+
+    recovered_on = DateField("收回日期", [_required("收回日期")], invalid_value_message=_BAD_DATE)
+    amount = MoneyField("收回金额(元)", [_required("收回金额")])
+    destination = ChoiceField("去向", RecoveryDestination, validators=[_required("去向")])
+    document_no = StringField("文号", [Optional(), fits("document_no")],
+                              filters=[_none_if_blank])
+    reason = StringField("原因", [Optional(), fits("reason")], filters=[_none_if_blank])
 
 
 # --- payments and reversals ----------------------------------------------------------

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import EnumCode, FundCategory, Level, PaymentKind
+from ..enums import EnumCode, FundCategory, Level, PaymentKind, RecoveryDestination
 from ..extensions import db
 from ..money import Money
 from ..projects.models import Project
@@ -132,3 +132,32 @@ class Disbursement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Disbursement {self.voucher_no} {self.amount}>"
+
+
+class Recovery(db.Model):
+    """Money taken back from a channel (资金收回): returned to the level that issued it
+    (上缴上级) or taken into the county's pool (收回统筹). Invariants 2 and 3 count it."""
+
+    __tablename__ = "recovery"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="ck_recovery_amount_pos"),
+        Index("ix_recovery_source_sum", "source_id", "recovered_on", "amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"))
+    #: 收回日期
+    recovered_on: Mapped[dt.date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    #: 去向
+    destination: Mapped[RecoveryDestination] = mapped_column(EnumCode(RecoveryDestination))
+    #: 文号
+    document_no: Mapped[str | None] = mapped_column(String(100))
+    #: 原因
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[FundSource] = relationship()
+
+    @property
+    def history_key(self) -> str:
+        return self.source.code if self.source else str(self.source_id)

@@ -16,7 +16,14 @@ from sqlalchemy import select
 
 from ..bulk import add
 from ..database import lock_name
-from ..enums import FundCategory, Level, MilestoneKind, PaymentKind, ProjectStatus
+from ..enums import (
+    FundCategory,
+    Level,
+    MilestoneKind,
+    PaymentKind,
+    ProjectStatus,
+    RecoveryDestination,
+)
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..fields import clean, normalize
@@ -33,10 +40,12 @@ from .balances import (
     kept,
     note_cash,
     note_pair,
+    note_recovered,
     remaining_allocation,
     source_allocated,
+    source_recovered,
 )
-from .models import Allocation, Disbursement, FundArrival, FundSource
+from .models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from .queries import reversible_of
 
 
@@ -144,6 +153,55 @@ def record_arrival(
     return arrival
 
 
+# --- recoveries --------------------------------------------------------------------
+
+
+def record_recovery(
+    source: FundSource,
+    *,
+    recovered_on: dt.date,
+    amount: Decimal,
+    destination: RecoveryDestination,
+    document_no: str | None = None,
+    reason: str | None = None,
+) -> Recovery:
+    """Take money back from a channel (资金收回): invariant 3 (what is issued and neither
+    allocated nor already recovered) and invariant 2 (its cash at its date and every later
+    date) both count it."""
+    check_open(recovered_on, "recovered_on")
+    if amount <= 0:
+        raise Refused("收回金额须大于零", "amount")
+    if not isinstance(destination, RecoveryDestination):
+        raise Refused(f"去向应为:{'、'.join(RecoveryDestination.labels())}", "destination")
+    lock_source(source)
+    allocated, recovered = source_allocated(source), source_recovered(source)
+    room = source.amount_issued - allocated - recovered
+    if amount > room:  # invariant 3
+        raise Refused(
+            f"超出可收回额度:资金来源「{source.code}」下达金额 {money(source.amount_issued)} 元,"
+            f"已安排 {money(allocated)} 元,已收回 {money(recovered)} 元,可收回 "
+            f"{money(max(room, ZERO))} 元,本次收回 {money(amount)} 元(先调减安排资金,再收回)",
+            "amount",
+            conflict=True,
+        )
+    available = cash_available(source, recovered_on)
+    if amount > available:  # invariant 2
+        raise Refused(
+            f"超出到位资金:资金来源「{source.code}」截至 {recovered_on} 及其后可用的到位资金为 "
+            f"{money(max(available, ZERO))} 元,本次收回 {money(amount)} 元",
+            "amount",
+            conflict=True,
+        )
+    recovery = Recovery(source_id=source.id, source=source, recovered_on=recovered_on,
+                        amount=amount, destination=destination,
+                        document_no=clean("document_no", document_no),
+                        reason=clean("reason", reason))
+    add(recovery)
+    note_recovered(source.id, recovered_on, amount)
+    record("insert", recovery)
+    return recovery
+
+
 # --- allocations -------------------------------------------------------------------
 
 
@@ -186,9 +244,11 @@ def allocate(
     lock_source(source)
     if amount > 0:
         total = source_allocated(source) + amount
-        if total > source.amount_issued:  # invariant 3
+        recovered = source_recovered(source)
+        if total + recovered > source.amount_issued:  # invariant 3
+            also = f",另已收回 {money(recovered)} 元" if recovered else ""
             raise Refused(
-                f"资金来源「{source.code}」累计安排 {money(total)} 元,超过下达金额 "
+                f"资金来源「{source.code}」累计安排 {money(total)} 元{also},超过下达金额 "
                 f"{money(source.amount_issued)} 元",
                 "amount",
                 conflict=True,
@@ -222,6 +282,23 @@ def allocate(
         cache.allocated[source.id] += amount
     record("insert", allocation)
     return allocation
+
+
+def return_leftover(project: Project, source: FundSource, on: dt.date) -> Allocation:
+    """项目结余: a project settled (报账 done by ``on``) gives what it was allocated from a
+    channel and did not spend back to the channel, by a reduction (调减) dated ``on`` of
+    all that invariant 1 lets go at that date and every later one."""
+    settled = done_date(project, MilestoneKind.SETTLED)
+    if settled is None or settled > on:
+        raise Refused(f"项目「{project.code}」截至 {on} 尚未报账,不能按项目结余调减",
+                      "project_code", conflict=True)
+    lock_source(source)
+    left = remaining_allocation(project, source, on)
+    if left <= 0:
+        raise Refused(f"项目「{project.code}」在资金来源「{source.code}」没有结余可调减",
+                      "amount", conflict=True)
+    return allocate(project, source, amount=-left, document_no="项目结余调减",
+                    allocated_on=on)
 
 
 # --- payments and reversals --------------------------------------------------------

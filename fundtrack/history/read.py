@@ -36,7 +36,7 @@ FIELDS = {
     "source": "问题来源", "description": "问题描述", "found_on": "发现日期",
     "deadline": "整改期限", "status": "状态", "created_by": "登记人",
     "finding_id": "整改事项", "written_on": "日期", "at": "时间", "author": "填写人",
-    "text": "内容",
+    "text": "内容", "recovered_on": "收回日期", "destination": "去向", "reason": "原因",
     "month": "月份", "ends_on": "结账截至", "closed_at": "月结时间", "closed_by": "办理人",
     "snapshot": "资金台账", "digest": "摘要值",
     "region": "地区", "public_key": "公钥", "registered_at": "登记时间",
@@ -51,6 +51,7 @@ ENTITY_FIELDS = {
     ("fund_source", "category"): "资金类别", ("project", "category"): "项目类别",
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
     ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
+    ("recovery", "amount"): "收回金额",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}

@@ -23,6 +23,7 @@ bp = Blueprint("history", __name__, url_prefix="/history")
 ENTITIES = {
     "fund_source": "资金来源",
     "fund_arrival": "资金到位",
+    "recovery": "资金收回",
     "allocation": "资金安排",
     "disbursement": "支出",
     "project": "项目",

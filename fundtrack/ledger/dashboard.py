@@ -30,9 +30,9 @@ def _fund_rows(as_of: dt.date, filt: LedgerFilter):
     return q.per_source(as_of, filt, FundSource.category)
 
 
-def _row(head: dict, sources, issued, arrived, allocated, spent) -> dict:
+def _row(head: dict, sources, issued, arrived, allocated, spent, recovered) -> dict:
     return {**head, "sources": int(sources or 0),
-            **fund_row({}, issued, arrived, allocated, spent)}
+            **fund_row({}, issued, arrived, allocated, spent, recovered)}
 
 
 @cached()
@@ -47,6 +47,7 @@ def by_category(as_of: dt.date, filt: LedgerFilter = _ALL) -> list[dict]:
         func.sum(sub.c.arrived).label("arrived"),
         func.sum(sub.c.allocated).label("allocated"),
         func.sum(sub.c.spent).label("spent"),
+        func.sum(sub.c.recovered).label("recovered"),
     ).group_by(sub.c.category)
     found = {r.category: r for r in db.session.execute(stmt)}
     rows = []
@@ -54,9 +55,10 @@ def by_category(as_of: dt.date, filt: LedgerFilter = _ALL) -> list[dict]:
         r = found.get(category)
         head = {"category": category.label, "code": category.value}
         if r is None:
-            rows.append(_row(head, 0, None, None, None, None))
+            rows.append(_row(head, 0, None, None, None, None, None))
         else:
-            rows.append(_row(head, r.sources, r.issued, r.arrived, r.allocated, r.spent))
+            rows.append(_row(head, r.sources, r.issued, r.arrived, r.allocated, r.spent,
+                             r.recovered))
     return rows
 
 
@@ -69,6 +71,7 @@ def category_total(rows: list[dict]) -> dict:
         {"category": sheets.TOTAL_LABEL, "code": None},
         sum(r["sources"] for r in rows),
         total("amount_issued"), total("arrived"), total("allocated"), total("spent"),
+        total("recovered"),
     )
 
 

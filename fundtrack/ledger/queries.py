@@ -11,7 +11,7 @@ from dataclasses import replace
 from sqlalchemy import and_, case, func, or_, select
 
 from ..enums import MilestoneKind
-from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..milestones.models import Milestone
 from .filters import LedgerFilter
 
@@ -59,6 +59,16 @@ def arrived(as_of: dt.date):
     )
 
 
+def recovered(as_of: dt.date):
+    """Σ recoveries (资金收回) dated <= D per channel, labelled ``recovered``."""
+    return (
+        select(Recovery.source_id, func.sum(Recovery.amount).label("recovered"))
+        .where(Recovery.recovered_on <= as_of)
+        .group_by(Recovery.source_id)
+        .subquery()
+    )
+
+
 def milestone_stats(as_of: dt.date, among=None):
     """Per project: current milestone, overdue count, earliest overdue plan, started,
     completed; with ``among`` (a subquery of project ids) for those projects only."""
@@ -84,18 +94,21 @@ def milestone_stats(as_of: dt.date, among=None):
 
 def per_source(as_of: dt.date, filt: LedgerFilter, *head):
     """One row per channel in scope: the ``head`` columns (of FundSource), then
-    amount_issued, arrived, allocated and spent as of D.
+    amount_issued, arrived, allocated, spent and recovered as of D.
 
-    Issued and arrived are the channel's own; allocated and spent count only the
+    Issued, arrived and recovered are the channel's own; allocated and spent count only the
     projects in scope. When a filter other than the year narrows the projects (a
     township, a unit...), only the channels funding them are listed.
     """
     arr = arrived(as_of)
     alloc = allocated(as_of, filt, Allocation.source_id)
     paid = spent(as_of, filt, Disbursement.source_id)
+    rec = recovered(as_of)
     stmt = (
-        select(*head, FundSource.amount_issued, arr.c.arrived, alloc.c.allocated, paid.c.spent)
+        select(*head, FundSource.amount_issued, arr.c.arrived, alloc.c.allocated, paid.c.spent,
+               rec.c.recovered)
         .outerjoin(arr, arr.c.source_id == FundSource.id)
+        .outerjoin(rec, rec.c.source_id == FundSource.id)
         .outerjoin(alloc, alloc.c.source_id == FundSource.id)
         .outerjoin(paid, paid.c.source_id == FundSource.id)
         .where(*filt.source_conditions())

@@ -71,8 +71,8 @@ def build(month_text: str | None) -> dict:
         "amount_issued": ledger_total["amount_issued"],
         "arrived": ledger_total["arrived"],
         "spent": ledger_total["spent"],
-        # recoveries (资金收回) do not exist yet in this ledger
-        "recovered": "0.00",
+        # 资金收回 as the close stored them (a close made before recoveries existed: none)
+        "recovered": ledger_total.get("recovered", "0.00"),
         "projects": int(progress["projects"]),
         "started": int(progress["started"]),
         "completed": int(progress["completed"]),

@@ -18,6 +18,7 @@ from ..enums import (
     MilestoneKind,
     PaymentKind,
     ProjectStatus,
+    RecoveryDestination,
     parse_yes_no,
 )
 from ..money import MoneyError, parse_money
@@ -34,6 +35,7 @@ ENUMS = {
     "kind": PaymentKind,
     "milestone": MilestoneKind,
     "status": ProjectStatus,
+    "destination": RecoveryDestination,
 }
 
 #: Years outside this range are typing errors, not years of a county's budget.

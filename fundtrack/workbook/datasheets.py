@@ -1,4 +1,4 @@
-"""The rows of the six data sheets, streamed from the database in a fixed order.
+"""The rows of the data sheets, streamed from the database in a fixed order.
 
 Each function yields one dict per row, keyed by the sheet's column keys, with the values
 the exporter writes (enumerations as members, 重点村 as bool). The queries select columns,
@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from .. import sheets
 from ..extensions import db
-from ..funds.models import Allocation, Disbursement, FundArrival, FundSource
+from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..ledger import LedgerFilter
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
@@ -118,6 +118,18 @@ def disbursements(scope=ALL):
     return _stream(stmt, sheets.DISBURSEMENTS.keys)
 
 
+def recoveries(scope=ALL):
+    """By date, then in the order of entry (the order import replays them in)."""
+    stmt = (
+        select(FundSource.code, Recovery.recovered_on, Recovery.amount, Recovery.destination,
+               Recovery.document_no, Recovery.reason)
+        .join(FundSource, FundSource.id == Recovery.source_id)
+        .where(*scope.sources)
+        .order_by(Recovery.recovered_on, Recovery.id)
+    )
+    return _stream(stmt, sheets.RECOVERIES.keys)
+
+
 def milestones(scope=ALL):
     stmt = (
         select(Project.code, Milestone.kind, Milestone.planned_on, Milestone.done_on,
@@ -136,5 +148,6 @@ DATA = (
     (sheets.PROJECTS, projects),
     (sheets.ALLOCATIONS, allocations),
     (sheets.DISBURSEMENTS, disbursements),
+    (sheets.RECOVERIES, recoveries),
     (sheets.MILESTONES, milestones),
 )

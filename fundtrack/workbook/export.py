@@ -1,6 +1,6 @@
 """Export: the audit workbook as of a date, in the format of CONTRACT.md.
 
-The six data sheets hold every row whatever the as-of date (``year`` keeps only that
+The data sheets hold every row whatever the as-of date (``year`` keeps only that
 year's projects and fund sources, and the rows joining only kept ones); the five computed
 sheets follow, from the ledger functions, as of the date. Everything is read in one
 read-only transaction, so the sheets agree with each other even while others write.

@@ -1,7 +1,8 @@
 """Import: add a workbook's rows to the database through the services, all or nothing.
 
 Every row goes through the service that owns its rules, in one transaction: fund sources,
-arrivals, projects, milestones, allocations, then payments. A refused row becomes a
+arrivals, projects, milestones, allocations, payments, then recoveries (资金收回, an
+optional sheet). A refused row becomes a
 Problem naming its sheet, Excel row and column, and the import carries on with the next
 row, so that one run reports every problem of the workbook. At the end the transaction is
 committed only when nothing was refused and this is not a dry run.
@@ -149,6 +150,7 @@ class _Import:
             (sheets.ALLOCATIONS, self.add_allocation, allocation_order),
             (sheets.DISBURSEMENTS, self.add_payment,
              lambda rows: disbursement_order(rows, _is_reversal)),
+            (sheets.RECOVERIES, self.add_recovery, None),
         )
         for sheet, apply, order in steps:
             rows = [r for r in self.rows.get(sheet.name, []) if r.ok]
@@ -165,7 +167,8 @@ class _Import:
         except Refused as e:
             self._refused(row, e)
             return
-        self.report.counts[row.sheet.name] += 1
+        counts = self.report.counts
+        counts[row.sheet.name] = counts.get(row.sheet.name, 0) + 1
         self.report.warnings.extend(Note(row.where, row.number, w) for w in warnings)
 
     def _refused(self, row: Row, e: Refused) -> None:
@@ -251,6 +254,13 @@ class _Import:
             payee=row["payee"], memo=row["memo"], reverses=original,
         )
         return funds.payment_warnings(payment, project)
+
+    def add_recovery(self, row: Row):
+        funds.record_recovery(
+            funds.get_source(row["source_code"]), recovered_on=row["recovered_on"],
+            amount=row["amount"], destination=row["destination"],
+            document_no=row["document_no"], reason=row["reason"],
+        )
 
 
 def _is_reversal(row: Row) -> bool:

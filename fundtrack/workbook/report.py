@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..sheets import DATA_SHEETS, part_of
+from ..sheets import DATA_SHEETS, OPTIONAL_SHEETS, part_of
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,10 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     #: In the workbook's order once the import is done (sheet, part, row).
     warnings: list[Note] = field(default_factory=list)
-    #: Rows added (or, in a dry run, that would be added), by sheet name.
-    counts: dict[str, int] = field(default_factory=lambda: {s.name: 0 for s in DATA_SHEETS})
+    #: Rows added (or, in a dry run, that would be added), by sheet name (an optional
+    #: sheet only once it added a row).
+    counts: dict[str, int] = field(default_factory=lambda: {
+        s.name: 0 for s in DATA_SHEETS if s not in OPTIONAL_SHEETS})
 
     def warning_kinds(self) -> list[tuple[str, int]]:
         """(kind, how many) of the warnings, the most frequent first."""

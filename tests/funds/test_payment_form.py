@@ -59,7 +59,7 @@ def test_clerk_posts_a_payment_and_the_ledgers_move(app, client, county):
     assert "已登记支出:凭证号 PZ2,金额 20,000.00 元" in page
     assert "请注意" not in page  # XM001 was tendered before paying
     # the screens show the new figures
-    assert "100,000.00 25.00% 300,000.00" in text(client.get("/funds/?as_of=2024-06-30"))
+    assert "100,000.00 0.00 25.00% 300,000.00" in text(client.get("/funds/?as_of=2024-06-30"))
     assert "200,000.00 100,000.00 50.00% 100,000.00" in text(
         client.get("/funds/ZY01?as_of=2024-06-30"))
     with app.app_context():

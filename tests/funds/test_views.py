@@ -41,10 +41,10 @@ def test_channel_list_shows_the_fund_ledger_as_of_a_date(client, county):
     # ZY01: issued 1,000,000; arrived 300,000 (30.00%); allocated 250,000; spent 80,000
     # (26.67% of arrived); balance 220,000.
     assert ("ZY01 中央财政衔接推进乡村振兴补助资金ZY01 1,000,000.00 300,000.00 30.00% "
-            "250,000.00 80,000.00 26.67% 220,000.00") in page
+            "250,000.00 80,000.00 0.00 26.67% 220,000.00") in page
     # ZY02: nothing arrived, so no spending rate.
-    assert "ZY02 省级财政衔接资金 500,000.00 0.00 0.00% 10,000.00 0.00 — 0.00" in page
-    assert "合计 1,500,000.00 300,000.00 20.00% 260,000.00 80,000.00 26.67% 220,000.00" in page
+    assert "ZY02 省级财政衔接资金 500,000.00 0.00 0.00% 10,000.00 0.00 0.00 — 0.00" in page
+    assert "合计 1,500,000.00 300,000.00 20.00% 260,000.00 80,000.00 0.00 26.67% 220,000.00" in page
     # the second arrival counts from its own date
     assert "400,000.00" in text(client.get("/funds/?as_of=2024-05-01"))
 
@@ -106,7 +106,8 @@ def test_channel_page_shows_figures_arrivals_projects_and_payments(client, count
     assert "下达金额(元) 1,000,000.00" in page
     assert "已到位(元) 400,000.00 到位率 40.00%" in page
     # two spending rates, each saying what it divides (issue 13: the table's was unlabelled)
-    assert "已支出(元) 80,000.00 支出率(已支出 / 已到位) 20.00%" in page
+    assert "已支出(元) 80,000.00 支出率(已支出 / (已到位 − 已收回)) 20.00%" in page
+    assert "已收回(元) 0.00" in page
     assert "支出率 (已支出 / 安排资金)" in page
     assert "结余(元) 320,000.00" in page
     assert "2024-03-01 300,000.00" in page and "2024-05-01 100,000.00" in page
@@ -204,6 +205,73 @@ def test_a_refused_arrival_is_shown_on_the_channel_page(app, client, county):
     assert count(app, FundArrival) == 2
 
 
+# --- recoveries (资金收回) -------------------------------------------------------------
+
+
+def test_finance_records_a_recovery_and_the_figures_count_it(app, client, county):
+    signed_in(client, county, "finance")
+    page = client.get("/funds/ZY01").get_data(as_text=True)
+    assert 'id="recovery-form"' in page and "data-confirm=\"资金收回登记后不能修改或删除" in page
+    r = post_form(client, "/funds/ZY01/recoveries",
+                  {"recovered_on": "2024-06-10", "amount": "100000", "destination": "pooled",
+                   "document_no": "县财〔2024〕9号", "reason": "结存"},
+                  token_from="/funds/ZY01")
+    assert r.status_code == 302, text(r)
+    page = text(client.get("/funds/ZY01?as_of=2024-06-30"))
+    assert "已登记资金收回 100,000.00 元(收回统筹)" in page
+    assert "2024-06-10 100,000.00 收回统筹 县财〔2024〕9号 结存" in page
+    # 支出率 = 8万 / (40万 − 10万); 结余 = 40万 − 8万 − 10万
+    assert "支出率(已支出 / (已到位 − 已收回)) 26.67%" in page
+    assert "已收回(元) 100,000.00" in page and "结余(元) 220,000.00" in page
+    listing = text(client.get("/funds/?as_of=2024-06-30"))
+    assert "400,000.00 40.00% 250,000.00 80,000.00 100,000.00 26.67% 220,000.00" in listing
+
+
+def test_a_pooled_recovery_is_reissued_as_a_new_channel_citing_it(app, client, county):
+    from fundtrack.enums import RecoveryDestination
+    from tests.factories import recover
+
+    with app.app_context(), unit_of_work("测试"):
+        rid = recover(get_source("ZY01"), "100000.00", "2024-06-10",
+                      RecoveryDestination.POOLED, "县财〔2024〕9号").id
+        recover(get_source("ZY01"), "1000.00", "2024-06-11")  # 上缴上级: not re-issued
+    signed_in(client, county, "finance")
+    page = client.get("/funds/ZY01").get_data(as_text=True)
+    assert page.count("再下达为新渠道") == 1 and f"from_recovery={rid}" in page
+    r = client.get(f"/funds/new?from_recovery={rid}")
+    assert "收回统筹再下达:资金来源「ZY01」于 2024-06-10 收回 100,000.00 元" in text(r)
+    assert input_value(r, "document_no") == "收回统筹:县财〔2024〕9号"
+    assert input_value(r, "amount_issued") in ("100000.00", "100,000.00")
+    assert '<option selected value="county">' in r.get_data(as_text=True)
+    r = post_form(client, "/funds/new", {
+        "source_code": "TC2024-01", "name": "收回统筹资金", "level": "county",
+        "category": "integrated", "year": "2024", "document_no": "收回统筹:县财〔2024〕9号",
+        "amount_issued": "100000.00"}, token_from="/funds/new")
+    assert r.status_code == 302
+    assert "收回统筹:县财〔2024〕9号" in text(client.get("/funds/TC2024-01"))
+
+
+def test_a_recovery_beyond_the_cash_goes_back_onto_the_form(app, client, county):
+    signed_in(client, county, "finance")
+    r = post_form(client, "/funds/ZY01/recoveries",
+                  {"recovered_on": "2024-06-10", "amount": "320000.01", "destination": "upward"},
+                  token_from="/funds/ZY01")
+    assert r.status_code == 409
+    assert field_errors(r, "amount") == [
+        "超出到位资金:资金来源「ZY01」截至 2024-06-10 及其后可用的到位资金为 320,000.00 元,"
+        "本次收回 320,000.01 元"]
+    r = post_form(client, "/funds/ZY01/recoveries",
+                  {"recovered_on": "2024-06-10", "amount": "1", "destination": "挪用"},
+                  token_from="/funds/ZY01")
+    assert r.status_code == 422 and field_errors(r, "destination")
+
+
+def test_a_viewer_sees_recoveries_but_no_form(client, county):
+    signed_in(client, county, "viewer")
+    page = client.get("/funds/ZY01").get_data(as_text=True)
+    assert "尚无收回记录" in page and 'id="recovery-form"' not in page
+
+
 # --- allocations and reductions (调减) ------------------------------------------------
 
 
@@ -252,3 +320,36 @@ def test_allocation_to_an_unknown_project_is_refused_on_the_project_field(app, c
     assert r.status_code == 422
     assert field_errors(r, "project_code") == ["项目编号「XM999」不存在"]
     assert count(app, Allocation) == 3
+
+
+# --- 项目结余: a settled project's unspent allocation back to its channel ---------------
+
+
+def test_a_settled_projects_leftover_is_listed_and_reduced_back(app, client, county):
+    from fundtrack.enums import MilestoneKind
+    from fundtrack.projects.service import get_project
+    from tests.factories import milestone
+
+    with app.app_context(), unit_of_work("测试"):
+        milestone(get_project("XM001"), MilestoneKind.SETTLED, done="2024-06-01")
+    signed_in(client, county, "finance")
+    page = text(client.get("/funds/leftovers"))
+    # XM001: allocated 20万 from ZY01, paid 8万; XM002 is not settled
+    assert "XM001" in page and "200,000.00 80,000.00 120,000.00" in page
+    assert "XM002" not in page
+    assert 'data-confirm="将项目「XM001」在「ZY01」的结余调减回资金来源' in (
+        client.get("/funds/leftovers").get_data(as_text=True))
+    r = post_form(client, "/funds/leftovers/return",
+                  {"project_code": "XM001", "source_code": "ZY01"}, token_from="/funds/leftovers")
+    assert r.status_code == 302
+    page = text(client.get("/funds/leftovers"))
+    assert "已将项目「XM001」的结余 120,000.00 元调减回资金来源「ZY01」" in page
+    assert "没有已报账项目的结余" in page
+    with app.app_context():
+        rows = fund_ledger(day("2099-01-01"), LedgerFilter(source_code="ZY01")).rows
+    assert rows[0]["allocated"] == D("130000.00")  # 25万 − 12万
+    # a project not settled is refused, nothing written
+    r = post_form(client, "/funds/leftovers/return",
+                  {"project_code": "XM002", "source_code": "ZY01"}, token_from="/funds/leftovers")
+    assert "项目「XM002」截至" in text(client.get("/funds/leftovers"))
+    assert count(app, Allocation) == 4

@@ -18,7 +18,7 @@ from tests.dashboard.county import AS_OF, build_county, build_projects
 from tests.factories import day
 
 TITLES = {"projects": "项目台账", "allocations": "项目资金台账", "funds": "资金台账",
-          "overdue": "逾期清单", "summary": "汇总"}
+          "carryover": "结转结余", "overdue": "逾期清单", "summary": "汇总"}
 
 
 @pytest.fixture
@@ -214,15 +214,16 @@ def test_statement_count_does_not_grow_with_rows(app, client, users, count_state
     # The first reader after a write: the user, the data's version, then rows + total
     # (which counts them too) + the filter choices; the user, a page, its count, and
     # one statement per kind of record its changes refer to (projects, channels, units:
-    # named by code, not by id), one for the real names of who made them; the user, the
-    # version, channels by category, progress, overdue page + count; the dashboard's
-    # warning block: the user, the version, two settings (tendering threshold, warning
-    # thresholds) and one statement counting every rule's warnings.
-    assert many == [5, 3 + 3 + 1, 6, 2 + 2 + 1]
+    # named by code, not by id) and the actors' real names (accounts); the user, the
+    # version, channels by category, the 结转结余 total, progress, overdue page +
+    # count; the dashboard's warning block: the user, the version, two
+    # settings (tendering threshold, warning thresholds) and one statement counting every
+    # rule's warnings.
+    assert many == [5, 3 + 4, 7, 2 + 2 + 1]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
     again = [count_statements(client, p) for p in pages]
-    assert again == [2, 3 + 3 + 1, 2, 2]
+    assert again == [2, 3 + 4, 2, 2]
 
 
 def test_project_page_statements_do_not_grow_with_its_payments(app, client, users,

@@ -1,4 +1,4 @@
-"""The five computed reports of the contract, as of a date, with their totals.
+"""The computed reports of the contract, as of a date, with their totals.
 
 Each report is a fixed number of statements: the rows (one aggregating query) and, for a
 page, the total row (one more, which also counts the rows; the overdue list, which has no
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ... import sheets
 from .allocations import allocation_ledger
 from .base import Report, ReportFunction
+from .carryover import carryover
 from .funds import fund_ledger, fund_row
 from .overdue import overdue_list
 from .projects import project_ledger
@@ -55,6 +56,7 @@ REGISTRY: tuple[ReportKind, ...] = (
     ReportKind("projects", sheets.PROJECT_LEDGER, project_ledger),
     ReportKind("allocations", sheets.ALLOCATION_LEDGER, allocation_ledger),
     ReportKind("funds", sheets.FUND_LEDGER, fund_ledger),
+    ReportKind("carryover", sheets.CARRYOVER, carryover),
     ReportKind("overdue", sheets.OVERDUE_LIST, overdue_list, has_total=False),
     ReportKind("summary", sheets.SUMMARY, summary),
 )
@@ -69,6 +71,7 @@ __all__ = [
     "ReportFunction",
     "ReportKind",
     "allocation_ledger",
+    "carryover",
     "fund_ledger",
     "fund_row",
     "overdue_list",

@@ -31,20 +31,22 @@ def fund_ledger(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> Repo
     ordered = apply_sort(stmt, sort, {
         "source_code": c.code, "name": c.name, "amount_issued": c.amount_issued,
         "arrived": c.arrived, "arrival_rate": ratio(c.arrived, c.amount_issued),
-        "allocated": c.allocated, "spent": c.spent,
-        "spending_rate": ratio(c.spent, c.arrived),
-        "balance": func.coalesce(c.arrived, 0) - func.coalesce(c.spent, 0),
+        "allocated": c.allocated, "spent": c.spent, "recovered": c.recovered,
+        "spending_rate": ratio(c.spent, func.coalesce(c.arrived, 0)
+                               - func.coalesce(c.recovered, 0)),
+        "balance": func.coalesce(c.arrived, 0) - func.coalesce(c.spent, 0)
+        - func.coalesce(c.recovered, 0),
     }, FundSource.code)
     rows = [
         fund_row({"source_code": r.code, "name": r.name}, r.amount_issued, r.arrived,
-                  r.allocated, r.spent)
+                  r.allocated, r.spent, r.recovered)
         for r in db.session.execute(limit_page(ordered, page, per_page))
     ]
     if whole(page, per_page):  # every row is here: the total is their sum
         t = SimpleNamespace(rows=len(rows), **{
             name: column_sum(rows, key) for name, key in (
                 ("issued", "amount_issued"), ("arrived", "arrived"),
-                ("allocated", "allocated"), ("spent", "spent"))})
+                ("allocated", "allocated"), ("spent", "spent"), ("recovered", "recovered"))})
     else:
         sub = stmt.subquery()
         t = db.session.execute(select(
@@ -52,16 +54,20 @@ def fund_ledger(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> Repo
             func.sum(sub.c.arrived).label("arrived"),
             func.sum(sub.c.allocated).label("allocated"),
             func.sum(sub.c.spent).label("spent"),
+            func.sum(sub.c.recovered).label("recovered"),
             func.count().label("rows"),
         )).one()
     total = fund_row({"source_code": sheets.TOTAL_LABEL, "name": None}, t.issued, t.arrived,
-                      t.allocated, t.spent)
+                      t.allocated, t.spent, t.recovered)
     return make_report(sheets.FUND_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
 
 
-def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
-    """A 资金台账 row (or total) from its amounts: the rates and balance, computed once."""
-    issued, arrived, allocated, spent = map(or_zero, (issued, arrived, allocated, spent))
+def fund_row(head: dict, issued, arrived, allocated, spent, recovered=None) -> dict:
+    """A 资金台账 row (or total) from its amounts: the rates and balance, computed once.
+    With recoveries (资金收回): 支出率 = 已支出 / (已到位 − 已收回), 结余 = 已到位 − 已支出 −
+    已收回."""
+    issued, arrived, allocated, spent, recovered = map(
+        or_zero, (issued, arrived, allocated, spent, recovered))
     return {
         **head,
         "amount_issued": issued,
@@ -69,6 +75,7 @@ def fund_row(head: dict, issued, arrived, allocated, spent) -> dict:
         "arrival_rate": rate(arrived, issued),
         "allocated": allocated,
         "spent": spent,
-        "spending_rate": rate(spent, arrived),
-        "balance": arrived - spent,
+        "recovered": recovered,
+        "spending_rate": rate(spent, arrived - recovered),
+        "balance": arrived - spent - recovered,
     }
