@@ -11,3 +11,8 @@ from flask import current_app
 def today() -> dt.date:
     tz = ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"])
     return dt.datetime.now(tz).date()
+
+
+def now() -> dt.datetime:
+    """The county's wall-clock time (an export's time stamp)."""
+    return dt.datetime.now(ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"]))

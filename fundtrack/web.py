@@ -10,7 +10,7 @@ from flask import Flask, abort, g, jsonify, make_response, render_template, requ
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from . import formatting
+from . import clock, formatting
 from .database import enter_read_only, leave_read_only
 from .errors import NotFound
 from .extensions import db
@@ -83,6 +83,7 @@ def register(app: Flask) -> None:
 
     # also a global: macros imported without the template's context (table cells) ask it
     app.jinja_env.globals["can_open"] = can_open
+    app.jinja_env.globals["today"] = clock.today  # a list's date on screen and on paper
     formatting.register(app)
 
 

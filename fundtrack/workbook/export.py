@@ -12,6 +12,7 @@ end: a reader never sees half a workbook, and a failed export leaves the old fil
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -20,15 +21,24 @@ import sys
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
+from flask import current_app
 
-from .. import sheets
+from .. import clock, sheets
 from ..database import read_only
 from ..extensions import db
 from ..ledger import LedgerFilter, Report
 from ..ledger.monthly import monthly_report, sheet_rows
 from ..ledger.reports import REGISTRY
 from .datasheets import DATA, Scope
-from .styles import WORKBOOK_OPTIONS, Styles, write_cell
+from .styles import (
+    LINE_HEIGHT,
+    WORKBOOK_OPTIONS,
+    Styles,
+    Widths,
+    display_width,
+    page_setup,
+    write_cell,
+)
 
 #: The computed sheets, in the contract's order: the reports of the registry.
 LEDGERS = tuple(kind.function for kind in REGISTRY)
@@ -83,24 +93,40 @@ def _snapshot() -> Iterator[None]:
             db.session.rollback()
 
 
+@dataclasses.dataclass(frozen=True)
+class _Print:
+    """What every sheet's page header and footer state."""
+
+    region: str
+    as_of: dt.date
+    exported_at: dt.datetime
+
+    def setup(self, ws, widths: Widths, title_rows: int, *, gridlines: bool) -> list[int]:
+        final = widths.final()
+        page_setup(ws, sheet_name=ws.get_name(), region=self.region, as_of=self.as_of,
+                   exported_at=self.exported_at, widths=final, title_rows=title_rows,
+                   gridlines=gridlines)
+        return final
+
+
 def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    printing = _Print(current_app.config["FUNDTRACK_REGION"], as_of,
+                      clock.now().replace(tzinfo=None))
     try:
         styles = Styles(workbook)
         scope = Scope.of(filt, as_of)
         for sheet, rows in DATA:
-            _data_sheet(workbook, styles, sheet, rows(scope))
+            _data_sheet(workbook, styles, printing, sheet, rows(scope))
         for ledger in LEDGERS:
-            _computed_sheet(workbook, styles, ledger(as_of, filt), _describe(filt))
-        _monthly_sheet(workbook, styles, as_of, filt)
+            _computed_sheet(workbook, styles, printing, ledger(as_of, filt), _describe(filt))
+        _monthly_sheet(workbook, styles, printing, as_of, filt)
     finally:
         workbook.close()
 
 
 def _begin(workbook, styles: Styles, sheet: sheets.Sheet, header_row: int, part: int = 1):
     ws = workbook.add_worksheet(sheets.part_name(sheet.name, part))
-    for i, column in enumerate(sheet.columns):
-        ws.set_column(i, i, column.width)
     ws.freeze_panes(header_row + 1, 0)
     return ws
 
@@ -110,10 +136,14 @@ def _header(ws, styles: Styles, sheet: sheets.Sheet, row: int) -> None:
         ws.write_string(row, i, column.header, styles.header)
 
 
-def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats) -> int:
+def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats,
+          widths: Widths) -> int:
     """Write the rows from row index ``first``; the index of the last row written."""
     last = first - 1
     for last, values in enumerate(rows, start=first):
+        lines = widths.see(values)
+        if lines > 1:  # wrapped free text: the row as tall as its lines
+            ws.set_row(last, LINE_HEIGHT * lines)
         for i, column in enumerate(sheet.columns):
             write_cell(ws, last, i, column.kind, values[column.key], formats[column.kind])
     return last
@@ -134,14 +164,17 @@ def _parts(rows: Iterable[dict], size: int) -> Iterator[tuple[int, Iterable[dict
         part += 1
 
 
-def _data_sheet(workbook, styles: Styles, sheet: sheets.Sheet, rows: Iterable[dict]) -> None:
+def _data_sheet(workbook, styles: Styles, printing: _Print, sheet: sheets.Sheet,
+                rows: Iterable[dict]) -> None:
     """Header in row 1, then the rows; no title, no total (import reads it back). Beyond
     Excel's row limit the sheet goes on in numbered parts, each with its header."""
     for part, chunk in _parts(rows, sheets.EXCEL_MAX_ROWS - 1):
         ws = _begin(workbook, styles, sheet, 0, part)
         _header(ws, styles, sheet, 0)
-        last = _rows(ws, sheet, chunk, 1, styles.cell)
+        widths = Widths(sheet.columns)
+        last = _rows(ws, sheet, chunk, 1, styles.cell, widths)
         ws.autofilter(0, 0, max(last, 0), len(sheet.columns) - 1)
+        printing.setup(ws, widths, 1, gridlines=True)
 
 
 def selection(filt: LedgerFilter) -> list[str]:
@@ -166,10 +199,12 @@ def _describe(filt: LedgerFilter) -> str:
     return "".join(f"{p}," for p in selection(filt))
 
 
-def _computed_sheet(workbook, styles: Styles, report, scope: str, *, whole: bool = False):
-    """A title line stating region and as-of date, the header, the rows, the 合计 row.
-    Returns the (last) worksheet and the index of its last row written. Beyond Excel's row
-    limit the sheet goes on in numbered parts, unless ``whole`` (a sheet of a few rows)."""
+def _computed_sheet(workbook, styles: Styles, printing: _Print, report, scope: str, *,
+                    whole: bool = False):
+    """A title line stating region and as-of date, the header, the rows, the 合计 row
+    (right below the last row: it prints with the table). Returns the (last) worksheet,
+    the index of its last row written and its column widths. Beyond Excel's row limit
+    the sheet goes on in numbered parts, unless ``whole`` (a sheet of a few rows)."""
     sheet = report.sheet
     d = report.as_of
     title = f"{report.region} {sheet.name}({scope}截至{d.year}年{d.month:02d}月{d.day:02d}日)"
@@ -179,18 +214,27 @@ def _computed_sheet(workbook, styles: Styles, report, scope: str, *, whole: bool
         ws = _begin(workbook, styles, sheet, 1, part)
         ws.write_string(0, 0, title, styles.title)
         _header(ws, styles, sheet, 1)
-        last = _rows(ws, sheet, chunk, 2, styles.cell)
+        widths = Widths(sheet.columns)
+        last = _rows(ws, sheet, chunk, 2, styles.cell, widths)
         ws.autofilter(1, 0, max(last, 1), len(sheet.columns) - 1)
+        final = printing.setup(ws, widths, 2, gridlines=False)
     if report.total is not None:
-        last = _rows(ws, sheet, [report.total], last + 1, styles.total)
-    return ws, last
+        last = _rows(ws, sheet, [report.total], last + 1, styles.total, widths)
+        final = printing.setup(ws, widths, 2, gridlines=False)
+    return ws, last, final
 
 
-def _monthly_sheet(workbook, styles: Styles, as_of: dt.date, filt: LedgerFilter) -> None:
+def _monthly_sheet(workbook, styles: Styles, printing: _Print, as_of: dt.date,
+                   filt: LedgerFilter) -> None:
     """月报: the categories with their 合计, then (a blank row below) the paragraph. A
     handful of rows (one per channel category): never split in parts."""
     monthly = monthly_report(as_of, filt)
     *rows, total = sheet_rows(monthly)
     report = Report(sheets.MONTHLY, as_of, monthly.region, rows, total, len(rows))
-    ws, last = _computed_sheet(workbook, styles, report, _describe(filt), whole=True)
-    ws.write_string(last + 2, 0, monthly.paragraph, styles.paragraph)
+    ws, last, widths = _computed_sheet(workbook, styles, printing, report, _describe(filt),
+                                       whole=True)
+    # the paragraph across the table's width, wrapped, its row as tall as its lines
+    lines = -(-display_width(monthly.paragraph) // max(sum(widths) - 2, 1))
+    ws.set_row(last + 2, LINE_HEIGHT * max(lines, 1))
+    ws.merge_range(last + 2, 0, last + 2, len(widths) - 1, monthly.paragraph,
+                   styles.paragraph)

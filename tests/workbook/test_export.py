@@ -151,7 +151,8 @@ def test_header_is_frozen_and_filtered(book):
     assert book["支出明细"].auto_filter.ref == "A1:I9"
     assert book["项目台账"].freeze_panes == "A3"
     assert book["项目台账"].auto_filter.ref.startswith("A2:L")
-    assert book["项目"].column_dimensions["B"].width > 30
+    # 项目名称 as wide as the longest name, 东村通村道路硬化工程XM001 (27 columns)
+    assert book["项目"].column_dimensions["B"].width > 27
     header = book["项目"]["A1"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("D9E1F2")
 
