@@ -14,13 +14,22 @@ from sqlalchemy import func, select
 
 from fundtrack.accounts.models import ApiToken, User
 from fundtrack.database import unit_of_work
+from fundtrack.enums import MilestoneKind, ProjectStatus
 from fundtrack.extensions import db
 from fundtrack.history.models import Change
+from fundtrack.milestones.service import keep_baseline
+from fundtrack.projects.models import Unit
+from fundtrack.projects.service import create_project
 from fundtrack.rectification.models import FindingSource
 from fundtrack.rectification.service import record_finding
 from fundtrack.settings import service as settings
+from tests.attachments.samples import PDF
 from tests.conftest import PASSWORD, bearer, csrf_token, login
-from tests.factories import allocate, arrive, pay, project, source
+from tests.factories import D, allocate, arrive, milestone, pay, project, source
+from tests.reporting.conftest import (
+    County,
+    county_template,  # noqa: F401  (the fixture)
+)
 from tests.workbook.builder import Book
 
 #: Write routes that change no ledger data, and why.
@@ -29,6 +38,9 @@ NOT_DATA_WRITES = {
                       "login_failure counter, a security record, not ledger data",
     "accounts.logout": "signing out changes only the session",
     "workbook.check": "a dry run of the import: it keeps the upload file, writes no row",
+    "reporting.send": "posts the package of a closed month to the upper region's API "
+                      "(FUNDTRACK_UPWARD_URL): it only reads here; the upper region's "
+                      "api.api_receive keeps and records it",
 }
 #: Tables that are not ledger data, and why they have no history.
 NOT_RECORDED = {
@@ -63,13 +75,40 @@ def _last_change_id() -> int:
 
 
 @pytest.fixture
-def county(app, users, tokens):
+def lower(tmp_path, county_template):  # noqa: F811  (the fixture imported above)
+    """A county below this instance: its key, and two closed months packaged (two
+    packages, so that the upload and the API each receive one of their own)."""
+    county = County(tmp_path / "确山县", county_template, "确山县")
+    county.key = county.keygen()
+    county.ledger("300000.00", "100000.01")
+    county.files = [tmp_path / "june.json", tmp_path / "july.json"]
+    county.close_and_package(county.files[0])
+    county.close_and_package(county.files[1], "2024-07")
+    yield county
+    county.dispose()
+
+
+@pytest.fixture
+def county(app, users, tokens, lower):
+    # this instance also collects its counties' packages (reporting.*, api.api_receive)
+    app.config.update(FUNDTRACK_COLLECTS=True, FUNDTRACK_REGION="驻马店市",
+                      FUNDTRACK_LEVEL="市")
     with app.app_context(), unit_of_work("测试"):
         src = source("ZY01", "1000000.00")
         arrive(src, "500000.00", "2025-09-10")
         prj = project("XM001")
         allocate(prj, src, "300000.00", "2025-09-12")
         pay("PZ0001", prj, src, "100000.00", "2025-10-01")
+        # a baseline (基准计划) for XM001's 完工: moving it later is a 计划调整
+        milestone(prj, MilestoneKind.COMPLETED, planned="2025-12-31")
+        keep_baseline(prj)
+        # a project in the plan, its 开工 planned: entering 实施 keeps the baseline
+        planned = create_project(
+            code="XM003", name="南村桥梁维修工程", year=2025, township="城关镇",
+            unit="县交通运输局", total_investment=D("60000.00"), category="基础设施",
+            village="南村", responsible_person="王五", phone="03961112222",
+            status=ProjectStatus.PLANNED)
+        milestone(planned, MilestoneKind.STARTED, planned="2025-11-01")
         finding = record_finding(source=FindingSource.AUDIT, description="资金拨付滞后",
                                  found_on=dt.date(2025, 9, 1), deadline=dt.date(2025, 9, 30),
                                  project_code="XM001")
@@ -77,11 +116,12 @@ def county(app, users, tokens):
         durations = {settings.duration_field(k): str(v + 1)
                      for k, v in settings.get_durations().items()}
     with app.app_context():
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.name == "县交通运输局"))
         user_ids = dict(db.session.execute(select(User.username, User.id)).all())
         token_ids = dict(db.session.execute(select(User.username, ApiToken.id).join(
             ApiToken, ApiToken.user_id == User.id)).all())
     return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids,
-            "finding": finding_id, "token_ids": token_ids}
+            "finding": finding_id, "token_ids": token_ids, "unit": unit_id, "lower": lower}
 
 
 def _import_book(tmp_path) -> bytes:
@@ -101,6 +141,11 @@ def _scenarios(county, tmp_path):
     api = bearer(county["tokens"]["finance"])
     manager_api = bearer(county["tokens"]["manager"])
     finding = county["finding"]
+    lower = county["lower"]
+    admin_api = bearer(county["tokens"]["admin"])
+    project_fields = {
+        "name": "西村灌溉渠", "year": "2025年", "township": "城关镇", "village": "西村",
+        "unit": "县交通运输局", "total_investment": "80000", "priority": "否"}
 
     def form(path, data, page=None):
         def call(client):
@@ -117,6 +162,12 @@ def _scenarios(county, tmp_path):
         return client.post("/import/confirm", data={
             "csrf_token": csrf_token(client, "/import/"), "upload": upload,
             "filename": "in.xlsx"})
+
+    def upload(path, data, page):
+        def call(client):
+            return client.post(path, data={**data, "csrf_token": csrf_token(client, page)},
+                               content_type="multipart/form-data")
+        return call
 
     return {
         "funds.new_source": ("finance", form("/funds/new", {
@@ -135,7 +186,8 @@ def _scenarios(county, tmp_path):
         "milestones.done": ("manager", form("/milestones/XM001/开工/done", {
             "done_on": PAYLOAD_DAY}, "/milestones/")),
         "milestones.edit": ("manager", form("/milestones/XM001/edit", {
-            "approved-planned_on": "2025-03-01", "approved-note": "已入库"})),
+            "approved-planned_on": "2025-03-01", "approved-note": "已入库",
+            "completed-planned_on": "2025-12-31"})),  # its baseline, kept
         "milestones.schedule": ("manager", form("/milestones/XM001/schedule", {
             "completed": "2025-12-31"}, "/milestones/XM001/schedule?deadline=2025-12-31")),
         "settings.index": ("admin", form("/settings/", {
@@ -167,7 +219,38 @@ def _scenarios(county, tmp_path):
             "paid_on": PAYLOAD_DAY, "amount": "1.00", "kind": "进度款"})),
         "api.put_milestone": (None, lambda c: c.put(
             "/api/v1/projects/XM001/milestones/完工", headers=manager_api,
-            json={"planned_on": "2026-01-15"})),
+            json={"planned_on": "2026-01-15", "reason": "冬季停工,完工顺延"})),
+        "projects.new": ("finance", form("/projects/new", {
+            **project_fields, "project_code": "XM0201", "status": "计划"})),
+        "projects.edit": ("finance", form("/projects/XM001/edit", {
+            **project_fields, "project_code": "XM001", "name": "东村道路(改)",
+            "total_investment": "650000.00"})),
+        "projects.change_status": ("finance", form("/projects/XM003/status", {
+            "to": "实施"}, "/projects/XM003")),
+        "api.post_project": (None, lambda c: c.post("/api/v1/projects", headers=api, json={
+            "project_code": "XM0101", "name": "东村道路硬化", "year": 2025,
+            "township": "城关镇", "unit": "县交通运输局", "total_investment": "120000.50",
+            "village": "东村", "priority": "是"})),
+        "units.index": ("admin", form("/units/", {
+            "name": "城关镇人民政府", "kind": "乡镇", "contact": "李四 0396-1"})),
+        "units.edit": ("admin", form(f"/units/{county['unit']}", {
+            "name": "县交通运输局(县公路事业发展中心)", "kind": "县直部门"})),
+        "attachments.upload": ("finance", upload("/attachments/upload", {
+            "owner": "source:ZY01", "kind": "下达文件", "next": "/funds/ZY01",
+            "file": [(io.BytesIO(PDF), "下达文件.pdf")]}, "/funds/ZY01")),
+        "api.post_attachment": (None, lambda c: c.post("/api/v1/attachments", headers=api,
+                                                       data={
+            "owner": "disbursement:PZ0001", "kind": "发票",
+            "file": (io.BytesIO(PDF + b"%2"), "发票.pdf")},
+            content_type="multipart/form-data")),
+        "reporting.add_region": ("admin", form("/reporting/regions", {
+            "name": lower.name, "public_key": lower.key})),
+        "reporting.receive_upload": ("admin", upload("/reporting/receive", {
+            "package": (io.BytesIO(lower.files[0].read_bytes()), "june.json")},
+            "/reporting/rollup")),
+        "api.api_receive": (None, lambda c: c.post(
+            "/api/v1/packages", data=lower.files[1].read_bytes(),
+            headers={**admin_api, "Content-Type": "application/json"})),
         # last: they change passwords and tokens the scenarios above use
         "admin.revoke_token": ("admin", form(
             f"/admin/tokens/{county['token_ids'][county['users']['viewer']]}/revoke", {},
