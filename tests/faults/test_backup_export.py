@@ -122,5 +122,5 @@ def test_pg_dump_and_pg_restore_give_the_same_workbook(pg_pair, tmp_path):
     done = run_cli(dst, "init-db")  # already at the latest revision: nothing to do
     assert done.returncode == 0, done.stderr
     done = run_cli(dst, "create-user", "zhao", "--role", "finance", "--password-stdin",
-                   stdin="pw\n")
+                   stdin="restored county 1\n")
     assert done.returncode == 0, done.stderr
