@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ..bulk import add
 from ..database import lock_name
@@ -44,6 +44,7 @@ from .balances import (
     remaining_allocation,
     source_allocated,
     source_recovered,
+    sum_of,
 )
 from .models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from .queries import reversible_of
@@ -539,8 +540,34 @@ def _payment_notes(project: Project, payment: Disbursement, threshold: Decimal,
     return notes
 
 
-def arrival_warnings(arrival: FundArrival, source: FundSource | None = None) -> list[str]:
+def arrival_warnings(arrival: FundArrival, source: FundSource | None = None, *,
+                     arrived_so_far: Decimal | None = None) -> list[str]:
+    """What the field questions about an arrival (never a refusal): money arriving before
+    its issuing date, and arrivals adding up to more than the channel issued.
+    ``arrived_so_far`` is Σ the channel's arrivals up to and including this one, in date
+    order, when the caller has it (a page listing them, the importer); else it is read."""
     source = source or db.session.get(FundSource, arrival.source_id)
+    out = []
     if source.issued_on and arrival.arrived_on < source.issued_on:
-        return [f"到位日期 {arrival.arrived_on} 早于下达日期 {source.issued_on}"]
-    return []
+        out.append(f"到位日期 {arrival.arrived_on} 早于下达日期 {source.issued_on}")
+    if arrived_so_far is None:
+        arrived_so_far = arrived_up_to(arrival)
+    if arrived_so_far > source.amount_issued:
+        out.append(f"累计到位 {money(arrived_so_far)} 元,超过下达金额 "
+                   f"{money(source.amount_issued)} 元(请核对到位金额或下达金额)")
+    return out
+
+
+def arrived_total(source: FundSource) -> Decimal:
+    """Σ every arrival of the channel the database holds."""
+    return sum_of(FundArrival.amount, FundArrival.source_id == source.id)
+
+
+def arrived_up_to(arrival: FundArrival) -> Decimal:
+    """Σ the channel's arrivals dated before this one, or the same day and entered no
+    later (one statement)."""
+    db.session.flush()
+    earlier = or_(FundArrival.arrived_on < arrival.arrived_on,
+                  and_(FundArrival.arrived_on == arrival.arrived_on,
+                       FundArrival.id <= arrival.id))
+    return sum_of(FundArrival.amount, FundArrival.source_id == arrival.source_id, earlier)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from decimal import Decimal
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -136,6 +137,8 @@ class _Import:
         self.report = report
         #: (sheet key, code) of rows of this workbook that could not be added → the row.
         self.failed: dict[tuple[str, str], Row] = {}
+        #: Σ arrived per channel code, as the import goes (for the over-issued warning).
+        self.arrived: dict[str, Decimal] = {}
         for name, key in _OWN_KEY.items():
             for row in rows.get(name, []):
                 if not row.ok and row[key] is not None:
@@ -213,11 +216,17 @@ class _Import:
         )
 
     def add_arrival(self, row: Row):
+        source = funds.get_source(row["source_code"])
+        # Σ arrived so far: what the database held before this workbook (read once per
+        # channel, before its first row here is added) plus this workbook's rows
+        if source.code not in self.arrived:
+            self.arrived[source.code] = funds.arrived_total(source)
         arrival = funds.record_arrival(
-            funds.get_source(row["source_code"]),
-            arrived_on=row["arrived_on"], amount=row["amount"], note=row["note"],
+            source, arrived_on=row["arrived_on"], amount=row["amount"], note=row["note"],
         )
-        return funds.arrival_warnings(arrival, arrival.source)
+        self.arrived[source.code] += arrival.amount
+        return funds.arrival_warnings(arrival, source,
+                                      arrived_so_far=self.arrived[source.code])
 
     def add_project(self, row: Row):
         create_project(

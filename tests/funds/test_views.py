@@ -195,6 +195,25 @@ def test_an_arrival_before_its_issue_date_is_a_warning_not_a_refusal(app, client
     assert count(app, FundArrival) == 3
 
 
+def test_arrivals_beyond_what_was_issued_are_a_warning_not_a_refusal(app, client, county):
+    """ZY02 issued 500,000.00: 400,000 arrives, then 100,000 (exactly what was issued,
+    no warning), then 0.01 more: accepted, and questioned after posting and on the page
+    beside the arrival that went over (issue 14: 100,000 against 100 issued passed)."""
+    signed_in(client, county, "finance")
+    for on, amount in (("2024-06-01", "400000"), ("2024-06-02", "100000")):
+        r = post_form(client, "/funds/ZY02/arrivals", {"arrived_on": on, "amount": amount},
+                      token_from="/funds/ZY02")
+        assert r.status_code == 302
+        assert "超过下达金额" not in client.get("/funds/ZY02").get_data(as_text=True)
+    r = post_form(client, "/funds/ZY02/arrivals", {"arrived_on": "2024-06-03", "amount": "0.01"},
+                  token_from="/funds/ZY02")
+    assert r.status_code == 302
+    html = client.get("/funds/ZY02").get_data(as_text=True)
+    warning = "累计到位 500,000.01 元,超过下达金额 500,000.00 元"
+    assert 'flash-warning' in html and html.count(warning) == 2  # the flash and the row
+    assert count(app, FundArrival) == 5
+
+
 def test_a_refused_arrival_is_shown_on_the_channel_page(app, client, county):
     signed_in(client, county, "finance")
     r = post_form(client, "/funds/ZY01/arrivals", {"arrived_on": "2024-06-01", "amount": "0"},

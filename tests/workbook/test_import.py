@@ -390,6 +390,21 @@ def test_warnings_do_not_refuse(ctx, tmp_path, app):
     assert db.session.scalar(select(Disbursement.id).where(Disbursement.voucher_no == "PZ0005"))
 
 
+def test_arrivals_beyond_what_was_issued_are_questioned_on_import(ctx, tmp_path):
+    """What the database holds and the workbook's rows add up: the row that goes over
+    what the channel issued is questioned, and the workbook still loads."""
+    src = f.source("ZY01", "100.00")
+    f.arrive(src, "60.00", "2024-03-01")
+    db.session.commit()
+    book = Book()
+    book.add("资金到位", source_code="ZY01", arrived_on="2024-03-02", amount=40)
+    over = book.add("资金到位", source_code="ZY01", arrived_on="2024-03-03", amount=100000)
+    report = run(book, tmp_path)
+    assert report.problems == []
+    assert report.warnings == [f"资金到位 第{over}行:累计到位 100,100.00 元,超过下达金额 "
+                               "100.00 元(请核对到位金额或下达金额)"]
+
+
 def test_a_wrong_payment_reversed_and_reentered_on_the_same_day(ctx, tmp_path):
     """Within a day rows apply in the sheet's order; a reversal listed before its payment
     waits for it."""

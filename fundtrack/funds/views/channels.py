@@ -147,10 +147,19 @@ def _source_page(src: FundSource, arrival_form: ArrivalForm, status: int = 200,
                         per_page, scalars=False)
     return render_template(
         "funds/source.html", src=src, figures=figures, as_of=as_of, error=error,
-        arrivals=[(a, funds.arrival_warnings(a)) for a in arrivals], funded=funded,
+        arrivals=_with_warnings(src, arrivals), funded=funded,
         payments=payments, arrival_form=arrival_form, recoveries=recoveries,
         recovery_form=recovery_form or RecoveryForm(recovered_on=today(), formdata=None),
     ), status
+
+
+def _with_warnings(src: FundSource, arrivals) -> list:
+    """Each arrival (in date order) with its warnings, the running total counted here."""
+    out, so_far = [], 0
+    for a in arrivals:
+        so_far += a.amount
+        out.append((a, funds.arrival_warnings(a, src, arrived_so_far=so_far)))
+    return out
 
 
 @bp.post("/<code>/arrivals")
