@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import replace
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from ... import sheets
 from ...cache import cached
@@ -39,8 +39,11 @@ AMOUNTS = ("carried_in", "arrived_this_year", "spent_this_year", "recovered_this
            "balance", "idle_over_1y", "idle_over_2y")
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` years before ``day`` (29 February → 28 February)."""
+def years_before(day: dt.date, years: int) -> dt.date | None:
+    """The same calendar day ``years`` years before ``day`` (29 February → 28 February);
+    None before the first year there is (nothing can be that old)."""
+    if day.year - years < dt.MINYEAR:
+        return None
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year that has none
@@ -51,13 +54,18 @@ def _sums(model, dated, as_of: dt.date, year_end: dt.date, *extra):
     """Per channel: Σ amount dated ≤ the end of last year, Σ dated in this year ≤ D, and
     Σ dated ≤ each ``extra`` date; labelled ``before``, ``this_year``, ``upto_<i>``."""
     def upto(day):
+        if day is None:  # a day before the calendar begins: nothing is dated by then
+            return literal(0)
         return func.sum(case((dated <= day, model.amount), else_=ZERO))
+
+    this_year = func.sum(model.amount) if year_end is None else \
+        func.sum(case((dated > year_end, model.amount), else_=ZERO))
 
     return (
         select(
             model.source_id,
             upto(year_end).label("before"),
-            func.sum(case((dated > year_end, model.amount), else_=ZERO)).label("this_year"),
+            this_year.label("this_year"),
             *(upto(day).label(f"upto_{i}") for i, day in enumerate(extra)),
         )
         .where(dated <= as_of)
@@ -67,7 +75,8 @@ def _sums(model, dated, as_of: dt.date, year_end: dt.date, *extra):
 
 
 def _statement(as_of: dt.date, filt: LedgerFilter):
-    year_end = dt.date(as_of.year - 1, 12, 31)
+    # the end of last year; none in the first year there is
+    year_end = dt.date(as_of.year - 1, 12, 31) if as_of.year > dt.MINYEAR else None
     arr = _sums(FundArrival, FundArrival.arrived_on, as_of, year_end,
                 years_before(as_of, 1), years_before(as_of, 2))
     paid = _sums(Disbursement, Disbursement.paid_on, as_of, year_end)
@@ -93,7 +102,7 @@ def _statement(as_of: dt.date, filt: LedgerFilter):
 
 def _row(r) -> dict:
     def m(value):
-        return value if value is not None else ZERO
+        return ZERO + value if value is not None else ZERO
 
     carried = m(r.arrived_before) - m(r.spent_before) - m(r.recovered_before)
     arrived, spent, recovered = m(r.arrived_now), m(r.spent_now), m(r.recovered_now)
