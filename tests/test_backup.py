@@ -125,6 +125,29 @@ def build_county() -> None:
            supersedes=contract.id)
     attach("disbursement:PZ0005", "验收报告", PNG, "验收.png")
     _reporting_rows()
+    from fundtrack.enums import RecoveryDestination
+    from fundtrack.funds.service import record_recovery
+
+    record_recovery(sj, recovered_on=dt.date(2024, 4, 10), amount=Decimal("1000.00"),
+                    destination=RecoveryDestination.POOLED, document_no="县财〔2024〕9号",
+                    reason="结余收回统筹")
+    _plan_adjustment(road)
+
+
+def _plan_adjustment(road) -> None:
+    """A moved planned date of a project in 实施, kept as a 计划调整 (the row as stored: the
+    rule is tests/milestones/test_plan_adjustments.py's)."""
+    from sqlalchemy import select as select_
+
+    from fundtrack.extensions import db
+    from fundtrack.milestones.models import Milestone, PlanAdjustment
+
+    done = db.session.scalar(select_(Milestone).where(
+        Milestone.project_id == road.id, Milestone.kind == MilestoneKind.COMPLETED))
+    done.baseline_on = dt.date(2024, 6, 30)
+    db.session.add(PlanAdjustment(
+        milestone=done, at=dt.datetime(2024, 7, 1, 9, 30, tzinfo=dt.UTC), actor="测试",
+        old_on=dt.date(2024, 6, 30), new_on=dt.date(2024, 9, 30), reason="汛期停工"))
 
 
 def _reporting_rows() -> None:
