@@ -6,9 +6,11 @@ here the figures the auditors read). SQLite through ``fundtrack backup``/``resto
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import uuid
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -48,6 +50,15 @@ def sqlite_source(sqlite_template, tmp_path):  # noqa: F811
     app.config["FUNDTRACK_REGION"] = "测试县"  # as the app fixture's, restored into
     with app.app_context(), unit_of_work("测试"):
         build_audit_county()
+        # and recoveries, so that every sheet of the workbook holds rows
+        from fundtrack.enums import RecoveryDestination
+        from fundtrack.funds.service import get_source, record_recovery
+
+        for on, where in ((dt.date(2024, 4, 1), RecoveryDestination.UPWARD),
+                          (dt.date(2024, 4, 2), RecoveryDestination.POOLED)):
+            record_recovery(get_source("00123"), recovered_on=on, amount=Decimal("100.00"),
+                            destination=where, document_no="豫财农〔2024〕3号",
+                            reason="项目调整")
     yield app
     with app.app_context():
         db.engine.dispose()
