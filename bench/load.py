@@ -136,10 +136,15 @@ def load(app, ledger: Ledger) -> dict[str, int]:
 def _copy(conn, table, rows, dialect) -> None:
     convert = _converters(table, dialect)
     names = [n for n, _ in convert]
+    # a column the generator leaves out takes its model default, as an INSERT would give it
+    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar
+                else None for c in table.columns}
     cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([f(row[n]) if f else row[n] for n, f in convert])
+            values = [row.get(n, defaults[n]) for n in names]
+            copy.write_row([f(v) if f else v for v, (_, f) in zip(values, convert,
+                                                                   strict=True)])
 
 
 def _bench_user() -> None:
