@@ -109,6 +109,10 @@ def county(app, users, tokens, lower):
             village="南村", responsible_person="王五", phone="03961112222",
             status=ProjectStatus.PLANNED)
         milestone(planned, MilestoneKind.STARTED, planned="2025-11-01")
+        # a settled project with money left (项目结余, returned to its channel)
+        settled = project("XM004")
+        allocate(settled, src, "1000.00", "2025-09-12")
+        milestone(settled, MilestoneKind.SETTLED, planned="2025-10-05", done="2025-10-05")
         finding = record_finding(source=FindingSource.AUDIT, description="资金拨付滞后",
                                  found_on=dt.date(2025, 9, 1), deadline=dt.date(2025, 9, 30),
                                  project_code="XM001")
@@ -175,6 +179,14 @@ def _scenarios(county, tmp_path):
             "category": "integrated", "year": "2025", "amount_issued": "1000.00"})),
         "funds.record_arrival": ("finance", form("/funds/ZY01/arrivals", {
             "arrived_on": PAYLOAD_DAY, "amount": "100.00"}, "/funds/ZY01")),
+        "funds.record_recovery": ("finance", form("/funds/ZY01/recoveries", {
+            "recovered_on": PAYLOAD_DAY, "amount": "100.00", "destination": "upward",
+            "document_no": "县财〔2025〕8号", "reason": "结余上缴"}, "/funds/ZY01")),
+        "funds.return_leftover": ("finance", form("/funds/leftovers/return", {
+            "project_code": "XM004", "source_code": "ZY01"}, "/funds/leftovers")),
+        "api.post_recovery": (None, lambda c: c.post("/api/v1/recoveries", headers=api, json={
+            "source_code": "ZY01", "recovered_on": PAYLOAD_DAY, "amount": "1.00",
+            "destination": "收回统筹", "document_no": "县财〔2025〕9号"})),
         "funds.allocate": ("finance", form("/funds/ZY01/allocate", {
             "project_code": "XM001", "amount": "100.00", "allocated_on": PAYLOAD_DAY})),
         "funds.new_payment": ("finance", form("/funds/payments/new", {
