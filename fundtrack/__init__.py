@@ -40,6 +40,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     register_extensions(app)
     register_request_hooks(app)
+    # before any route: an <int:...> id beyond what a key column holds is no such thing
+    # (404), not a number the database cannot take (500)
+    from .web import RecordId
+
+    app.url_map.converters["int"] = RecordId
     register_blueprints(app)
     register_commands(app)
     return app

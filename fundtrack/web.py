@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import Flask, abort, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import IntegerConverter
 
 from . import clock, formatting
 from .database import enter_read_only, leave_read_only
@@ -131,6 +132,27 @@ def _json_too_deep() -> bool:
     return False
 
 
+#: The largest id a key column holds (INTEGER: 32 bits, signed, in PostgreSQL).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(text) -> int | None:
+    """A record's id as typed (digits, at most MAX_RECORD_ID), else None."""
+    text = str(text or "").strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_RECORD_ID:
+        return None
+    return int(text)
+
+
+class RecordId(IntegerConverter):
+    """``<int:...>`` in this app's routes: a record's id, 0 to the largest key. A
+    larger number matches no route (404) instead of overflowing the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_RECORD_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _field_with_nul() -> str | None:
     """The first URL, query, form or JSON field whose name or text holds a NUL character."""
     fields = [(k, v) for k, v in (request.view_args or {}).items() if isinstance(v, str)]
@@ -142,6 +164,7 @@ def _field_with_nul() -> str | None:
         if isinstance(body, dict):
             fields += [(k, v) for k, v in body.items() if isinstance(v, str)]
     for key, value in fields:
+        key, value = key or "", value or ""  # a part without a name or a value
         if "\x00" in key or "\x00" in value:
             return key.replace("\x00", "")
     return None

@@ -14,20 +14,22 @@ from ..attachments import service
 from ..attachments.views import attachment_json, serve
 from ..database import unit_of_work
 from ..errors import Refused
+from ..web import record_id
 from . import bp, error, refused
 
 
 @bp.post("/attachments")
 @allow(*READ)  # finer: service.may_attach, per owner
 def post_attachment():
-    supersedes = request.form.get("supersedes") or None
+    typed = request.form.get("supersedes") or None
+    supersedes = record_id(typed) if typed is not None else None
     try:
-        if supersedes is not None and not supersedes.isdigit():
+        if typed is not None and supersedes is None:
             raise Refused("被替换的附件编号应为数字", "supersedes")
         with unit_of_work(current_user.username):
             a = service.attach(current_user, owner=request.form.get("owner"),
                                kind=request.form.get("kind"), upload=request.files.get("file"),
-                               supersedes=int(supersedes) if supersedes else None)
+                               supersedes=supersedes)
             body = attachment_json(a)
     except PermissionError:
         return error(403)
@@ -39,9 +41,10 @@ def post_attachment():
 @bp.get("/attachments/<id>")
 @allow(*service.READERS)
 def get_attachment(id: str):  # noqa: A002  (the contract's name; a plain string in the spec)
-    if not id.isdigit():
+    number = record_id(id)
+    if number is None:
         return error(404, f"没有编号为 {id} 的附件", "id")
     try:
-        return serve(int(id), inline=False)
+        return serve(number, inline=False)
     except Refused as e:
         return refused(e, not_found_status=404)

@@ -278,7 +278,8 @@ def _attachment_paths(paths: dict, schemas: dict) -> None:
                           "description": "project:项目编号、disbursement:凭证号、source:渠道编号、"
                                          "finding:整改编号"},
                 "kind": {"type": "string", "enum": DocumentKind.labels()},
-                "supersedes": {"type": "integer", "description": "被替换的同一所属的附件编号"},
+                "supersedes": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1,
+                               "description": "被替换的同一所属的附件编号"},
             }}}}},
         "responses": {
             "201": {"description": "已保存的附件", "content": {"application/json": {
@@ -290,7 +291,8 @@ def _attachment_paths(paths: dict, schemas: dict) -> None:
     paths["/api/v1/attachments/{id}"] = {"get": {
         "summary": "下载附件(领导督查以外的已登录角色);先按 SHA-256 校验",
         "parameters": [{"name": "id", "in": "path", "required": True,
-                        "schema": {"type": "integer"}}],
+                        "schema": {"type": "integer", "minimum": 0,
+                                   "maximum": 2**31 - 1}}],
         "responses": {
             "200": {"description": "文件内容", "content": {"application/octet-stream": {
                 "schema": {"type": "string", "format": "binary"}}}},

@@ -28,6 +28,7 @@ from ..access import READ, allow
 from ..database import unit_of_work
 from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
+from ..web import record_id
 from . import queries, service, storage
 from .models import CHECKLIST, DocumentKind, OwnerType
 
@@ -89,9 +90,10 @@ def _back() -> str:
 @allow(*READ)  # finer: service.may_attach, per owner
 def upload():
     files = [f for f in request.files.getlist("file") if f and f.filename]
-    supersedes = request.form.get("supersedes") or None
+    typed = request.form.get("supersedes") or None
+    supersedes = record_id(typed) if typed is not None else None
     try:
-        if supersedes is not None and not supersedes.isdigit():
+        if typed is not None and supersedes is None:
             raise Refused("被替换的附件编号应为数字", "supersedes")
         if not files:
             raise Refused("请选择要上传的文件", "file")
@@ -102,7 +104,7 @@ def upload():
                     done.append(service.attach(
                         current_user, owner=request.form.get("owner"),
                         kind=request.form.get("kind"), upload=f,
-                        supersedes=int(supersedes) if supersedes else None))
+                        supersedes=supersedes))
                 except Refused as e:
                     if len(files) > 1:
                         raise Refused(f"「{f.filename}」:{e.message}", e.field) from None

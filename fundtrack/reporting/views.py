@@ -29,6 +29,9 @@ from ..paging import page_args
 from ..periods.service import closes, parse_month, suggested_month
 from . import keys, package, queries, service
 
+#: A month as YYYY-MM, as periods.parse_month reads it: year 1900-9999, month 01-12.
+MONTH_PATTERN = r"^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$"
+
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 
 #: The roll-up's columns a user may sort by (key → label), as the page shows them.
@@ -255,7 +258,7 @@ def openapi_paths() -> dict:
             "summary": "某月各下级地区最新上报的数字及合计",
             "parameters": [{"name": "month", "in": "query",
                             "description": "YYYY-MM;默认最近月结的月份(否则上个月)",
-                            "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}],
+                            "schema": {"type": "string", "pattern": MONTH_PATTERN}}],
             "responses": {
                 "200": {"description": "汇总", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {

@@ -76,3 +76,15 @@ def test_a_json_body_within_the_depth_limit_reaches_the_view(app, client, users)
     assert r.status_code == 422 and "嵌套" not in r.get_data(as_text=True)
     r = client.post("/api/v1/disbursements", json={"x": nested}, headers=bearer(token))
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "99999999999999999999"])
+def test_an_id_beyond_what_a_key_holds_is_no_such_thing(client, users, tokens, number):
+    """An id too large for the database's key column is 404 like any unknown id (it was
+    500: the driver could not take the number), on pages and in the API."""
+    login(client, users["admin"])
+    for path in (f"/rectification/{number}", f"/admin/users/{number}/password",
+                 f"/attachments/{number}/file", f"/reporting/packages/{number}"):
+        assert client.get(path).status_code == 404, path
+    r = client.get(f"/api/v1/attachments/{number}", headers=bearer(tokens["admin"]))
+    assert r.status_code == 404 and r.get_json()["errors"][0]["field"] == "id"
