@@ -20,11 +20,11 @@ from flask_login import current_user
 
 from ..access import ADMIN, FINANCE, READ, allow, has_role
 from ..api import bp as api_bp
+from ..api import encode
 from ..api import error as api_error
 from ..api import refused as api_refused
 from ..database import unit_of_work
 from ..errors import Refused
-from ..money import format_money
 from ..paging import page_args
 from ..periods.service import closes, parse_month, suggested_month
 from . import keys, package, queries, service
@@ -197,8 +197,8 @@ def add_region():
 def _api_figures(row: dict) -> dict:
     out = {"region": row["region"]}
     for k in queries.AMOUNTS:
-        out[k] = format_money(row[k])
-    out["spending_rate"] = None if row["spending_rate"] is None else float(row["spending_rate"])
+        out[k] = encode.value("money", row[k])
+    out["spending_rate"] = encode.value("rate", row["spending_rate"])
     for k in queries.COUNTS:
         out[k] = row[k]
     return out
