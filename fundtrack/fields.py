@@ -70,6 +70,8 @@ FIELDS: dict[str, Field] = {
     "responsible_person": Field("责任人", NAME, _length(Project.responsible_person)),
     "phone": Field("联系电话", NAME, _length(Project.phone)),
     "payee": Field("收款单位", NAME, _length(Disbursement.payee)),
+    "payee_account": Field("收款账号", VOUCHER, _length(Disbursement.payee_account)),
+    "budget_subject": Field("预算科目", NAME, _length(Disbursement.budget_subject)),
     "document_no": Field("文号", TEXT, min(_length(FundSource.document_no),
                                           _length(Allocation.document_no))),
     "note": Field("备注", TEXT, NOTE_MAX),

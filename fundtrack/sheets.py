@@ -101,6 +101,9 @@ DISBURSEMENTS = Sheet("支出明细", (
     C("payee", "收款单位", "text", False, 28),
     C("reverses", "冲销凭证号", "code", False, 16),
     C("memo", "摘要", "text", False, 30),
+    #: Optional (a workbook without them imports as before): as the treasury lists them.
+    C("payee_account", "收款账号", "code", False, 24),
+    C("budget_subject", "预算科目", "text", False, 24),
 ))
 
 #: Optional on import: a workbook without it imports as before.

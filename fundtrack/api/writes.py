@@ -53,6 +53,8 @@ def payment_json(d) -> dict:
         "payee": d.payee,
         "reverses": d.reverses.voucher_no if d.reverses else None,
         "memo": d.memo,
+        "payee_account": d.payee_account,
+        "budget_subject": d.budget_subject,
     }
 
 
@@ -91,6 +93,8 @@ def post_disbursement():
                 kind=kind,
                 payee=_text(data, "payee"),
                 memo=_text(data, "memo"),
+                payee_account=_text(data, "payee_account"),
+                budget_subject=_text(data, "budget_subject"),
                 reverses=funds.get_disbursement(reverses_code, "reverses")
                 if reverses_code else None,
             )

@@ -147,6 +147,10 @@ class PaymentForm(FlaskForm):
     amount = MoneyField("支付金额(元)", [_required("支付金额")])
     kind = ChoiceField("支付类型", PaymentKind, PAYMENT_KINDS, default=PaymentKind.PROGRESS)
     payee = StringField("收款单位", [Optional(), fits("payee")], filters=[_none_if_blank])
+    payee_account = StringField("收款账号", [Optional(), fits("payee_account")],
+                                filters=[_none_if_blank])
+    budget_subject = StringField("预算科目", [Optional(), fits("budget_subject")],
+                                 filters=[_none_if_blank])
     memo = TextAreaField("摘要", [Optional(), fits("memo")], filters=[_none_if_blank])
 
 

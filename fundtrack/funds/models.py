@@ -125,6 +125,10 @@ class Disbursement(db.Model):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("disbursement.id"))
     #: 摘要; for a reversal, its reason.
     memo: Mapped[str | None] = mapped_column(Text)
+    #: 收款账号: the payee's bank account, text (as the treasury's export lists it).
+    payee_account: Mapped[str | None] = mapped_column(String(50))
+    #: 预算科目: the budget subject the treasury books the payment under.
+    budget_subject: Mapped[str | None] = mapped_column(String(100))
 
     project: Mapped[Project] = relationship()
     source: Mapped[FundSource] = relationship()

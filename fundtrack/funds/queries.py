@@ -77,6 +77,7 @@ def payments(*, project=None, source=None, kind=None, date_from=None, date_to=No
         select(
             Disbursement.id, Disbursement.voucher_no, Disbursement.paid_on,
             Disbursement.amount, Disbursement.kind, Disbursement.payee, Disbursement.memo,
+            Disbursement.payee_account, Disbursement.budget_subject,
             Project.code.label("project_code"), Project.name.label("project_name"),
             FundSource.code.label("source_code"), FundSource.name.label("source_name"),
             original.voucher_no.label("reverses"), taken.c.taken,
@@ -146,7 +147,8 @@ def sheet_rows(stmt) -> Iterator[dict]:
     for r in db.session.execute(stmt.execution_options(yield_per=1000)):
         yield {"voucher_no": r.voucher_no, "project_code": r.project_code,
                "source_code": r.source_code, "paid_on": r.paid_on, "amount": r.amount,
-               "kind": r.kind, "payee": r.payee, "reverses": r.reverses, "memo": r.memo}
+               "kind": r.kind, "payee": r.payee, "reverses": r.reverses, "memo": r.memo,
+               "payee_account": r.payee_account, "budget_subject": r.budget_subject}
 
 
 def channel_choices() -> list:

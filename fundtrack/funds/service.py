@@ -324,11 +324,16 @@ def post_disbursement(
     payee: str | None = None,
     memo: str | None = None,
     reverses: Disbursement | None = None,
+    payee_account: str | None = None,
+    budget_subject: str | None = None,
 ) -> Disbursement:
-    """Post one payment, or with kind 冲销 a reversal of the payment ``reverses``."""
+    """Post one payment, or with kind 冲销 a reversal of the payment ``reverses``.
+    ``payee_account`` (收款账号) and ``budget_subject`` (预算科目) are optional text."""
     check_open(paid_on, "paid_on")
     voucher_no = clean("voucher_no", voucher_no, required=True)
     payee, memo = clean("payee", payee), clean("memo", memo)
+    extra = {"payee_account": clean("payee_account", payee_account),
+             "budget_subject": clean("budget_subject", budget_subject)}
     if kind == PaymentKind.REVERSAL:
         return _post_reversal(
             voucher_no=voucher_no,
@@ -339,6 +344,7 @@ def post_disbursement(
             amount=amount,
             payee=payee,
             memo=memo,
+            extra=extra,
         )
     if reverses is not None:
         raise Refused("只有支付类型为“冲销”的凭证才能填写冲销凭证号", "reverses")
@@ -385,6 +391,7 @@ def post_disbursement(
         kind=kind,
         payee=payee,
         memo=memo,
+        **extra,
     )
     add(payment)
     _note_payment(payment, project, source, None)
@@ -440,6 +447,7 @@ def _post_reversal(
     amount: Decimal,
     payee: str | None,
     memo: str | None,
+    extra: dict,
 ) -> Disbursement:
     """Invariant 4: a reversal names its payment, gives a reason, is dated no earlier,
     and with earlier reversals takes back no more than was paid."""
@@ -482,6 +490,7 @@ def _post_reversal(
         payee=payee,
         memo=memo,
         reverses_id=_flushed(original).id,
+        **extra,
     )
     add(reversal)
     _note_payment(reversal, project, source, original)

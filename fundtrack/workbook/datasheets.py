@@ -108,7 +108,8 @@ def disbursements(scope=ALL):
     stmt = (
         select(Disbursement.voucher_no, Project.code, FundSource.code, Disbursement.paid_on,
                Disbursement.amount, Disbursement.kind, Disbursement.payee,
-               reversed_.voucher_no, Disbursement.memo)
+               reversed_.voucher_no, Disbursement.memo, Disbursement.payee_account,
+               Disbursement.budget_subject)
         .join(Project, Project.id == Disbursement.project_id)
         .join(FundSource, FundSource.id == Disbursement.source_id)
         .outerjoin(reversed_, reversed_.id == Disbursement.reverses_id)

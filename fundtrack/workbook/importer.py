@@ -261,6 +261,7 @@ class _Import:
             voucher_no=row["voucher_no"], project=project, source=source,
             paid_on=row["paid_on"], amount=row["amount"], kind=row["kind"],
             payee=row["payee"], memo=row["memo"], reverses=original,
+            payee_account=row["payee_account"], budget_subject=row["budget_subject"],
         )
         return funds.payment_warnings(payment, project)
 

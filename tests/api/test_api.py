@@ -90,10 +90,27 @@ PAYMENT = {"voucher_no": "PZ2", "project_code": "XM001", "source_code": "ZY01",
 def test_finance_posts_a_payment(app, client, county):
     r = client.post("/api/v1/disbursements", json=PAYMENT, headers=bearer(county["finance"]))
     assert r.status_code == 201, r.get_json()
-    assert r.get_json() == {**PAYMENT, "reverses": None}
+    assert r.get_json() == {**PAYMENT, "reverses": None, "payee_account": None,
+                            "budget_subject": None}
     body = client.get("/api/v1/ledger/projects?as_of=2024-06-30",
                       headers=bearer(county["finance"])).get_json()
     assert body["rows"][0]["spent"] == "100000.50"
+
+
+def test_a_payment_carries_its_account_and_budget_subject(app, client, county):
+    """收款账号 (text: the leading zero and all 19 digits kept) and 预算科目, as the
+    treasury lists them; too long an account is refused on its field."""
+    sent = {**PAYMENT, "payee_account": "０６２２８４８０１２３４５６７８９０１",
+            "budget_subject": " 2130505 生产发展 "}
+    too_long = {**sent, "voucher_no": "PZ3", "payee_account": "6" * 51}
+    r = client.post("/api/v1/disbursements", json=too_long, headers=bearer(county["finance"]))
+    assert r.status_code == 422
+    assert r.get_json()["errors"][0]["field"] == "payee_account"
+    r = client.post("/api/v1/disbursements", json=sent, headers=bearer(county["finance"]))
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["payee_account"] == "0622848012345678901"
+    assert body["budget_subject"] == "2130505 生产发展"
 
 
 def test_a_payment_before_its_allocation_is_409(app, client, county):

@@ -23,7 +23,8 @@ CONTRACT = {
     "项目": "项目编号 项目名称 年度 项目类别 乡镇 村 责任单位 责任人 联系电话 建设内容 "
             "总投资 重点村 项目状态",
     "资金安排": "项目编号 资金来源编号 安排金额 文号 安排日期",
-    "支出明细": "凭证号 项目编号 资金来源编号 支付日期 支付金额 支付类型 收款单位 冲销凭证号 摘要",
+    "支出明细": "凭证号 项目编号 资金来源编号 支付日期 支付金额 支付类型 收款单位 冲销凭证号 摘要 "
+            "收款账号 预算科目",
     "资金收回": "资金来源编号 收回日期 收回金额 去向 文号 原因",
     "项目节点": "项目编号 节点 计划日期 实际日期 备注",
     "项目台账": "项目编号 项目名称 乡镇 责任单位 责任人 总投资 安排资金 已支出 支出率 当前节点 "
@@ -148,7 +149,7 @@ def test_overdue_list_is_longest_first(book):
 
 def test_header_is_frozen_and_filtered(book):
     assert book["支出明细"].freeze_panes == "A2"
-    assert book["支出明细"].auto_filter.ref == "A1:I9"
+    assert book["支出明细"].auto_filter.ref == "A1:K9"
     assert book["项目台账"].freeze_panes == "A3"
     assert book["项目台账"].auto_filter.ref.startswith("A2:L")
     # 项目名称 as wide as the longest name, 东村通村道路硬化工程XM001 (27 columns)

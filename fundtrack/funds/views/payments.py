@@ -193,6 +193,8 @@ def new_payment():
                     source=funds.get_source(form.source_code.data),
                     paid_on=form.paid_on.data, amount=form.amount.data, kind=form.kind.data,
                     payee=form.payee.data, memo=form.memo.data,
+                    payee_account=form.payee_account.data,
+                    budget_subject=form.budget_subject.data,
                 )
                 warnings = funds.payment_warnings(payment)
                 voucher, amount, code = payment.voucher_no, payment.amount, form.project_code.data
@@ -250,6 +252,8 @@ def reverse(voucher_no: str):
                     source=original.source, paid_on=form.paid_on.data,
                     amount=-form.amount.data, kind=PaymentKind.REVERSAL,
                     payee=original.payee, memo=form.memo.data, reverses=original,
+                    payee_account=original.payee_account,
+                    budget_subject=original.budget_subject,
                 )
                 voucher, amount = reversal.voucher_no, reversal.amount
                 code = original.project.code
