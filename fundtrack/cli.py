@@ -412,6 +412,34 @@ def close_month_command(month):
     click.echo(f"已月结 {month}:{ends_on} 及以前的资金记录不能再录入或冲销")
 
 
+@click.command("reconcile")
+@click.argument("path")
+@click.option("--json", "as_json", is_flag=True, help="以一个 JSON 对象输出结果")
+@with_appcontext
+def reconcile_command(path, as_json):
+    """Match a treasury payment export (预算管理一体化) against the ledger's payments;
+    writes nothing."""
+    import json
+
+    from .database import read_only
+    from .extensions import db
+    from .treasury import service as treasury
+
+    with read_only():
+        try:
+            done = treasury.reconcile(path)
+            if not done.ok:
+                _refuse([str(p) for p in done.export.problems])
+            body = treasury.as_json(done.result)
+        finally:
+            db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(body, ensure_ascii=False))
+        return
+    for line in treasury.text_lines(body, rows=len(done.export.rows)):
+        click.echo(line)
+
+
 @click.command("keygen")
 @click.option("--replace", is_flag=True,
               help="替换已有的签名密钥(旧公钥签的上报包将无法再被核验为本实例所发)")
@@ -494,6 +522,7 @@ COMMANDS = [
     restore_command,
     serve_command,
     close_month_command,
+    reconcile_command,
     keygen_command,
     package_command,
     add_region_command,

@@ -45,6 +45,7 @@ FIELDS = {
     "body": "上报包内容", "arrived": "已到位", "spent": "已支出", "recovered": "已收回",
     "projects": "项目数", "started": "已开工", "completed": "已完工",
     "overdue_count": "逾期节点",
+    "ledger_voucher_no": "台账凭证号", "fields": "差异项",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
@@ -53,6 +54,8 @@ ENTITY_FIELDS = {
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
     ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
     ("recovery", "amount"): "收回金额",
+    ("treasury_explanation", "voucher_no"): "国库支付凭证号",
+    ("treasury_explanation", "note"): "说明",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}

@@ -5,7 +5,8 @@ change history (store.py). Other packages import the settings from here:
 - tendering.py: the tendering threshold (招标限额);
 - warning_thresholds.py: the warning thresholds (预警阈值);
 - share_targets.py: the 重点村占比 targets;
-- disclosure.py: the complaint phone and public address of the notices (公示).
+- disclosure.py: the complaint phone and public address of the notices (公示);
+- treasury_headers.py: the county's names for the treasury export's columns (对账).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ from .share_targets import (
     share_targets,
 )
 from .tendering import THRESHOLD_KEY, set_tender_threshold, tender_threshold
+from .treasury_headers import (
+    TREASURY_HEADERS_KEY,
+    set_treasury_headers,
+    treasury_headers,
+)
 from .warning_thresholds import (
     WARNING_FIELDS,
     WARNINGS_KEY,
@@ -49,9 +55,11 @@ from .warning_thresholds import (
 __all__ = [
     "CHANNEL_SHARE_KEY", "COMPLAINT_PHONE_KEY", "DEFAULT_CHANNEL_SHARE", "DEFAULT_DURATIONS",
     "DEFAULT_UNIT_SHARE", "DURATIONS_KEY", "DURATION_KINDS", "MAX_DURATION", "PUBLIC_URL_KEY",
-    "SHARE_FIELDS", "THRESHOLD_KEY", "UNIT_SHARE_KEY", "WARNINGS_KEY", "WARNING_FIELDS",
+    "SHARE_FIELDS", "THRESHOLD_KEY", "TREASURY_HEADERS_KEY", "UNIT_SHARE_KEY", "WARNINGS_KEY",
+    "WARNING_FIELDS",
     "WarningThresholds", "complaint_phone", "duration_field", "get_durations",
     "get_warning_thresholds", "parse_percent", "percent_text", "public_url",
     "set_complaint_phone", "set_durations", "set_public_url", "set_share_targets",
-    "set_tender_threshold", "set_warning_thresholds", "share_targets", "tender_threshold",
+    "set_tender_threshold", "set_treasury_headers", "set_warning_thresholds",
+    "share_targets", "tender_threshold", "treasury_headers",
 ]
