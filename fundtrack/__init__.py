@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from .rectification import views as rectification
     from .reporting import views as reporting
     from .settings import views as settings
+    from .treasury import views as treasury
     from .wallchart import views as wallchart
     from .warnings import views as warnings
     from .workbook import views as workbook
@@ -96,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting, units):
+                   periods, attachments, reporting, units, treasury):
         app.register_blueprint(module.bp)
     api.register(app)
 

@@ -38,6 +38,8 @@ FINANCE = (Role.FINANCE, Role.ADMIN)
 MILESTONES = (Role.MANAGER, Role.ADMIN)
 #: Who may read the change history.
 AUDIT = (Role.AUDITOR, Role.ADMIN)
+#: 对账: finance and admin reconcile and act on it; auditors reconcile and read.
+TREASURY = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 ADMIN = (Role.ADMIN,)
 #: Who record findings (整改), close them (mark rectified) and reopen them: the checkers,
 #: never the unit that rectifies.

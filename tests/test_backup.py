@@ -132,6 +132,21 @@ def build_county() -> None:
                     destination=RecoveryDestination.POOLED, document_no="县财〔2024〕9号",
                     reason="结余收回统筹")
     _plan_adjustment(road)
+    _treasury_explanation()
+
+
+def _treasury_explanation() -> None:
+    """A reconciliation difference marked explained (对账差异说明)."""
+    from fundtrack.treasury.match import Pair
+    from fundtrack.treasury.queries import ledger_payments
+    from fundtrack.treasury.reading import TreasuryRow
+    from fundtrack.treasury.service import explain
+
+    ledger = next(p for p in ledger_payments(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+                  if p.voucher_no == "PZ0005")
+    row = TreasuryRow(2, "PZ0005", ledger.paid_on, ledger.amount + Decimal("0.01"),
+                      ledger.payee, "6228480012345678", "2130505 生产发展")
+    explain(Pair(row, ledger, ("amount",)), "国库多记一分,已函告国库更正")
 
 
 def _plan_adjustment(road) -> None:

@@ -68,3 +68,8 @@ def explanations() -> dict[tuple[str, str | None], Explanation]:
     for e in db.session.scalars(select(Explanation).order_by(Explanation.id)):
         found[(e.voucher_no, e.ledger_voucher_no)] = e
     return found
+
+
+def project_choices() -> list:
+    """Every project's code and name, for the register form's list."""
+    return db.session.execute(select(Project.code, Project.name).order_by(Project.code)).all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +39,8 @@ NOT_DATA_WRITES = {
                       "login_failure counter, a security record, not ledger data",
     "accounts.logout": "signing out changes only the session",
     "workbook.check": "a dry run of the import: it keeps the upload file, writes no row",
+    "treasury.check": "reconciling (对账) reads the treasury's export and the ledger: it "
+                      "keeps the upload file, writes no row",
     "reporting.send": "posts the package of a closed month to the upper region's API "
                       "(FUNDTRACK_UPWARD_URL): it only reads here; the upper region's "
                       "api.api_receive keeps and records it",
@@ -167,6 +170,21 @@ def _scenarios(county, tmp_path):
             "csrf_token": csrf_token(client, "/import/"), "upload": upload,
             "filename": "in.xlsx"})
 
+    def treasury(row: list, action: str, data: dict):
+        """Upload a treasury export of one payment, then act on its row 2 (对账)."""
+        def call(client):
+            from tests.treasury.county import write_export
+
+            export = write_export(tmp_path / f"treasury-{action}.xlsx", [row])
+            r = client.post("/treasury/check", data={
+                "csrf_token": csrf_token(client, "/treasury/"),
+                "export": (io.BytesIO(Path(export).read_bytes()), "国库.xlsx"),
+            }, content_type="multipart/form-data")
+            result = r.headers["Location"]
+            return client.post(f"{result}/{action}/2", data={
+                **data, "csrf_token": csrf_token(client, result)})
+        return call
+
     def upload(path, data, page):
         def call(client):
             return client.post(path, data={**data, "csrf_token": csrf_token(client, page)},
@@ -195,6 +213,15 @@ def _scenarios(county, tmp_path):
         "funds.reverse": ("finance", form("/funds/payments/PZ0001/reverse", {
             "voucher_no": "CX0001", "paid_on": PAYLOAD_DAY, "amount": "100.00",
             "memo": "金额录入错误"})),
+        "treasury.headers": ("finance", form("/treasury/headers", {
+            "voucher_no": "凭证编号", "payee": "收款人全称"}, "/treasury/")),
+        "treasury.register": ("finance", treasury(
+            ["GK0001", dt.date(2025, 10, 2), 10.00, "县路桥公司", "6228480001", None, None],
+            "register", {"project_code": "XM001", "source_code": "ZY01",
+                         "kind": "progress"})),
+        "treasury.explain": ("finance", treasury(
+            ["PZ0001", dt.date(2025, 10, 1), 99999.00, "某某建筑公司", None, None, None],
+            "explain", {"note": "国库按实际到账金额记录"})),
         "milestones.done": ("manager", form("/milestones/XM001/开工/done", {
             "done_on": PAYLOAD_DAY}, "/milestones/")),
         "milestones.edit": ("manager", form("/milestones/XM001/edit", {
