@@ -23,6 +23,10 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
     result = {"scale": scale, "db": backend, "as_of": str(measure.AS_OF),
               "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
               "load_average_at_start": os.getloadavg()}
+    previous = measure.RESULTS / f"{scale}-{backend}.json"
+    old = json.loads(previous.read_text()) if previous.exists() else {}
+    if only:  # measure only some figures, keep the others and what they were measured on
+        result = {**result, **old}
     if url is None:
         t = time.perf_counter()
         ledger = generate(scale)
@@ -30,19 +34,18 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
         url = fresh_database(backend, name)
         app = make_app(url)
         t = time.perf_counter()
-        result["rows"] = load(app, ledger)
-        result["load_s"], result["generate_s"] = time.perf_counter() - t, gen_s
+        rows, load_s = load(app, ledger), time.perf_counter() - t
+        if not only:
+            result["rows"], result["load_s"], result["generate_s"] = rows, load_s, gen_s
+        else:
+            result.setdefault("rows", rows)
         del ledger
-        _note(f"{scale}/{backend}: generated in {gen_s:.1f} s, loaded in {result['load_s']:.1f} s")
+        _note(f"{scale}/{backend}: generated in {gen_s:.1f} s, loaded in {load_s:.1f} s")
     else:
-        previous = measure.RESULTS / f"{scale}-{backend}.json"
-        old = json.loads(previous.read_text()) if previous.exists() else {}
-        if only:  # measure again only some figures, keep the others
-            result = {**old, **result}
         result["rows"], result["load_s"] = old.get("rows"), old.get("load_s", 0)
         migrate(url)  # a database loaded before a new migration gets it (e.g. an index)
         app = make_app(url)
-    only = only or {"ledger", "pages", "export", "import"}
+    only = only or {"ledger", "pages", "export", "import", "reconcile"}
     if backend == "postgresql":
         from sqlalchemy import text
 
@@ -66,6 +69,10 @@ def run(scale: str, backend: str, *, runs: int, reuse: bool, do_import: bool,
     if do_import and "import" in only:
         result.update(measure.import_(backend, book, max(1, runs // 2)))
         _note(f"import {result['import_s']:.1f} s, floor {result['import_floor_s']:.1f} s")
+    if "reconcile" in only and scale == "county":  # a county's year: 10,000 rows
+        result.update(measure.reconcile(app, runs, measure.work_file(f"treasury-{backend}.xlsx")))
+        _note(f"reconcile {result['reconcile_s']:.2f} s, "
+              f"floor {result['reconcile_floor_s']:.2f} s")
     measure.save(result)
     return result
 
@@ -88,8 +95,9 @@ def main(argv=None) -> int:
         p.add_argument("--reuse", action="store_true", help="keep a database already loaded")
         p.add_argument("--no-import", action="store_true")
         p.add_argument("--profile", action="store_true", help="profile the slowest page")
-        p.add_argument("--only", nargs="+", choices=("ledger", "pages", "export", "import"),
-                       help="with --reuse: measure only these again, keep the rest")
+        p.add_argument("--only", nargs="+", choices=("ledger", "pages", "export", "import",
+                                                       "reconcile"),
+                       help="measure only these, keep the other saved figures")
     sub.add_parser("table", help="print the table of the saved results")
     pl = sub.add_parser("plans", help="EXPLAIN ANALYZE the reports on a loaded PostgreSQL")
     pl.add_argument("--scale", choices=list(SCALES), default="county")

@@ -3,7 +3,10 @@
 * the ledger: one hand-written ``SUM ... GROUP BY`` query per report over the same tables
   and the same as-of rules, rows fetched and nothing else;
 * the export: the same number of cells written by xlsxwriter alone, ``constant_memory``;
-* the import: the same file read by ``pandas.read_excel``.
+* the import: the same file read by ``pandas.read_excel``;
+* the reconciliation (对账): the treasury export read by ``pandas.read_excel``, the
+  ledger's payments in its date range (net of reversals) read by ``pandas.read_sql``, and
+  the two merged on the voucher number (``merge(how="outer", indicator=True)``).
 """
 
 from __future__ import annotations
@@ -95,3 +98,29 @@ def write_cells(path: str, shape: list[tuple[str, int, list[str]]]) -> int:
             cells += len(kinds)
     book.close()
     return cells
+
+
+#: The ledger's payments dated in a range, net of their reversals (as reconcile reads them).
+PAYMENTS_IN_RANGE = """
+SELECT d.voucher_no, d.paid_on, d.amount + COALESCE(r.taken, 0) AS amount, d.payee,
+       d.payee_account, d.budget_subject
+FROM disbursement d
+LEFT JOIN (SELECT reverses_id, SUM(amount) AS taken FROM disbursement
+           WHERE reverses_id IS NOT NULL AND paid_on <= :end GROUP BY reverses_id) r
+       ON r.reverses_id = d.id
+WHERE d.reverses_id IS NULL AND d.paid_on BETWEEN :start AND :end
+"""
+
+
+def reconcile_floor(session, path: str) -> int:
+    """Read the export and the ledger's payments of its range with pandas and merge
+    them on the voucher number; the number of merged rows."""
+    import pandas as pd
+
+    export = pd.read_excel(path, header=0, dtype=object, engine="openpyxl")
+    dates = pd.to_datetime(export["支付日期"])
+    ledger = pd.read_sql(text(PAYMENTS_IN_RANGE), session.connection(),
+                         params={"start": dates.min().date(), "end": dates.max().date()})
+    merged = export.merge(ledger, how="outer", left_on="支付凭证号", right_on="voucher_no",
+                          indicator=True)
+    return len(merged)

@@ -123,3 +123,28 @@ def test_the_table_shows_ratios_to_the_floors_and_growth():
     table = render({("county", "sqlite"): county, ("city", "sqlite"): city})
     assert "0.60 s (3.0× floor 0.20 s)" in table
     assert "| 10.0×, – |" in table and "100 ms, 5 stmts" in table
+
+
+def test_the_reconciliation_benchmark_reports_its_export_exactly(loaded, tmp_path,
+                                                                 monkeypatch):
+    """The treasury export the benchmark builds from the ledger (1% left out, 1% added,
+    1% with another amount, 1% with another payee) is reported exactly, and the pandas
+    floor merges the same rows."""
+    from bench import measure
+
+    app, _, _ = loaded
+    monkeypatch.setattr(measure, "TREASURY_ROWS", 450)
+    out = measure.reconcile(app, 1, tmp_path / "treasury.xlsx")
+    chosen = out["treasury_ledger_payments"]
+    assert 300 < chosen <= 450
+
+    def every_100th(start):
+        return len(range(start, chosen, 100))
+
+    left_out, added = every_100th(1), every_100th(4)
+    changed = every_100th(2) + every_100th(3)
+    assert out["treasury_added"] == added and out["treasury_from_ledger"] == chosen - left_out
+    assert out["reconcile_counts"] == {
+        "matched": chosen - left_out - changed, "only_in_treasury": added,
+        "only_in_ledger": left_out, "differ": changed}
+    assert out["reconcile_s"] > 0 and out["reconcile_floor_s"] > 0
