@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .contracts.models import Contract
 from .errors import Refused
 from .funds.models import Allocation, Disbursement, FundArrival, FundSource
 from .milestones.models import Milestone
@@ -70,6 +71,8 @@ FIELDS: dict[str, Field] = {
     "responsible_person": Field("责任人", NAME, _length(Project.responsible_person)),
     "phone": Field("联系电话", NAME, _length(Project.phone)),
     "payee": Field("收款单位", NAME, _length(Disbursement.payee)),
+    "contract_no": Field("合同编号", VOUCHER, _length(Contract.contract_no)),
+    "contractor": Field("承建单位", NAME, _length(Contract.contractor)),
     "document_no": Field("文号", TEXT, min(_length(FundSource.document_no),
                                           _length(Allocation.document_no))),
     "note": Field("备注", TEXT, NOTE_MAX),

@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..accounts.service import names_of
 from ..extensions import db
 from ..formatting import money
+from ..contracts.models import Contract
 from ..funds.models import Disbursement, FundSource
 from ..projects.models import Project, Unit
 from ..rectification.models import Finding, FindingNote
@@ -44,6 +45,9 @@ FIELDS = {
     "body": "上报包内容", "arrived": "已到位", "spent": "已支出", "recovered": "已收回",
     "projects": "项目数", "started": "已开工", "completed": "已完工",
     "overdue_count": "逾期节点",
+    "contract_no": "合同编号", "contractor": "承建单位", "signed_on": "签订日期",
+    "tender_method": "招标方式", "retention_rate": "质保金比例",
+    "retention_due_on": "质保期满日期",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
@@ -51,7 +55,7 @@ ENTITY_FIELDS = {
     ("fund_source", "category"): "资金类别", ("project", "category"): "项目类别",
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
     ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
-    ("recovery", "amount"): "收回金额",
+    ("recovery", "amount"): "收回金额", ("contract", "amount"): "合同金额",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
@@ -83,17 +87,19 @@ def local(at: dt.datetime) -> dt.datetime:
 def key_matches(key: str):
     """The condition finding the changes a search for ``key`` means: the records whose
     own key contains it, and for a project's code also what belongs to the project
-    (its payments, findings and their notes; allocations and milestones carry the code
+    (its payments, contracts, findings and their notes; allocations and milestones carry the code
     in their key)."""
     projects = select(Project.id).where(Project.code.contains(key, autoescape=True))
     payments = select(Disbursement.id).where(Disbursement.project_id.in_(projects))
     findings = select(Finding.id).where(Finding.project_id.in_(projects))
     notes = select(FindingNote.id).where(FindingNote.finding_id.in_(findings))
+    contracts = select(Contract.id).where(Contract.project_id.in_(projects))
     return or_(
         Change.entity_key.contains(key, autoescape=True),
         and_(Change.entity == "disbursement", Change.entity_id.in_(payments)),
         and_(Change.entity == "finding", Change.entity_id.in_(findings)),
         and_(Change.entity == "finding_note", Change.entity_id.in_(notes)),
+        and_(Change.entity == "contract", Change.entity_id.in_(contracts)),
     )
 
 
