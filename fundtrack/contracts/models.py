@@ -18,6 +18,13 @@ from ..money import CENT, Money, Rate
 from ..projects.models import Project
 
 
+def retention_of(amount: Decimal, rate: Decimal | None) -> Decimal | None:
+    """质保金: a contract amount times its rate, half up to the fen (None: no rate)."""
+    if rate is None:
+        return None
+    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 class Contract(db.Model):
     __tablename__ = "contract"
     __table_args__ = (
@@ -49,9 +56,7 @@ class Contract(db.Model):
     @property
     def retention(self) -> Decimal | None:
         """质保金: the contract amount times its rate, half up to the fen."""
-        if self.retention_rate is None:
-            return None
-        return (self.amount * self.retention_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        return retention_of(self.amount, self.retention_rate)
 
     @property
     def history_key(self) -> str:
