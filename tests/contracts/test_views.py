@@ -106,3 +106,18 @@ def test_only_finance_and_admin_open_the_contract_forms(app, client, county):
         assert client.get(f"/contracts/{cid}/edit").status_code == status, role
     assert client.get("/contracts/999999/edit").status_code == 404
     assert client.get("/projects/XM999/contracts/new").status_code == 404
+
+
+def test_the_project_page_runs_as_many_statements_for_many_contracts(app, client, county,
+                                                                      count_statements):
+    with app.app_context(), unit_of_work("测试"):
+        contract("HT-000", get_project("XM001"), "1000.00", "2024-03-01")
+    signed_in(client, county, "viewer")
+    path = "/projects/XM001?as_of=2024-06-30"
+    one = count_statements(client, path)
+    with app.app_context(), unit_of_work("测试"):
+        for i in range(1, 20):
+            contract(f"HT-{i:03}", get_project("XM001"), "1000.00", "2024-03-01",
+                     rate="0.03", due="2025-03-01")
+    assert "HT-019" in text(client.get(path))
+    assert count_statements(client, path) == one
