@@ -6,6 +6,7 @@ county's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -15,6 +16,7 @@ from ..accounts.models import User
 from ..accounts.service import names_of
 from ..extensions import db
 from ..formatting import money
+from ..money import format_rate
 from ..contracts.models import Contract
 from ..funds.models import Disbursement, FundSource
 from ..projects.models import Project, Unit
@@ -59,6 +61,8 @@ ENTITY_FIELDS = {
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
+#: Snapshot keys holding a rate (0.0300), shown as a percentage (3.00%).
+RATES = {"retention_rate"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
 MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at"}
 #: Snapshot keys holding another record's id: the statement naming those records.
@@ -130,6 +134,11 @@ def _shown(key: str, value, names: dict[str, dict[int, str]]) -> str:
     if key in MONEY:
         try:
             return money(value)
+        except ArithmeticError:
+            return str(value)
+    if key in RATES:
+        try:
+            return format_rate(Decimal(value))
         except ArithmeticError:
             return str(value)
     if key in MOMENTS and isinstance(value, str):
