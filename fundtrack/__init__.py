@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from .attachments import views as attachments
     from .charts import monthly as monthly_report
     from .charts import views as charts
+    from .contracts import views as contracts
     from .disclosure import views as disclosure
     from .funds import views as funds
     from .history import views as history
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting, units, treasury):
+                   periods, attachments, reporting, units, treasury, contracts):
         app.register_blueprint(module.bp)
     api.register(app)
 

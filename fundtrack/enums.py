@@ -73,6 +73,17 @@ class RecoveryDestination(LabelledEnum):
     POOLED = ("pooled", "收回统筹")
 
 
+class TenderMethod(LabelledEnum):
+    """招标方式 of a contract (合同)"""
+
+    OPEN = ("open", "公开招标")
+    INVITED = ("invited", "邀请招标")
+    NEGOTIATION = ("negotiation", "竞争性谈判")
+    INQUIRY = ("inquiry", "询价")
+    SINGLE_SOURCE = ("single_source", "单一来源")
+    DIRECT = ("direct", "直接委托")
+
+
 class MilestoneKind(LabelledEnum):
     """节点, in their fixed order (the code is the position)."""
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .contracts.models import Contract
 from .errors import Refused
 from .funds.models import Allocation, Disbursement, FundArrival, FundSource
 from .milestones.models import Milestone
@@ -72,6 +73,8 @@ FIELDS: dict[str, Field] = {
     "payee": Field("收款单位", NAME, _length(Disbursement.payee)),
     "payee_account": Field("收款账号", VOUCHER, _length(Disbursement.payee_account)),
     "budget_subject": Field("预算科目", NAME, _length(Disbursement.budget_subject)),
+    "contract_no": Field("合同编号", VOUCHER, _length(Contract.contract_no)),
+    "contractor": Field("承建单位", NAME, _length(Contract.contractor)),
     "document_no": Field("文号", TEXT, min(_length(FundSource.document_no),
                                           _length(Allocation.document_no))),
     "note": Field("备注", TEXT, NOTE_MAX),

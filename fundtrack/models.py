@@ -5,6 +5,7 @@ def import_all() -> None:
     from .accounts import models as _accounts  # noqa: F401
     from .attachments import models as _attachments  # noqa: F401
     from .cache import models as _cache  # noqa: F401
+    from .contracts import models as _contracts  # noqa: F401
     from .funds import models as _funds  # noqa: F401
     from .history import models as _history  # noqa: F401
     from .milestones import models as _milestones  # noqa: F401

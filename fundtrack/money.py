@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import BigInteger, Numeric
+from sqlalchemy import BigInteger, Integer, Numeric
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
@@ -46,6 +46,24 @@ class Money(TypeDecorator):
         if dialect.name == "sqlite":
             return (Decimal(int(value)) / 100).quantize(CENT)
         return Decimal(value).quantize(CENT)
+
+
+class Rate(TypeDecorator):
+    """A rate with four decimals (0.0300 is 3%), stored exactly as whole ten-thousandths
+    in an integer column on every database."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int(Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP).scaleb(4))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)).scaleb(-4)).quantize(RATE_PLACES)
 
 
 #: A number whose commas separate thousands: 1,000 / -12,345.67 (full-width ， is NFKC ,).

@@ -116,6 +116,18 @@ RECOVERIES = Sheet("资金收回", (
     C("reason", "原因", "text", False, 30),
 ))
 
+#: Optional on import: a workbook without it imports as before.
+CONTRACTS = Sheet("合同", (
+    C("contract_no", "合同编号", "code", True, 20),
+    C("project_code", "项目编号", "code", True, 16),
+    C("contractor", "承建单位", "text", True, 28),
+    C("amount", "合同金额", "money", True, 16),
+    C("signed_on", "签订日期", "date", False, 12),
+    C("tender_method", "招标方式", "enum", False, 12),
+    C("retention_rate", "质保金比例", "rate", False, 10),
+    C("retention_due_on", "质保期满日期", "date", False, 12),
+))
+
 MILESTONES = Sheet("项目节点", (
     C("project_code", "项目编号", "code", True, 16),
     C("milestone", "节点", "enum", True, 12),
@@ -125,9 +137,9 @@ MILESTONES = Sheet("项目节点", (
 ))
 
 DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, RECOVERIES,
-               MILESTONES)
+               CONTRACTS, MILESTONES)
 #: Data sheets a workbook may lack: an import reports their rows only when there are some.
-OPTIONAL_SHEETS = (RECOVERIES,)
+OPTIONAL_SHEETS = (RECOVERIES, CONTRACTS)
 
 # --- computed sheets (export only) -------------------------------------------------------
 

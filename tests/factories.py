@@ -68,3 +68,15 @@ def milestone(prj, kind: MilestoneKind, planned=None, done=None):
         planned_on=day(planned) if planned else None,
         done_on=day(done) if done else None,
     )
+
+
+def contract(no, prj, amount, signed=None, *, method=None, rate=None, due=None,
+             contractor="某某建筑公司"):
+    from fundtrack.contracts.service import register_contract
+
+    return register_contract(
+        prj, contract_no=no, contractor=contractor, amount=D(amount),
+        signed_on=day(signed) if signed else None, tender_method=method,
+        retention_rate=D(rate) if rate is not None else None,
+        retention_due_on=day(due) if due else None,
+    )

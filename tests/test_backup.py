@@ -131,6 +131,10 @@ def build_county() -> None:
     record_recovery(sj, recovered_on=dt.date(2024, 4, 10), amount=Decimal("1000.00"),
                     destination=RecoveryDestination.POOLED, document_no="县财〔2024〕9号",
                     reason="结余收回统筹")
+    from tests.factories import contract as register_contract
+
+    register_contract("确财采〔2024〕12号", road, "480000.00", "2024-02-20", rate="0.03",
+                      due="2026-02-20")
     _plan_adjustment(road)
     _treasury_explanation()
 

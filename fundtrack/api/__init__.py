@@ -73,7 +73,15 @@ def _csrf_error(e):
 
 
 def register(app) -> None:
-    from . import attachments, ledger, openapi, projects, warnings, writes  # noqa: F401  (routes)
+    from . import (  # noqa: F401  (routes)
+        attachments,
+        contracts,
+        ledger,
+        openapi,
+        projects,
+        warnings,
+        writes,
+    )
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

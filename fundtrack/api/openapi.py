@@ -15,6 +15,7 @@ from ..enums import (
     MilestoneKind,
     PaymentKind,
     RecoveryDestination,
+    TenderMethod,
 )
 from ..ledger.params import YEARS
 from ..ledger.reports import REGISTRY, ReportKind
@@ -146,6 +147,61 @@ def _recovery_in() -> dict:
     return s
 
 
+def _contract_in() -> dict:
+    s = _object(sheets.CONTRACTS)
+    s["properties"]["amount"] = {"type": ["string", "number"], "description": "合同金额(元)"}
+    s["properties"]["tender_method"] = {
+        "type": ["string", "null"], "enum": [*TenderMethod.labels(), "", None],
+        "description": "招标方式"}
+    s["properties"]["retention_rate"] = {
+        "type": ["string", "number", "null"],
+        "description": "质保金比例:数字为比率本身(0.03 即 3%),或文本如 \"3%\""}
+    s["required"] = ["contract_no", "project_code", "contractor", "amount"]
+    s["additionalProperties"] = False
+    return s
+
+
+def _contract_paths(paths: dict, schemas: dict) -> None:
+    """POST /api/v1/contracts and GET /api/v1/projects/{project_code}/contracts (合同)."""
+    schemas["contract_in"] = _contract_in()
+    schemas["contract"] = _object(sheets.CONTRACTS)
+    money = {"type": "string", "pattern": r"^-?\d+\.\d{2}$"}
+    paths["/api/v1/contracts"] = {"post": {
+        "summary": "登记一份合同(财政局、管理员)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/contract_in"}}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/contract"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "409": _err("合同编号已存在"),
+            "422": _err("输入无效"),
+        },
+    }}
+    paths["/api/v1/projects/{project_code}/contracts"] = {"get": {
+        "summary": "项目的合同,及截至某日的安排资金、合同金额、已支出",
+        "parameters": [
+            {"name": "project_code", "in": "path", "required": True, "schema": {"type": "string"}},
+            _FILTERS[0],
+        ],
+        "responses": {
+            "200": {"description": "合同", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                    "project_code": {"type": "string"},
+                    "as_of": {"type": "string", "format": "date"},
+                    "allocated": money, "contracted": money, "spent": money,
+                    "beyond_contracts": money,
+                    "contracts": {"type": "array",
+                                  "items": {"$ref": "#/components/schemas/contract"}},
+                },
+                "required": ["project_code", "as_of", "allocated", "contracted", "spent",
+                             "beyond_contracts", "contracts"],
+            }}}},
+            "401": _err("未登录"), "404": _err("项目不存在"), "422": _err("参数无效"),
+        },
+    }}
+
+
 def spec() -> dict:
     schemas = {"Errors": _ERRORS, "payment_in": _payment_in(),
                "payment": _object(sheets.DISBURSEMENTS),
@@ -236,6 +292,7 @@ def spec() -> dict:
     }}
     _warnings_path(paths, schemas)
     _attachment_paths(paths, schemas)
+    _contract_paths(paths, schemas)
     from ..reporting.views import openapi_paths
 
     paths.update(openapi_paths())

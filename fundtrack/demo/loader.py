@@ -4,12 +4,14 @@ entries would be."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from random import Random
 
 from sqlalchemy import exists, select
 
-from ..enums import PaymentKind
+from ..contracts.service import register_contract
+from ..enums import MilestoneKind, PaymentKind, TenderMethod
 from ..errors import Refused
 from ..extensions import db
 from ..funds import service as funds
@@ -19,6 +21,7 @@ from ..milestones.service import set_milestone
 from ..projects.models import Project
 from ..projects.service import create_project
 from ..rectification import service as rectification
+from ..settings.service import tender_threshold
 from . import data
 from .findings import PlannedFinding, plan_findings
 from .plan import WAN, Plan, build_plan
@@ -86,6 +89,43 @@ def _load_payments(plan: Plan, projects, sources) -> dict[PaymentKind, int]:
     return counts
 
 
+#: The demo's works contracts hold back 3%, due 60 days after 验收 (when the demo's
+#: plan pays its 质保金 at the earliest).
+RETENTION_RATE = Decimal("0.03")
+RETENTION_DAYS = 60
+
+
+def _load_contracts(plan: Plan, projects) -> int:
+    """One works contract (施工合同) per project that has started, for its investment,
+    signed when it was tendered (or when it started), with its payee; tendered openly
+    above the tendering
+    threshold and by 询价 below it, but for one 直接委托 above it, which an audit finds
+    (the red warning 应招标未招标)."""
+    threshold = tender_threshold()
+    direct_shown = False
+    n = 0
+    for p in plan.projects:
+        started = p.milestones.get(MilestoneKind.STARTED)
+        if started is None or started.done_on is None:
+            continue
+        tendered = p.milestones.get(MilestoneKind.TENDERED)
+        accepted = p.milestones.get(MilestoneKind.ACCEPTED)
+        above = p.total_investment > threshold
+        method = TenderMethod.OPEN if above else TenderMethod.INQUIRY
+        if above and not direct_shown:
+            method, direct_shown = TenderMethod.DIRECT, True
+        done = accepted.done_on if accepted is not None else None
+        register_contract(
+            projects[p.code], contract_no=f"HT-{p.code}", contractor=p.payee,
+            amount=p.total_investment,
+            signed_on=(tendered.done_on if tendered is not None and tendered.done_on
+                       else started.done_on),
+            tender_method=method, retention_rate=RETENTION_RATE,
+            retention_due_on=done + dt.timedelta(days=RETENTION_DAYS) if done else None)
+        n += 1
+    return n
+
+
 def _load_findings(findings: list[PlannedFinding]) -> None:
     for f in findings:
         finding = rectification.record_finding(
@@ -106,6 +146,7 @@ def load_demo() -> str:
     sources = _load_sources()
     projects = _load_projects(plan, sources)
     counts = _load_payments(plan, projects, sources)
+    contracts = _load_contracts(plan, projects)
     findings = plan_findings(plan)
     _load_findings(findings)
 
@@ -125,6 +166,7 @@ def load_demo() -> str:
         f"资金安排 {allocations} 条(含调减 {len(plan.reductions)} 条),"
         f"节点 {len(milestones)} 个(截至 {data.DEMO_TODAY} 逾期 {overdue} 个),"
         f"支出 {len(plan.payments)} 笔({kinds}),合计 {spent / WAN:.2f} 万元;"
+        f"合同 {contracts} 份;"
         f"整改事项 {len(findings)} 个(已整改 {rectified} 个,"
         f"截至 {data.DEMO_TODAY} 逾期 {late} 个)。"
     )

@@ -6,6 +6,7 @@ county's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -15,6 +16,8 @@ from ..accounts.models import User
 from ..accounts.service import names_of
 from ..extensions import db
 from ..formatting import money
+from ..money import format_rate
+from ..contracts.models import Contract
 from ..funds.models import Disbursement, FundSource
 from ..projects.models import Project, Unit
 from ..rectification.models import Finding, FindingNote
@@ -46,6 +49,9 @@ FIELDS = {
     "projects": "项目数", "started": "已开工", "completed": "已完工",
     "overdue_count": "逾期节点",
     "ledger_voucher_no": "台账凭证号", "fields": "差异项",
+    "contract_no": "合同编号", "contractor": "承建单位", "signed_on": "签订日期",
+    "tender_method": "招标方式", "retention_rate": "质保金比例",
+    "retention_due_on": "质保期满日期",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
@@ -53,12 +59,14 @@ ENTITY_FIELDS = {
     ("fund_source", "category"): "资金类别", ("project", "category"): "项目类别",
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
     ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
-    ("recovery", "amount"): "收回金额",
     ("treasury_explanation", "voucher_no"): "国库支付凭证号",
     ("treasury_explanation", "note"): "说明",
+    ("recovery", "amount"): "收回金额", ("contract", "amount"): "合同金额",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
+#: Snapshot keys holding a rate (0.0300), shown as a percentage (3.00%).
+RATES = {"retention_rate"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
 MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at"}
 #: Snapshot keys holding another record's id: the statement naming those records.
@@ -87,17 +95,19 @@ def local(at: dt.datetime) -> dt.datetime:
 def key_matches(key: str):
     """The condition finding the changes a search for ``key`` means: the records whose
     own key contains it, and for a project's code also what belongs to the project
-    (its payments, findings and their notes; allocations and milestones carry the code
+    (its payments, contracts, findings and their notes; allocations and milestones carry the code
     in their key)."""
     projects = select(Project.id).where(Project.code.contains(key, autoescape=True))
     payments = select(Disbursement.id).where(Disbursement.project_id.in_(projects))
     findings = select(Finding.id).where(Finding.project_id.in_(projects))
     notes = select(FindingNote.id).where(FindingNote.finding_id.in_(findings))
+    contracts = select(Contract.id).where(Contract.project_id.in_(projects))
     return or_(
         Change.entity_key.contains(key, autoescape=True),
         and_(Change.entity == "disbursement", Change.entity_id.in_(payments)),
         and_(Change.entity == "finding", Change.entity_id.in_(findings)),
         and_(Change.entity == "finding_note", Change.entity_id.in_(notes)),
+        and_(Change.entity == "contract", Change.entity_id.in_(contracts)),
     )
 
 
@@ -128,6 +138,11 @@ def _shown(key: str, value, names: dict[str, dict[int, str]]) -> str:
     if key in MONEY:
         try:
             return money(value)
+        except ArithmeticError:
+            return str(value)
+    if key in RATES:
+        try:
+            return format_rate(Decimal(value))
         except ArithmeticError:
             return str(value)
     if key in MOMENTS and isinstance(value, str):

@@ -27,6 +27,7 @@ ENTITIES = {
     "allocation": "资金安排",
     "disbursement": "支出",
     "project": "项目",
+    "contract": "合同",
     "milestone": "项目节点",
     "unit": "责任单位",
     "app_user": "用户",

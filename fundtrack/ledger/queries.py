@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from sqlalchemy import and_, case, func, or_, select
 
+from ..contracts.models import Contract
 from ..enums import MilestoneKind
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..milestones.models import Milestone
@@ -47,6 +48,22 @@ def spent(as_of: dt.date, filt: LedgerFilter, *by, among=None):
         Disbursement.paid_on <= as_of
     )
     return _scoped(stmt, Disbursement, filt, as_of, among).group_by(*by).subquery()
+
+
+def contract_counts(as_of: dt.date):
+    """A contract counts from its 签订日期 on; one without a date at every D."""
+    return or_(Contract.signed_on.is_(None), Contract.signed_on <= as_of)
+
+
+def contracted(as_of: dt.date, *by):
+    """Σ contract amounts (合同金额) counting as of D per ``by`` columns (of Contract),
+    labelled ``contracted``."""
+    return (
+        select(*by, func.sum(Contract.amount).label("contracted"))
+        .where(contract_counts(as_of))
+        .group_by(*by)
+        .subquery()
+    )
 
 
 def arrived(as_of: dt.date):

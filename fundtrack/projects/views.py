@@ -13,10 +13,12 @@ from ..clock import today
 from ..database import unit_of_work
 from ..dates import parse_date
 from ..enums import NO, YES, ProjectStatus, Role
+from ..contracts.service import contracts_of
 from ..errors import Refused
 from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings
 from ..ledger import LedgerFilter, allocation_ledger, project_ledger
+from ..ledger.contracts import project_figures
 from ..ledger.params import parse_ledger_query
 from ..milestones.queries import milestone_states
 from ..milestones.schedule import timeline
@@ -82,6 +84,8 @@ def detail(code: str):
         steps=[(to, service.STEP_WORDS[to]) for to in service.STEPS[project.status]
                if service.may_change_status(current_user, project, to)],
         channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
+        contracts=contracts_of(project),
+        contract_money=project_figures(project.id, as_of),
     )
 
 

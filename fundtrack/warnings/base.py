@@ -115,11 +115,15 @@ SPECS: dict[str, tuple[str, Level]] = {
     "paid_before_tendering": ("未招标先支付", Level.RED),
     "settlement_without_acceptance": ("未验收先结算", Level.RED),
     "finding_overdue": ("整改逾期", Level.RED),
+    "direct_award_above_threshold": ("应招标未招标", Level.RED),
     "low_spending_after_completion": ("完工支出滞后", Level.YELLOW),
     "idle_funds": ("资金沉淀", Level.YELLOW),
     "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
     "completed_not_settled": ("完工未报账", Level.YELLOW),
+    "paid_beyond_contracts": ("支付超合同", Level.YELLOW),
+    "retention_paid_early": ("质保金提前支付", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
+    "retention_due": ("质保金到期", Level.BLUE),
 }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..ledger.filters import LedgerFilter
 from ..settings.service import get_warning_thresholds, tender_threshold
-from . import findings, funding, schedule
+from . import contracts, findings, funding, schedule
 from .base import SPECS, Alert, Context, Level, Rule
 
 #: Each rule: its statement (the function named after it) and the function writing a
@@ -36,6 +36,14 @@ _DEFINED = {
     "settlement_without_acceptance": (
         funding.settlement_without_acceptance, funding.describe_settlement_without_acceptance),
     "finding_overdue": (findings.finding_overdue, findings.describe_finding_overdue),
+    "paid_beyond_contracts": (
+        contracts.paid_beyond_contracts, contracts.describe_paid_beyond_contracts),
+    "retention_paid_early": (
+        contracts.retention_paid_early, contracts.describe_retention_paid_early),
+    "retention_due": (contracts.retention_due, contracts.describe_retention_due),
+    "direct_award_above_threshold": (
+        contracts.direct_award_above_threshold,
+        contracts.describe_direct_award_above_threshold),
 }
 RULES: tuple[Rule, ...] = tuple(
     Rule(code, label, level, *_DEFINED[code]) for code, (label, level) in SPECS.items())

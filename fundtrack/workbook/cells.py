@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from ..enums import (
     FundCategory,
@@ -19,9 +21,10 @@ from ..enums import (
     PaymentKind,
     ProjectStatus,
     RecoveryDestination,
+    TenderMethod,
     parse_yes_no,
 )
-from ..money import MoneyError, parse_money
+from ..money import RATE_PLACES, MoneyError, parse_money
 
 
 class CellError(ValueError):
@@ -36,6 +39,7 @@ ENUMS = {
     "milestone": MilestoneKind,
     "status": ProjectStatus,
     "destination": RecoveryDestination,
+    "tender_method": TenderMethod,
 }
 
 #: Years outside this range are typing errors, not years of a county's budget.
@@ -122,6 +126,33 @@ def read_int(value) -> int:
     return year
 
 
+def read_rate(value) -> Decimal:
+    """A percentage (质保金比例): a number is the rate itself, as Excel holds a percentage
+    cell (3% is 0.03); text is "3%" (or "0.03"). 0% to 100%, at most two decimals of a
+    percent."""
+    text = None
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        if isinstance(value, int | float):
+            rate = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        else:
+            text = unicodedata.normalize("NFKC", str(value)).strip()
+            if text.endswith("%"):
+                rate = Decimal(text[:-1].strip()) / 100
+            else:
+                rate = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise CellError(f"「{read_text(value)}」不是有效的百分比(如 3%)") from None
+    if not rate.is_finite():
+        raise CellError(f"「{read_text(value)}」不是有效的百分比(如 3%)")
+    if not 0 <= rate <= 1:
+        raise CellError(f"「{read_text(value)}」应在 0% 到 100% 之间(如 3%)")
+    if rate != rate.quantize(RATE_PLACES):
+        raise CellError(f"「{read_text(value)}」最多两位小数(如 2.50%)")
+    return rate.quantize(RATE_PLACES)
+
+
 def read_enum(key: str):
     cls = ENUMS[key]
 
@@ -153,4 +184,5 @@ def reader(column):
         "date": read_date,
         "int": read_int,
         "yesno": read_yes_no,
+        "rate": read_rate,
     }[kind]

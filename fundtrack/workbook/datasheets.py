@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from .. import sheets
+from ..contracts.models import Contract
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..ledger import LedgerFilter
@@ -131,6 +132,19 @@ def recoveries(scope=ALL):
     return _stream(stmt, sheets.RECOVERIES.keys)
 
 
+def contracts(scope=ALL):
+    """By project, then 合同编号 (contracts are independent of each other)."""
+    stmt = (
+        select(Contract.contract_no, Project.code, Contract.contractor, Contract.amount,
+               Contract.signed_on, Contract.tender_method, Contract.retention_rate,
+               Contract.retention_due_on)
+        .join(Project, Project.id == Contract.project_id)
+        .where(*scope.projects)
+        .order_by(Project.code, Contract.contract_no)
+    )
+    return _stream(stmt, sheets.CONTRACTS.keys)
+
+
 def milestones(scope=ALL):
     stmt = (
         select(Project.code, Milestone.kind, Milestone.planned_on, Milestone.done_on,
@@ -150,5 +164,6 @@ DATA = (
     (sheets.ALLOCATIONS, allocations),
     (sheets.DISBURSEMENTS, disbursements),
     (sheets.RECOVERIES, recoveries),
+    (sheets.CONTRACTS, contracts),
     (sheets.MILESTONES, milestones),
 )

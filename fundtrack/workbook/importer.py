@@ -1,8 +1,8 @@
 """Import: add a workbook's rows to the database through the services, all or nothing.
 
 Every row goes through the service that owns its rules, in one transaction: fund sources,
-arrivals, projects, milestones, allocations, payments, then recoveries (资金收回, an
-optional sheet). A refused row becomes a
+arrivals, projects, milestones, allocations, payments, then recoveries (资金收回) and
+contracts (合同), two optional sheets. A refused row becomes a
 Problem naming its sheet, Excel row and column, and the import carries on with the next
 row, so that one run reports every problem of the workbook. At the end the transaction is
 committed only when nothing was refused and this is not a dry run.
@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
 from ..bulk import staged
+from ..contracts import service as contracts
 from ..database import acting_as, bulk_names
 from ..enums import PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
@@ -56,7 +57,7 @@ _OWN_KEY = {
 #: A column that refers to another sheet's code under another key.
 _REFERS_TO = {"reverses": "voucher_no"}
 #: The kinds of names (database.lock_name) an import adds: it holds them whole.
-_NAMED_KINDS = ("source", "unit", "project", "voucher")
+_NAMED_KINDS = ("source", "unit", "project", "voucher", "contract")
 
 
 def import_workbook(path, *, actor: str, dry_run: bool = False,
@@ -154,6 +155,7 @@ class _Import:
             (sheets.DISBURSEMENTS, self.add_payment,
              lambda rows: disbursement_order(rows, _is_reversal)),
             (sheets.RECOVERIES, self.add_recovery, None),
+            (sheets.CONTRACTS, self.add_contract, None),
         )
         for sheet, apply, order in steps:
             rows = [r for r in self.rows.get(sheet.name, []) if r.ok]
@@ -270,6 +272,14 @@ class _Import:
             funds.get_source(row["source_code"]), recovered_on=row["recovered_on"],
             amount=row["amount"], destination=row["destination"],
             document_no=row["document_no"], reason=row["reason"],
+        )
+
+    def add_contract(self, row: Row):
+        contracts.register_contract(
+            get_project(row["project_code"]), contract_no=row["contract_no"],
+            contractor=row["contractor"], amount=row["amount"], signed_on=row["signed_on"],
+            tender_method=row["tender_method"], retention_rate=row["retention_rate"],
+            retention_due_on=row["retention_due_on"],
         )
 
 

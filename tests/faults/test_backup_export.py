@@ -59,6 +59,14 @@ def sqlite_source(sqlite_template, tmp_path):  # noqa: F811
             record_recovery(get_source("00123"), recovered_on=on, amount=Decimal("100.00"),
                             destination=where, document_no="豫财农〔2024〕3号",
                             reason="项目调整")
+        # and contracts (合同)
+        from fundtrack.enums import TenderMethod
+        from fundtrack.projects.service import get_project
+        from tests.factories import contract
+
+        contract("HT-2024-01", get_project("XM001"), "480000.00", "2024-02-20",
+                 method=TenderMethod.OPEN, rate="0.03", due="2026-02-20")
+        contract("HT-2024-02", get_project("XM002"), "85000.00", method=TenderMethod.DIRECT)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -26,7 +26,7 @@ from fundtrack.rectification.service import record_finding
 from fundtrack.settings import service as settings
 from tests.attachments.samples import PDF
 from tests.conftest import PASSWORD, bearer, csrf_token, login
-from tests.factories import D, allocate, arrive, milestone, pay, project, source
+from tests.factories import D, allocate, arrive, contract, milestone, pay, project, source
 from tests.reporting.conftest import (
     County,
     county_template,  # noqa: F401  (the fixture)
@@ -102,6 +102,7 @@ def county(app, users, tokens, lower):
         prj = project("XM001")
         allocate(prj, src, "300000.00", "2025-09-12")
         pay("PZ0001", prj, src, "100000.00", "2025-10-01")
+        contract_id = contract("HT-0001", prj, "250000.00", "2025-09-15").id
         # a baseline (基准计划) for XM001's 完工: moving it later is a 计划调整
         milestone(prj, MilestoneKind.COMPLETED, planned="2025-12-31")
         keep_baseline(prj)
@@ -128,7 +129,8 @@ def county(app, users, tokens, lower):
         token_ids = dict(db.session.execute(select(User.username, ApiToken.id).join(
             ApiToken, ApiToken.user_id == User.id)).all())
     return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids,
-            "finding": finding_id, "token_ids": token_ids, "unit": unit_id, "lower": lower}
+            "finding": finding_id, "token_ids": token_ids, "unit": unit_id, "lower": lower,
+            "contract": contract_id}
 
 
 def _import_book(tmp_path) -> bytes:
@@ -205,6 +207,16 @@ def _scenarios(county, tmp_path):
         "api.post_recovery": (None, lambda c: c.post("/api/v1/recoveries", headers=api, json={
             "source_code": "ZY01", "recovered_on": PAYLOAD_DAY, "amount": "1.00",
             "destination": "收回统筹", "document_no": "县财〔2025〕9号"})),
+        "contracts.new": ("finance", form("/projects/XM001/contracts/new", {
+            "contract_no": "HT-0002", "project_code": "XM001", "contractor": "某某监理公司",
+            "amount": "12000.00", "signed_on": PAYLOAD_DAY, "tender_method": "inquiry",
+            "retention_rate": "3"})),
+        "contracts.edit": ("finance", form(f"/contracts/{county['contract']}/edit", {
+            "project_code": "XM001", "contractor": "某某路桥公司", "amount": "260000.00",
+            "signed_on": "2025-09-15", "tender_method": "open"})),
+        "api.post_contract": (None, lambda c: c.post("/api/v1/contracts", headers=api, json={
+            "contract_no": "HT-0003", "project_code": "XM001", "contractor": "某某设计院",
+            "amount": "8000.00", "retention_rate": "5%"})),
         "funds.allocate": ("finance", form("/funds/ZY01/allocate", {
             "project_code": "XM001", "amount": "100.00", "allocated_on": PAYLOAD_DAY})),
         "funds.new_payment": ("finance", form("/funds/payments/new", {

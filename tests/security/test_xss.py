@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from fundtrack.accounts.models import User
 from fundtrack.attachments.models import Attachment
+from fundtrack.contracts.models import Contract
 from fundtrack.database import unit_of_work
 from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
@@ -34,6 +35,7 @@ QUERY_KEYS = ("q", "key", "actor", "entity", "as_of", "year", "township", "unit"
 
 def _county(app):
     from fundtrack.accounts.service import create_user
+    from fundtrack.contracts.service import register_contract
     from fundtrack.funds import service as funds
     from fundtrack.milestones.service import set_milestone
     from fundtrack.periods.service import close_month
@@ -69,6 +71,7 @@ def _county(app):
                                  project_code="XM001")
         add_evidence(finding, XSS, dt.date(2025, 5, 10))
         attach("project:XM001", "合同", PDF, f"{XSS}.pdf")
+        register_contract(prj, contract_no=XSS, contractor=XSS, amount=d("1000.00"))
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
@@ -78,6 +81,7 @@ def _values(app) -> dict[str, list]:
         finding_ids = list(db.session.scalars(select(Finding.id)))
         attachment_ids = list(db.session.scalars(select(Attachment.id)))
         unit_ids = list(db.session.scalars(select(Unit.id)))
+        contract_ids = list(db.session.scalars(select(Contract.id)))
     return {
         "code": ["XM001", "ZY01"], "project_code": ["XM001"], "source_code": ["ZY01"],
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
@@ -85,6 +89,7 @@ def _values(app) -> dict[str, list]:
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
         "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
         "upload": ["00000000-0000-4000-8000-000000000000"], "row": [2],
+        "contract_id": contract_ids,
     }
 
 
@@ -122,6 +127,7 @@ def test_no_page_shows_typed_text_as_markup(app, users):
                 escaped.add(endpoint)
     # the walk really opened the pages, and they really showed the text (escaped)
     expected = {"main.index", "projects.index", "projects.detail", "funds.index",
+                "contracts.new", "contracts.edit",
                 "funds.source", "funds.payments", "funds.reverse", "milestones.index",
                 "milestones.edit", "ledger.report", "history.index", "admin.users",
                 "periods.index"}

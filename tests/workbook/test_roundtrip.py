@@ -36,7 +36,7 @@ def test_export_import_export_is_the_same_workbook(ctx, fresh_app, tmp_path):
     report, a, b = round_trip(tmp_path, fresh_app)
     assert report.counts == {"资金来源": 3, "资金到位": 4, "项目": 4, "资金安排": 7,
                              "支出明细": 8, "项目节点": 8}
-    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 14  # 13 + 月报
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 15  # 14 + 月报
     for name in a.sheetnames:
         assert cells(a[name]) == cells(b[name]), name
     # and the figures are the county's, not empty sheets
@@ -51,3 +51,33 @@ def test_a_years_workbook_imports_into_an_empty_database(ctx, fresh_app, tmp_pat
     assert report.counts["项目"] == 3 and report.counts["资金来源"] == 2
     for name in a.sheetnames:
         assert cells(a[name]) == cells(b[name]), name
+
+
+def test_contracts_round_trip_cell_for_cell(ctx, fresh_app, tmp_path):
+    """The 合同 sheet: every column (an undated contract, no 招标方式, a fractional
+    percentage, a number with brackets) exported, imported into an empty database and
+    exported again the same."""
+    from fundtrack.enums import TenderMethod
+    from fundtrack.extensions import db
+    from fundtrack.projects.service import get_project
+    from tests import factories as f
+
+    build_county()
+    road, water = get_project("XM001"), get_project("XM002")
+    f.contract("确财采〔2024〕12号", road, "480000.00", "2024-02-20",
+               method=TenderMethod.OPEN, rate="0.03", due="2026-03-20",
+               contractor="某某路桥工程有限公司")
+    f.contract("HT-2024-007", road, "12000.50", method=TenderMethod.DIRECT,
+               rate="0.0125", contractor="某某监理公司")
+    f.contract("0009", water, "85000.00", "2024-02-15", contractor="=某某水利公司")
+    db.session.commit()
+    report, a, b = round_trip(tmp_path, fresh_app)
+    assert report.counts["合同"] == 3
+    assert cells(a["合同"]) == cells(b["合同"])
+    rows = values(b["合同"])
+    assert rows[0] == ("合同编号", "项目编号", "承建单位", "合同金额", "签订日期", "招标方式",
+                       "质保金比例", "质保期满日期")
+    by_no = {r[0]: r for r in rows[1:]}
+    assert by_no["HT-2024-007"][3:] == (12000.5, None, "直接委托", 0.0125, None)
+    assert by_no["0009"][2] == "=某某水利公司" and by_no["0009"][5] is None
+    assert b["合同"]["G2"].number_format == "0.00%"
