@@ -59,7 +59,12 @@ QUESHAN = [
 ]
 
 
-def queshan(path) -> Ledger:
+QUESHAN_UNITS = {row[4] for row in QUESHAN}
+
+
+def queshan(path, *, broken: bool = False) -> Ledger:
+    """``broken``: three cells no county should write (an amount in words, 万元 with
+    seven decimals, a date in words)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "2024年项目台账"
@@ -100,6 +105,10 @@ def queshan(path) -> Ledger:
                 ws.cell(r, j, v).number_format = "yyyy-mm-dd"
         alloc = [x + y for x, y in zip(alloc, a)]
         paid = [x + y for x, y in zip(paid, p)]
+    if broken:
+        ws["H7"] = "四十万"
+        ws["I8"] = 35.1234567
+        ws["O9"] = "三月初"
     ws["A5"] = "合计"
     ws.merge_cells("A5:C5")
     ws.cell(5, 7, _wan(sum(alloc)))
@@ -129,7 +138,12 @@ BIYANG = {
 }
 
 
-def biyang(path, *, extra: list | None = None) -> Ledger:
+BIYANG_UNITS = {row[3] for rows in BIYANG.values() for row in rows}
+
+
+def biyang(path, *, extra: list | None = None, paid_more: int = 0) -> Ledger:
+    """``extra``: projects added since (a third heading); ``paid_more``: yuan paid since
+    from the first project's 中央 money (next month's file)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "项目台账"
@@ -153,6 +167,8 @@ def biyang(path, *, extra: list | None = None) -> Ledger:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         r += 1
         for name, town, village, unit, cat, a, p, started, done, accepted in rows:
+            if n == 0 and paid_more:
+                p = (p[0] + paid_more,) + tuple(p[1:])
             n += 1
             count += 1
             units.add(unit)
@@ -181,6 +197,9 @@ ZHENGYANG = [
     ("陡沟镇花生产业园冷库建设项目", "陡沟镇郭庄村", "正阳县农业农村局", "是",
      ("150", "50"), ("75.5", "0"), "2024.5.1", "2024.12.31", "2024.5.10", None),
 ]
+
+
+ZHENGYANG_UNITS = {row[2] for row in ZHENGYANG}
 
 
 def zhengyang(path) -> Ledger:

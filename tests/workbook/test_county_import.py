@@ -1,0 +1,184 @@
+"""Import of a county's own ledger layout, against the database: three counties' workbooks
+import after mapping and fundtrack's figures equal their own totals; next month's file
+re-imports with the saved mapping in one step; bad input is named with the county's
+sheet, row and header, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import select
+
+from fundtrack.enums import Level, MilestoneKind
+from fundtrack.extensions import db
+from fundtrack.funds.models import Disbursement
+from fundtrack.ledger import allocation_ledger, project_ledger
+from fundtrack.milestones.models import Milestone
+from fundtrack.projects.models import Project, Unit
+from fundtrack.projects.service import get_or_create_unit
+from fundtrack.workbook.mapping.plan import check_county, known_channels, read_header
+from fundtrack.workbook.mapping.propose import propose
+from tests import factories as f
+from tests.workbook import county_books as books
+from tests.workbook.readback import table_counts
+
+LATER = dt.date(2025, 12, 31)
+
+
+@pytest.fixture
+def county(ctx):
+    """The three 2024 channels, their money arrived, and the units the books name."""
+    for code, level in (("ZY2024", Level.CENTRAL), ("SJ2024", Level.PROVINCIAL),
+                        ("XJ2024", Level.COUNTY)):
+        src = f.source(code, "50000000.00", level=level, year=2024)
+        f.arrive(src, "20000000.00", "2024-01-15")
+    for unit in (books.QUESHAN_UNITS | books.BIYANG_UNITS | books.ZHENGYANG_UNITS):
+        get_or_create_unit(unit)
+    db.session.commit()
+    return ctx
+
+
+def proposed(ledger):
+    _, header = read_header(ledger.path, ledger.sheet)
+    mapping = propose(header.names, channels=known_channels(), year=header.year,
+                      unit=header.unit)
+    mapping.sheet = ledger.sheet
+    return mapping
+
+
+def run(ledger, mapping=None, *, dry_run=False, as_of=None):
+    return check_county(ledger.path, sheet=ledger.sheet, mapping=mapping or proposed(ledger),
+                        actor="导入员", as_of=as_of or ledger.as_of, dry_run=dry_run)
+
+
+def problems(check):
+    return [str(p) for p in check.report.problems]
+
+
+@pytest.mark.parametrize("book,as_of", [
+    (books.queshan, None), (books.biyang, dt.date(2024, 8, 31)), (books.zhengyang, None),
+])
+def test_three_layouts_import_and_equal_their_own_totals(county, tmp_path, book, as_of):
+    ledger = book(tmp_path / "book.xlsx")
+    check = run(ledger, as_of=as_of)
+    assert problems(check) == []
+    assert check.new_projects == ledger.projects
+    assert (check.allocated, check.paid) == (ledger.allocated, ledger.paid)
+    db.session.rollback()
+    total = project_ledger(LATER).total
+    assert total["allocated"] == ledger.allocated
+    assert total["spent"] == ledger.paid
+    assert allocation_ledger(LATER).total["spent"] == ledger.paid
+    # one summary payment per project × channel, at the as-of date, memo 期初数
+    payments = db.session.scalars(select(Disbursement)).all()
+    assert payments and {p.paid_on for p in payments} == {as_of or ledger.as_of}
+    assert all(p.memo.startswith("期初数") for p in payments)
+    warned = [w for w in check.report.warnings if "无凭证明细" in w]
+    assert len(warned) == len(payments)
+    # as of the day before the ledger's date nothing is paid yet
+    assert project_ledger((as_of or ledger.as_of) - dt.timedelta(days=1)).total["spent"] == 0
+
+
+def test_queshan_projects_keep_the_countys_codes_places_and_dates(county, tmp_path):
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    assert problems(run(ledger)) == []
+    db.session.rollback()
+    p = db.session.scalar(select(Project).where(Project.code == "QS2024-002"))
+    assert (p.township, p.village, p.unit.name) == ("任店镇", "李湾村", "确山县水利局")
+    assert p.total_investment == D("608216.00")
+    done = db.session.scalar(select(Milestone).where(
+        Milestone.project_id == p.id, Milestone.kind == MilestoneKind.COMPLETED))
+    assert (done.planned_on, done.done_on) == (dt.date(2024, 6, 30), dt.date(2024, 6, 20))
+
+
+def test_dry_run_writes_nothing(county, tmp_path):
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    before = table_counts()
+    check = run(ledger, dry_run=True)
+    assert problems(check) == [] and check.report.counts["项目"] == 4
+    assert table_counts() == before
+
+
+def test_next_month_with_the_same_mapping_adds_only_what_changed(county, tmp_path):
+    first = books.biyang(tmp_path / "july.xlsx")
+    mapping = proposed(first)
+    assert problems(run(first, mapping, as_of=dt.date(2024, 7, 31))) == []
+    extra = [("象河乡象河村桥梁建设项目", "象河乡", "象河村", "泌阳县交通运输局", "道路",
+              (250000, 0, 0), (100000, 0, 0), "2024-08-10", None, None)]
+    second = books.biyang(tmp_path / "august.xlsx", extra=extra, paid_more=50000)
+    check = run(second, mapping, as_of=dt.date(2024, 8, 31))
+    assert problems(check) == []
+    assert (check.new_projects, check.updated_projects) == (1, 4)
+    db.session.rollback()
+    total = project_ledger(LATER).total
+    assert (total["allocated"], total["spent"]) == (second.allocated, second.paid)
+    assert project_ledger(dt.date(2024, 7, 31)).total["spent"] == first.paid
+    assert db.session.scalar(select(Project.code).where(
+        Project.name == "象河乡象河村桥梁建设项目")) == "2024-0005"
+
+
+def test_unknown_units_and_channels_are_listed_never_created(county, tmp_path):
+    ledger = books.zhengyang(tmp_path / "zy.xlsx")
+    mapping = proposed(ledger)
+    mapping.columns["累计拨付(万元)/省级"].source = "SJ2099"
+    db.session.execute(Unit.__table__.delete().where(Unit.name == "正阳县农业农村局"))
+    db.session.commit()
+    before = table_counts()
+    check = run(ledger, mapping)
+    assert problems(check) == [
+        "衔接资金项目 第3行 累计拨付(万元)/省级:资金渠道「SJ2099」不存在:"
+        "请先在「资金渠道」中新建,或对应到已有渠道",
+        "衔接资金项目 第5行 主管部门:责任单位「正阳县农业农村局」在系统中不存在等 2 行:"
+        "请先在「责任单位」中新建,或在映射中将其对应到已有单位",
+    ]
+    assert table_counts() == before
+    # matched to an existing unit in the mapping, it imports
+    mapping.columns["累计拨付(万元)/省级"].source = "SJ2024"
+    mapping.units = {"正阳县农业农村局": "正阳县住房和城乡建设局"}
+    assert problems(run(ledger, mapping)) == []
+
+
+def test_bad_input_is_named_by_the_countys_row_and_header(county, tmp_path):
+    ledger = books.queshan(tmp_path / "qs.xlsx", broken=True)
+    before = table_counts()
+    check = run(ledger)
+    assert problems(check) == [
+        "2024年项目台账 第7行 资金来源/中央:「四十万」不是以万元计的金额",
+        "2024年项目台账 第8行 资金来源/省级:「35.1234567」万元折合 351234.567 元,"
+        "超过两位小数(元精确到分);请检查该列的单位",
+        "2024年项目台账 第9行 实际开工时间:「三月初」不是有效日期(应为日期,如 2024-03-05)",
+    ]
+    assert table_counts() == before
+
+
+def test_a_column_mapped_twice(county, tmp_path):
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    mapping = proposed(ledger)
+    mapping.columns["建设内容及规模"].field = "name"
+    check = run(ledger, mapping)
+    assert problems(check) == [
+        "2024年项目台账 第3行 建设内容及规模:「项目名称」已由列「项目名称」对应:"
+        "一个字段只能对应一列"]
+
+
+def test_a_sheet_without_a_header(county, tmp_path):
+    ledger = books.zhengyang(tmp_path / "zy.xlsx")
+    check = check_county(ledger.path, sheet="说明", mapping=proposed(ledger), actor="导入员")
+    assert problems(check) == [
+        "说明:在前 30 行中找不到表头(应有一行列名,如 项目名称、建设地点、责任单位、资金规模);"
+        "请确认选择的工作表"]
+
+
+def test_rules_of_the_ledger_name_the_countys_cells(county, tmp_path):
+    """A payment beyond the money arrived is refused by the same service as any payment,
+    and the message names the county's row and header."""
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    check = run(ledger, as_of=dt.date(2024, 1, 10))  # before any money arrived
+    assert check.report.problems
+    first = check.report.problems[0]
+    assert first.sheet == "2024年项目台账" and first.row == 6
+    assert first.column.startswith("已拨付/")
+    db.session.rollback()
+    assert db.session.scalar(select(Project).limit(1)) is None
