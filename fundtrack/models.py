@@ -13,6 +13,7 @@ def import_all() -> None:
     from .rectification import models as _rectification  # noqa: F401
     from .reporting import models as _reporting  # noqa: F401
     from .settings import models as _settings  # noqa: F401
+    from .workbook.mapping import models as _import_mappings  # noqa: F401
 
 
 def data_tables() -> list:

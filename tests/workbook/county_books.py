@@ -62,16 +62,18 @@ QUESHAN = [
 QUESHAN_UNITS = {row[4] for row in QUESHAN}
 
 
-def queshan(path, *, broken: bool = False) -> Ledger:
+def queshan(path, *, broken: bool = False, as_of=dt.date(2024, 6, 30),
+            paid_more: str | None = None) -> Ledger:
     """``broken``: three cells no county should write (an amount in words, 万元 with
-    seven decimals, a date in words)."""
+    seven decimals, a date in words). ``as_of``, ``paid_more`` (万元 paid since from the
+    first project's 中央 money): next month's file."""
     wb = Workbook()
     ws = wb.active
     ws.title = "2024年项目台账"
     ws["A1"] = "确山县2024年财政衔接推进乡村振兴补助资金项目台账"
     ws.merge_cells("A1:Q1")
     ws["A2"] = "填报单位:确山县财政局(盖章)"
-    ws["G2"] = "截至2024年6月30日"
+    ws["G2"] = f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
     ws["O2"] = "单位:万元"
     heads = ["序号", "项目编号", "项目名称", "建设地点", "建设内容及规模", "责任单位",
              "资金规模", "资金来源", None, None, "已拨付", None, None, "计划开工时间",
@@ -91,6 +93,8 @@ def queshan(path, *, broken: bool = False) -> Ledger:
         r = 6 + i
         a = [D(x) for x in a]
         p = [D(x) for x in p]
+        if i == 0 and paid_more:
+            p[0] += D(paid_more)
         ws.cell(r, 1, i + 1)
         ws.cell(r, 2, code)
         ws.cell(r, 3, name)
@@ -116,7 +120,7 @@ def queshan(path, *, broken: bool = False) -> Ledger:
         ws.cell(5, j, _wan(v))
     wb.save(path)
     return Ledger(path, ws.title, sum(alloc) * 10000, sum(paid) * 10000, len(QUESHAN),
-                  dt.date(2024, 6, 30), {row[4] for row in QUESHAN})
+                  as_of, QUESHAN_UNITS)
 
 
 # 泌阳县 ---------------------------------------------------------------------------------

@@ -182,3 +182,33 @@ def test_rules_of_the_ledger_name_the_countys_cells(county, tmp_path):
     assert first.column.startswith("已拨付/")
     db.session.rollback()
     assert db.session.scalar(select(Project).limit(1)) is None
+
+
+def test_saved_mapping_reimports_next_month_in_one_command(county, tmp_path, runner):
+    from fundtrack.history.models import Change
+    from fundtrack.workbook.mapping.service import save_mapping, saved_mappings
+
+    june = books.queshan(tmp_path / "june.xlsx")
+    mapping = proposed(june)
+    save_mapping("确山县项目台账", mapping)
+    db.session.commit()
+    assert [m.name for m in saved_mappings()] == ["确山县项目台账"]
+    assert db.session.scalar(select(Change.entity).where(
+        Change.entity == "import_mapping")) == "import_mapping"
+    result = runner.invoke(args=["import", str(june.path), "--mapping", "确山县项目台账"])
+    assert result.exit_code == 0, result.output
+    assert "已导入:" in result.output and "项目 4 行" in result.output
+    # next month: the same layout, the title's date moved on, one more 万元 paid
+    july = books.queshan(tmp_path / "july.xlsx", as_of=dt.date(2024, 7, 31), paid_more="1.5")
+    result = runner.invoke(args=["import", str(july.path), "--mapping", "确山县项目台账"])
+    assert result.exit_code == 0, result.output
+    assert "项目 0 行" in result.output and "支出明细 1 行" in result.output
+    db.session.rollback()
+    assert project_ledger(LATER).total["spent"] == july.paid == june.paid + 15000
+
+
+def test_cli_names_the_saved_mappings_when_one_is_unknown(county, tmp_path, runner):
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    result = runner.invoke(args=["import", str(ledger.path), "--mapping", "没有这个"])
+    assert result.exit_code == 1
+    assert "没有名为「没有这个」的导入映射" in result.output
