@@ -132,6 +132,12 @@ def build_county() -> None:
                     destination=RecoveryDestination.POOLED, document_no="县财〔2024〕9号",
                     reason="结余收回统筹")
     _plan_adjustment(road)
+    from fundtrack.workbook.mapping.fields import ColumnMap, Mapping
+    from fundtrack.workbook.mapping.service import save_mapping
+
+    save_mapping("本县项目台账", Mapping(columns={
+        "项目名称": ColumnMap("name"), "资金来源/中央": ColumnMap("allocated", "ZY01", "万元")},
+        units={"县交通局": "县交通运输局"}, sheet="2024年"))
 
 
 def _plan_adjustment(road) -> None:
