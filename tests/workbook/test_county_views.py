@@ -121,3 +121,31 @@ def test_managers_may_not_import(app, county):
     client = app.test_client()
     login(client, county["manager"])
     assert client.get("/import/county/").status_code == 403
+
+
+def test_the_countys_text_is_shown_as_text(app, county, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "<b>台账"
+    ws.append(["项目名称", "乡镇", "责任单位", "<script>alert(1)</script>"])
+    ws.append(["<img src=x onerror=alert(1)>", "城关镇", "确山县水利局", "x"])
+    wb.save(tmp_path / "xss.xlsx")
+    client = app.test_client()
+    login(client, county["finance"])
+    page = upload(client, tmp_path / "xss.xlsx").headers["Location"]
+    html = client.get(page).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "<img src=x" not in html and "&lt;b&gt;台账" in html
+
+
+def test_a_workbook_beyond_the_row_limit_is_refused_on_the_mapping_page(app, county,
+                                                                         tmp_path):
+    ledger = books.biyang(tmp_path / "by.xlsx")
+    client = app.test_client()
+    login(client, county["finance"])
+    page = upload(client, ledger.path).headers["Location"]
+    app.config["FUNDTRACK_MAX_IMPORT_ROWS"] = 3
+    r = client.get(page, follow_redirects=True)
+    assert "超过一次导入的上限 3 行" in r.get_data(as_text=True)

@@ -27,6 +27,7 @@ from ...errors import Refused
 from ...extensions import db
 from ...projects.models import Unit
 from ..cells import is_blank, read_text
+from ..reading import max_import_rows
 from ..views import _remove_stale, _upload_path, _uploads
 from .fields import TARGETS, UNITS, ColumnMap, Mapping
 from .grid import sheet_names
@@ -150,7 +151,13 @@ def map_page(upload: str):
     if sheet not in names:
         sheet = names[0]
     form = MapForm()
-    grid, header = read_header(path, sheet)
+    try:
+        grid, header = read_header(path, sheet)
+    except Exception:  # beyond the import's row limit, or a damaged sheet
+        path.unlink(missing_ok=True)
+        flash(f"无法读取「{filename}」的工作表「{sheet}」:文件已损坏,或超过一次导入的上限"
+              f" {max_import_rows()} 行", "error")
+        return redirect(url_for(".upload_page"))
     check = None
     columns = _columns(header, grid) if header else []
     action = request.form.get("action")
