@@ -212,3 +212,18 @@ def test_cli_names_the_saved_mappings_when_one_is_unknown(county, tmp_path, runn
     result = runner.invoke(args=["import", str(ledger.path), "--mapping", "没有这个"])
     assert result.exit_code == 1
     assert "没有名为「没有这个」的导入映射" in result.output
+
+
+def test_new_villages_are_listed_and_may_be_matched(county, tmp_path):
+    f.project("XM900", village="肖庄行政村", township="竹沟镇")
+    db.session.commit()
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    mapping = proposed(ledger)
+    check = run(ledger, mapping, dry_run=True)
+    assert check.new_villages == ["张楼村", "李湾村", "石滚河村", "肖庄村"]
+    mapping.villages = {"肖庄村": "肖庄行政村"}
+    check = run(ledger, mapping)
+    assert problems(check) == [] and "肖庄村" not in check.new_villages
+    db.session.rollback()
+    assert db.session.scalar(select(Project.village).where(
+        Project.code == "QS2024-001")) == "肖庄行政村"

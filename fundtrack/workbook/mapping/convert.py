@@ -250,6 +250,8 @@ def _project(number, cells, columns, mapping, sheet, year, out) -> CountyProject
             values["village"], project.headers["village"] = village, name
     if values["unit"] is not None:
         values["unit"] = mapping.units.get(values["unit"], values["unit"])
+    if values["village"] is not None:
+        values["village"] = mapping.villages.get(values["village"], values["village"])
     if values["year"] is None:
         values["year"] = year
     if values["total_investment"] is None:

@@ -82,12 +82,15 @@ class Mapping:
     units: dict[str, str] = field(default_factory=dict)
     #: The sheet the mapping was made on (a saved mapping opens it next time).
     sheet: str | None = None
+    #: The county's spelling of a village → the spelling fundtrack's projects use.
+    villages: dict[str, str] = field(default_factory=dict)
 
     def mapped(self) -> dict[str, ColumnMap]:
         return {name: c for name, c in self.columns.items() if c.field}
 
     def to_json(self) -> dict:
         return {"sheet": self.sheet, "units": dict(self.units),
+                "villages": dict(self.villages),
                 "columns": {name: c.to_json() for name, c in self.columns.items()}}
 
     @classmethod
@@ -98,4 +101,5 @@ class Mapping:
             for name, c in (data.get("columns") or {}).items()
         }
         units = {str(k): str(v) for k, v in (data.get("units") or {}).items() if v}
-        return cls(columns=columns, units=units, sheet=data.get("sheet"))
+        villages = {str(k): str(v) for k, v in (data.get("villages") or {}).items() if v}
+        return cls(columns=columns, units=units, sheet=data.get("sheet"), villages=villages)

@@ -25,7 +25,7 @@ from ...access import FINANCE, allow
 from ...database import unit_of_work
 from ...errors import Refused
 from ...extensions import db
-from ...projects.models import Unit
+from ...projects.models import Project, Unit
 from ..cells import is_blank, read_text
 from ..reading import max_import_rows
 from ..views import _remove_stale, _upload_path, _uploads
@@ -125,12 +125,14 @@ def _posted_mapping(columns: list[dict], sheet: str) -> Mapping:
             field=field if field in TARGETS else "",
             source=request.form.get(f"col-{j}-source") or None,
             unit=unit if unit in UNITS else "元")
-    i = 0
-    while f"unit-{i}-from" in request.form:
-        county, ours = request.form.get(f"unit-{i}-from"), request.form.get(f"unit-{i}-to")
-        if county and ours:
-            mapping.units[county] = ours
-        i += 1
+    for kind, into in (("unit", mapping.units), ("village", mapping.villages)):
+        i = 0
+        while f"{kind}-{i}-from" in request.form:
+            county = request.form.get(f"{kind}-{i}-from")
+            ours = request.form.get(f"{kind}-{i}-to")
+            if county and ours:
+                into[county] = ours
+            i += 1
     return mapping
 
 
@@ -207,13 +209,16 @@ def map_page(upload: str):
             flash(f"映射「{form.save_as.data.strip()}」已保存", "success")
     db.session.rollback()
     units = [u.name for u in db.session.scalars(db.select(Unit).order_by(Unit.name))]
+    villages = list(db.session.scalars(
+        db.select(Project.village).where(Project.village.is_not(None))
+        .distinct().order_by(Project.village)))
     status = 200
     if check is not None and not check.report.ok and action == "confirm":
         status = 409
     return render_template(
         "workbook/county_map.html", form=form, upload=upload, filename=filename,
         sheets=names, sheet=sheet, header=header, columns=columns, mapping=mapping,
-        targets=TARGETS, units_list=units, unit_choices=list(UNITS),
+        targets=TARGETS, units_list=units, villages_list=villages, unit_choices=list(UNITS),
         channels=known_channels(), check=check, saved_name=saved_name), status
 
 
