@@ -227,3 +227,37 @@ def test_new_villages_are_listed_and_may_be_matched(county, tmp_path):
     db.session.rollback()
     assert db.session.scalar(select(Project.village).where(
         Project.code == "QS2024-001")) == "肖庄行政村"
+
+
+def test_an_existing_project_is_not_edited_but_the_difference_is_said(county, tmp_path):
+    ledger = books.queshan(tmp_path / "qs.xlsx")
+    mapping = proposed(ledger)
+    assert problems(run(ledger, mapping)) == []
+    db.session.rollback()
+    road = db.session.scalar(select(Project).where(Project.code == "QS2024-001"))
+    road.total_investment = D("1200000.00")
+    db.session.commit()
+    check = run(ledger, mapping, dry_run=True)
+    assert problems(check) == [] and check.new_projects == 0
+    assert [w.message for w in check.report.warnings if w.row == 6] == [
+        "「资金规模」为「1118500.00」,系统中项目「QS2024-001」为「1200000.00」:"
+        "导入不修改已有项目,如需修改请在项目页修改"]
+
+
+def test_cli_dry_run_with_the_ledgers_date_given(county, tmp_path, runner):
+    from fundtrack.workbook.mapping.service import save_mapping
+
+    ledger = books.biyang(tmp_path / "by.xlsx")
+    save_mapping("泌阳县台账", proposed(ledger))
+    db.session.commit()
+    before = table_counts()
+    result = runner.invoke(args=["import", str(ledger.path), "--mapping", "泌阳县台账",
+                                 "--dry-run"])
+    assert result.exit_code == 1 and "标题中没有截至日期" in result.output
+    result = runner.invoke(args=["import", str(ledger.path), "--mapping", "泌阳县台账",
+                                 "--as-of", "2024-08-31", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "检查通过(未写入)" in result.output and "项目 4 行" in result.output
+    assert table_counts() == before
+    result = runner.invoke(args=["import", str(ledger.path), "--as-of", "2024-08-31"])
+    assert result.exit_code == 2

@@ -213,6 +213,27 @@ def _match(check: CountyCheck, projects: list[CountyProject], sheet: str) -> Non
         p.values["project_code"] = code
 
 
+#: Project fields a later import does not change, compared to say so.
+_KEPT = ("name", "township", "village", "total_investment", "scope", "category")
+
+
+def _note_differences(check: CountyCheck, p: CountyProject, sheet: str) -> None:
+    """A warning for each field of an existing project that the sheet gives otherwise:
+    an import adds money and dates, it does not edit a project (the project page does,
+    with its history)."""
+    existing = p.existing
+    for key in _KEPT:
+        ours, theirs = getattr(existing, key), p.values.get(key)
+        if key in p.headers and theirs is not None and theirs != ours:
+            check.report.warnings.append(Note(sheet, p.number, (
+                f"「{p.headers[key]}」为「{theirs}」,系统中项目「{existing.code}」为"
+                f"「{ours if ours is not None else ''}」:导入不修改已有项目,如需修改请在项目页修改")))
+    if p.values.get("unit") and p.values["unit"] != existing.unit.name:
+        check.report.warnings.append(Note(sheet, p.number, (
+            f"「{p.headers.get('unit')}」为「{p.values['unit']}」,系统中项目「{existing.code}」"
+            f"的责任单位为「{existing.unit.name}」:导入不修改已有项目")))
+
+
 def _code_header(projects: list[CountyProject]) -> str | None:
     return next((p.headers["project_code"] for p in projects
                  if "project_code" in p.headers), None)
@@ -264,6 +285,7 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
             row(sheets.PROJECTS, p, dict(p.values), p.headers)
         else:
             check.updated_projects += 1
+            _note_differences(check, p, sheet)
         for kind, dates in sorted(p.milestones.items(), key=lambda kv: kv[0].value):
             before = milestones.get((p.existing.id, kind)) if p.existing else None
             values = {"project_code": code, "milestone": kind,
