@@ -261,3 +261,20 @@ def test_cli_dry_run_with_the_ledgers_date_given(county, tmp_path, runner):
     assert table_counts() == before
     result = runner.invoke(args=["import", str(ledger.path), "--as-of", "2024-08-31"])
     assert result.exit_code == 2
+
+
+def test_a_corrected_file_of_the_same_month_adds_its_difference(county, tmp_path):
+    first = books.queshan(tmp_path / "june.xlsx")
+    mapping = proposed(first)
+    assert problems(run(first, mapping)) == []
+    again = run(first, mapping)  # the same file twice: nothing new
+    assert problems(again) == [] and sum(again.report.counts.values()) == 0
+    corrected = books.queshan(tmp_path / "june2.xlsx", paid_more="0.25")
+    check = run(corrected, mapping)
+    assert problems(check) == [] and check.report.counts["支出明细"] == 1
+    db.session.rollback()
+    assert project_ledger(LATER).total["spent"] == first.paid + 2500
+    vouchers = db.session.scalars(select(Disbursement.voucher_no).where(
+        Disbursement.amount == D("2500.00"))).all()
+    assert len(vouchers) == 1 and vouchers[0].startswith("期初20240630-")
+    assert vouchers[0].endswith("-2")

@@ -270,6 +270,19 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
         select(Milestone).where(Milestone.project_id.in_([e.id for e in existing])))
     } if existing else {}
     out: dict[str, list[Row]] = {s.name: [] for s in sheets.DATA_SHEETS}
+    #: Summary vouchers of this date already in the ledger (a corrected file of the same
+    #: month adds its difference under the next number).
+    taken = set(db.session.scalars(select(Disbursement.voucher_no).where(
+        Disbursement.voucher_no.like(f"期初{check.as_of:%Y%m%d}-%")))) if check.as_of else set()
+
+    def voucher(code, source):
+        base = _voucher(code, source, check.as_of)
+        number, n = base, 1
+        while number in taken:
+            n += 1
+            number = f"{base}-{n}"
+        taken.add(number)
+        return number
 
     def row(kind, p, values, headers):
         heads = dict(headers)
@@ -319,7 +332,7 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
                         "减少的支出须以冲销凭证录入")))
                 elif change and check.as_of is not None:
                     row(sheets.DISBURSEMENTS, p, {
-                        "voucher_no": _voucher(code, a.source, check.as_of),
+                        "voucher_no": voucher(code, a.source),
                         "project_code": code, "source_code": a.source,
                         "paid_on": check.as_of, "amount": change,
                         "kind": PaymentKind.PROGRESS, "payee": None, "reverses": None,
