@@ -203,7 +203,8 @@ def create_token_command(username, name, days):
               help="全部提示写入此文件(默认:工作簿旁的「工作簿名.提示.txt」)")
 @click.option("--mapping", "mapping_name", default=None, metavar="NAME",
               help="按已保存的导入映射读取县里自己格式的台账(见 设置 › 导入映射)")
-@click.option("--sheet", default=None, help="与 --mapping 一起:要导入的工作表(默认:映射保存时的工作表)")
+@click.option("--sheet", default=None,
+              help="与 --mapping 一起:要导入的工作表(默认:映射保存时的工作表)")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="与 --mapping 一起:台账的截至日期(默认:标题中的「截至……」)")
 @with_appcontext

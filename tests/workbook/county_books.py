@@ -47,7 +47,8 @@ QUESHAN = [
     ("QS2024-001", "竹沟镇肖庄村通组道路硬化工程", "竹沟镇肖庄村", "硬化道路3.2公里,宽4米",
      "确山县交通运输局", ("85.6", "20", "6.25"), ("60", "20", "0"),
      dt.date(2024, 3, 1), dt.date(2024, 3, 12), dt.date(2024, 8, 31), None),
-    ("QS2024-002", "任店镇李湾村安全饮水巩固提升工程", "任店镇李湾村", "新打机井2眼,铺设管网6.8公里",
+    ("QS2024-002", "任店镇李湾村安全饮水巩固提升工程", "任店镇李湾村",
+     "新打机井2眼,铺设管网6.8公里",
      "确山县水利局", ("48.3216", "0", "12.5"), ("30.1", "0", "12.5"),
      dt.date(2024, 4, 1), dt.date(2024, 4, 8), dt.date(2024, 6, 30), dt.date(2024, 6, 20)),
     ("QS2024-003", "石滚河镇香菇大棚产业扶贫项目", "石滚河镇石滚河村", "新建香菇大棚40座",
@@ -107,8 +108,8 @@ def queshan(path, *, broken: bool = False, as_of=dt.date(2024, 6, 30),
         for j, v in enumerate((ps, s, pd, d), start=14):
             if v:
                 ws.cell(r, j, v).number_format = "yyyy-mm-dd"
-        alloc = [x + y for x, y in zip(alloc, a)]
-        paid = [x + y for x, y in zip(paid, p)]
+        alloc = [x + y for x, y in zip(alloc, a, strict=True)]
+        paid = [x + y for x, y in zip(paid, p, strict=True)]
     if broken:
         ws["H7"] = "四十万"
         ws["I8"] = 35.1234567

@@ -10,7 +10,6 @@ import pytest
 
 from fundtrack.database import unit_of_work
 from fundtrack.enums import Level
-from fundtrack.extensions import db
 from fundtrack.ledger import project_ledger
 from fundtrack.projects.service import get_or_create_unit
 from tests import factories as f
@@ -64,7 +63,7 @@ def test_map_check_confirm_and_save(app, county, tmp_path):
     assert "表头在第 3、4 行" in html and "单位:万元" in html
     assert "资金来源/中央" in html and 'value="2024-06-30"' in html
     data = form_values(html)
-    assert data[f"col-7-field"] == "allocated" and data["col-7-source"] == "ZY2024"
+    assert data["col-7-field"] == "allocated" and data["col-7-source"] == "ZY2024"
     assert data["col-7-unit"] == "万元"
     # checked: nothing written yet
     r = client.post(page, data={**data, "action": "check"})

@@ -25,7 +25,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from ... import sheets
-from ...enums import MilestoneKind, PaymentKind
+from ...enums import PaymentKind
 from ...extensions import db
 from ...funds.models import Allocation, Disbursement, FundSource
 from ...milestones.models import Milestone
@@ -102,7 +102,8 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
     try:
         grid, header = read_header(path, sheet)
     except NoSuchSheet:
-        report.problems.append(Problem(None, None, None, f"工作簿「{shown}」中没有工作表「{sheet}」"))
+        report.problems.append(
+            Problem(None, None, None, f"工作簿「{shown}」中没有工作表「{sheet}」"))
         return check
     except Exception:  # not a workbook, damaged, too large: one line, as the importer says
         report.problems.append(Problem(None, None, None, (
@@ -227,7 +228,8 @@ def _note_differences(check: CountyCheck, p: CountyProject, sheet: str) -> None:
         if key in p.headers and theirs is not None and theirs != ours:
             check.report.warnings.append(Note(sheet, p.number, (
                 f"「{p.headers[key]}」为「{theirs}」,系统中项目「{existing.code}」为"
-                f"「{ours if ours is not None else ''}」:导入不修改已有项目,如需修改请在项目页修改")))
+                f"「{ours if ours is not None else ''}」:"
+                "导入不修改已有项目,如需修改请在项目页修改")))
     if p.values.get("unit") and p.values["unit"] != existing.unit.name:
         check.report.warnings.append(Note(sheet, p.number, (
             f"「{p.headers.get('unit')}」为「{p.values['unit']}」,系统中项目「{existing.code}」"
