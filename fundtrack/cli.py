@@ -207,17 +207,19 @@ def create_token_command(username, name, days):
               help="与 --mapping 一起:要导入的工作表(默认:映射保存时的工作表)")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="与 --mapping 一起:台账的截至日期(默认:标题中的「截至……」)")
+@click.option("--reason", default=None,
+              help="与 --mapping 一起:台账改动已实施项目计划日期的原因(记入计划调整)")
 @with_appcontext
-def import_command(workbook, dry_run, warnings_to, mapping_name, sheet, as_of):
+def import_command(workbook, dry_run, warnings_to, mapping_name, sheet, as_of, reason):
     """Add a workbook to the database: all or nothing. With --mapping, a workbook in the
     county's own layout, read through that saved mapping."""
     from .workbook.importer import import_workbook
 
     if mapping_name is not None:
-        report = _import_mapped(workbook, mapping_name, sheet, as_of, dry_run)
+        report = _import_mapped(workbook, mapping_name, sheet, as_of, dry_run, reason)
     else:
-        if sheet is not None or as_of is not None:
-            raise click.UsageError("--sheet 和 --as-of 只能与 --mapping 一起使用")
+        if sheet is not None or as_of is not None or reason is not None:
+            raise click.UsageError("--sheet、--as-of 和 --reason 只能与 --mapping 一起使用")
         report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
     if report.warnings:
         _tell_warnings(report, warnings_to or _warnings_file(workbook))
@@ -227,7 +229,7 @@ def import_command(workbook, dry_run, warnings_to, mapping_name, sheet, as_of):
     click.echo(report.summary(dry_run))
 
 
-def _import_mapped(workbook, mapping_name, sheet, as_of, dry_run):
+def _import_mapped(workbook, mapping_name, sheet, as_of, dry_run, reason=None):
     """The county-layout import of ``workbook`` through the saved mapping."""
     from .dates import parse_date
     from .errors import Refused
@@ -254,7 +256,7 @@ def _import_mapped(workbook, mapping_name, sheet, as_of, dry_run):
         if sheet not in names and names:
             sheet = names[0]
     check = check_county(workbook, sheet=sheet or "", mapping=mapping,
-                         actor="命令行:import", as_of=day, dry_run=dry_run)
+                         actor="命令行:import", as_of=day, dry_run=dry_run, reason=reason)
     return check.report
 
 

@@ -251,6 +251,7 @@ class _Import:
         set_milestone(
             get_project(row["project_code"]), row["milestone"],
             planned_on=row["planned_on"], done_on=row["done_on"], note=row["note"],
+            reason=row.values.get("reason"),  # a county ledger's plan change (mapping)
         )
 
     def add_allocation(self, row: Row):

@@ -278,3 +278,35 @@ def test_a_corrected_file_of_the_same_month_adds_its_difference(county, tmp_path
         Disbursement.amount == D("2500.00"))).all()
     assert len(vouchers) == 1 and vouchers[0].startswith("期初20240630-")
     assert vouchers[0].endswith("-2")
+
+
+def test_a_moved_plan_of_a_project_in_implementation_needs_a_reason(county, tmp_path):
+    """A project that entered 实施 in fundtrack keeps its baseline: the county's ledger
+    moving a planned date is a plan adjustment (计划调整), which needs its reason."""
+    from fundtrack.enums import ProjectStatus
+    from fundtrack.milestones.models import PlanAdjustment
+    from fundtrack.projects.service import create_project, get_unit
+
+    road = create_project(
+        code="QS2024-001", name="竹沟镇肖庄村通组道路硬化工程", year=2024, township="竹沟镇",
+        unit=get_unit("确山县交通运输局"), total_investment=D("1118500.00"),
+        status=ProjectStatus.PLANNED)
+    f.milestone(road, MilestoneKind.COMPLETED, planned="2024-07-31")
+    from fundtrack.milestones.service import keep_baseline
+
+    road.status = ProjectStatus.IMPLEMENTING
+    keep_baseline(road)
+    db.session.commit()
+    ledger = books.queshan(tmp_path / "qs.xlsx")  # plans 完工 for 2024-08-31
+    check = run(ledger)
+    assert problems(check) == [
+        "2024年项目台账 第6行 计划完工时间:项目已实施,修改「完工」的计划日期须填写调整原因"]
+    check = check_county(ledger.path, sheet=ledger.sheet, mapping=proposed(ledger),
+                         actor="导入员", reason="按县级台账调整")
+    assert problems(check) == []
+    check = check_county(ledger.path, sheet=ledger.sheet, mapping=proposed(ledger),
+                         actor="导入员", reason="按县级台账调整", dry_run=False)
+    db.session.rollback()
+    adjustment = db.session.scalar(select(PlanAdjustment))
+    assert (adjustment.old_on, adjustment.new_on, adjustment.reason) == (
+        dt.date(2024, 7, 31), dt.date(2024, 8, 31), "按县级台账调整")

@@ -82,6 +82,8 @@ class CountyCheck:
     allocated: Decimal = ZERO
     paid: Decimal = ZERO
     totals_differ: list[str] = field(default_factory=list)
+    #: The reason given for changed planned dates (计划调整), if any.
+    reason: str | None = None
 
 
 def read_header(path, sheet: str) -> tuple[list[tuple[int, list]], Header | None]:
@@ -90,11 +92,13 @@ def read_header(path, sheet: str) -> tuple[list[tuple[int, list]], Header | None
 
 
 def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
-                 year=None, name=None, dry_run: bool = True) -> CountyCheck:
+                 year=None, name=None, dry_run: bool = True,
+                 reason: str | None = None) -> CountyCheck:
     """Check the county workbook at ``path`` (its worksheet ``sheet``) read through
     ``mapping`` and, unless ``dry_run`` or anything is refused, add it. ``as_of``: the
     ledger's date (default: the title's 截至 date); ``year``: the projects' 年度 when no
-    column gives it (default: the title's year, else the as-of date's)."""
+    column gives it (default: the title's year, else the as-of date's). ``reason``: why
+    the planned dates of projects in 实施 changed (计划调整), when the sheet moves them."""
     db.session.rollback()
     shown = display_name(path, name)
     report = ImportReport()
@@ -117,6 +121,7 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
     check.header = header
     check.as_of = as_of or header.as_of
     check.year = year or header.year or (check.as_of.year if check.as_of else None)
+    check.reason = (reason or "").strip() or None
     converted = convert(grid, header, mapping, sheet=sheet, year=check.year)
     check.converted = converted
     report.problems += converted.problems
@@ -306,7 +311,7 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
             values = {"project_code": code, "milestone": kind,
                       "planned_on": before.planned_on if before else None,
                       "done_on": before.done_on if before else None,
-                      "note": before.note if before else None}
+                      "note": before.note if before else None, "reason": check.reason}
             values.update(dates)
             if before is not None and (values["planned_on"], values["done_on"]) == (
                     before.planned_on, before.done_on):

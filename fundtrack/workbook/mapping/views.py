@@ -54,6 +54,7 @@ class MapForm(FlaskForm):
     as_of = StringField("台账截至日期")
     year = StringField("项目年度(无年度列时)")
     save_as = StringField("保存为映射(名称)")
+    reason = StringField("计划调整原因")
 
 
 @bp.get("/")
@@ -184,7 +185,8 @@ def map_page(upload: str):
     if run:
         confirm = action == "confirm"
         check = check_county(path, sheet=sheet, mapping=mapping, actor=current_user.username,
-                             as_of=as_of, year=year, name=filename, dry_run=not confirm)
+                             as_of=as_of, year=year, name=filename, dry_run=not confirm,
+                             reason=form.reason.data)
         if confirm and check.report.ok:
             if form.save_as.data.strip():
                 try:
