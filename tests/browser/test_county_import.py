@@ -39,6 +39,14 @@ def test_finance_maps_checks_and_imports_a_county_ledger(app, live_server, page,
     assert page.input_value("select[name=col-6-unit]") == "万元"
     assert page.input_value("select[name=col-7-source]") == "SJ2024"
     assert page.input_value("select[name=col-6-source]") == ""
+    # a channel's and a unit's choice only where they mean something
+    assert page.is_hidden("select[name=col-0-unit]")
+    assert page.is_hidden("select[name=col-1-source]")
+    assert page.is_visible("select[name=col-5-unit]")
+    assert page.is_hidden("select[name=col-5-source]")
+    page.select_option("select[name=col-0-field]", "paid")
+    assert page.is_visible("select[name=col-0-source]")
+    page.select_option("select[name=col-0-field]", "")
     page.click("button[value=check]")
     assert "未对应资金渠道" in page.inner_text("main")
     page.select_option("select[name=col-6-source]", "ZY2024")
