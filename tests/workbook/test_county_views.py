@@ -24,7 +24,7 @@ def county(app, users):
                             ("XJ2024", Level.COUNTY)):
             f.arrive(f.source(code, "50000000.00", level=level, year=2024),
                      "20000000.00", "2024-01-15")
-        for unit in books.QUESHAN_UNITS:
+        for unit in books.QUESHAN_UNITS | books.BIYANG_UNITS | books.ZHENGYANG_UNITS:
             get_or_create_unit(unit)
     return users
 
@@ -34,7 +34,7 @@ def form_values(html: str) -> dict:
     select's selected option, every text and hidden input's value."""
     data = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)}
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        chosen = re.search(r'<option value="([^"]*)"[^>]* selected>', body)
         data[name] = chosen.group(1) if chosen else ""
     for name, value in re.findall(r'<input[^>]*name="((?:unit-\d+-from)|as_of|year|save_as)"'
                                   r'[^>]*value="([^"]*)"', html):
@@ -148,3 +148,26 @@ def test_a_workbook_beyond_the_row_limit_is_refused_on_the_mapping_page(app, cou
     app.config["FUNDTRACK_MAX_IMPORT_ROWS"] = 3
     r = client.get(page, follow_redirects=True)
     assert "超过一次导入的上限 3 行" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("book,as_of", [
+    (books.queshan, ""), (books.biyang, "2024-08-31"), (books.zhengyang, ""),
+])
+def test_each_layout_imports_through_the_page_as_proposed(app, county, tmp_path, book,
+                                                          as_of):
+    """Each county's layout, mapped as proposed (the date typed where the title has
+    none), imports to figures equal to its own totals."""
+    client = app.test_client()
+    login(client, county["finance"])
+    ledger = book(tmp_path / "book.xlsx")
+    page = upload(client, ledger.path).headers["Location"]
+    data = form_values(client.get(page).get_data(as_text=True))
+    if as_of:
+        assert data["as_of"] == ""
+        data["as_of"] = as_of
+    r = client.post(page, data={**data, "action": "confirm"})
+    assert r.status_code == 302, re.findall(r"<td>([^<]*)</td></tr>", r.get_data(as_text=True))
+    with app.app_context():
+        total = project_ledger(dt.date(2025, 1, 1)).total
+        assert (total["allocated"], total["spent"]) == (ledger.allocated, ledger.paid)
+        assert project_ledger(dt.date(2025, 1, 1)).count == ledger.projects
