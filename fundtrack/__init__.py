@@ -94,11 +94,13 @@ def register_blueprints(app: Flask) -> None:
     from .wallchart import views as wallchart
     from .warnings import views as warnings
     from .workbook import views as workbook
+    from .workbook.mapping import views as county_import
 
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting, units, treasury, contracts):
+                   periods, attachments, reporting, units, treasury, contracts,
+                   county_import):
         app.register_blueprint(module.bp)
     api.register(app)
 

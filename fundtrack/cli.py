@@ -201,18 +201,63 @@ def create_token_command(username, name, days):
 @click.option("--dry-run", is_flag=True, help="只检查、报告,不写入")
 @click.option("--warnings", "warnings_to", type=click.Path(dir_okay=False), default=None,
               help="全部提示写入此文件(默认:工作簿旁的「工作簿名.提示.txt」)")
+@click.option("--mapping", "mapping_name", default=None, metavar="NAME",
+              help="按已保存的导入映射读取县里自己格式的台账(见 设置 › 导入映射)")
+@click.option("--sheet", default=None,
+              help="与 --mapping 一起:要导入的工作表(默认:映射保存时的工作表)")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="与 --mapping 一起:台账的截至日期(默认:标题中的「截至……」)")
+@click.option("--reason", default=None,
+              help="与 --mapping 一起:台账改动已实施项目计划日期的原因(记入计划调整)")
 @with_appcontext
-def import_command(workbook, dry_run, warnings_to):
-    """Add a workbook to the database: all or nothing."""
+def import_command(workbook, dry_run, warnings_to, mapping_name, sheet, as_of, reason):
+    """Add a workbook to the database: all or nothing. With --mapping, a workbook in the
+    county's own layout, read through that saved mapping."""
     from .workbook.importer import import_workbook
 
-    report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
+    if mapping_name is not None:
+        report = _import_mapped(workbook, mapping_name, sheet, as_of, dry_run, reason)
+    else:
+        if sheet is not None or as_of is not None or reason is not None:
+            raise click.UsageError("--sheet、--as-of 和 --reason 只能与 --mapping 一起使用")
+        report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
     if report.warnings:
         _tell_warnings(report, warnings_to or _warnings_file(workbook))
     if report.problems:
         _refuse([str(p) for p in report.problems]
                 + [f"共 {len(report.problems)} 处问题,未写入任何数据。"])
     click.echo(report.summary(dry_run))
+
+
+def _import_mapped(workbook, mapping_name, sheet, as_of, dry_run, reason=None):
+    """The county-layout import of ``workbook`` through the saved mapping."""
+    from .dates import parse_date
+    from .errors import Refused
+    from .workbook.mapping.grid import sheet_names
+    from .workbook.mapping.plan import check_county
+    from .workbook.mapping.service import get_mapping
+
+    day = None
+    if as_of is not None:
+        try:
+            day = parse_date(as_of, "as_of")
+        except Refused as e:
+            raise click.BadParameter(e.message, param_hint="--as-of") from None
+    try:
+        saved, mapping = get_mapping(mapping_name)
+    except Refused as e:
+        _refuse([e.message])
+    if sheet is None:
+        sheet = saved.sheet
+        try:
+            names = sheet_names(workbook)
+        except Exception:
+            names = []
+        if sheet not in names and names:
+            sheet = names[0]
+    check = check_county(workbook, sheet=sheet or "", mapping=mapping,
+                         actor="命令行:import", as_of=day, dry_run=dry_run, reason=reason)
+    return check.report
 
 
 #: How many warnings an import prints; all of them go to the warnings file.

@@ -15,6 +15,7 @@ def import_all() -> None:
     from .reporting import models as _reporting  # noqa: F401
     from .settings import models as _settings  # noqa: F401
     from .treasury import models as _treasury  # noqa: F401
+    from .workbook.mapping import models as _import_mappings  # noqa: F401
 
 
 def data_tables() -> list:

@@ -136,6 +136,12 @@ def build_county() -> None:
     register_contract("确财采〔2024〕12号", road, "480000.00", "2024-02-20", rate="0.03",
                       due="2026-02-20")
     _plan_adjustment(road)
+    from fundtrack.workbook.mapping.fields import ColumnMap, Mapping
+    from fundtrack.workbook.mapping.service import save_mapping
+
+    save_mapping("本县项目台账", Mapping(columns={
+        "项目名称": ColumnMap("name"), "资金来源/中央": ColumnMap("allocated", "ZY01", "万元")},
+        units={"县交通局": "县交通运输局"}, sheet="2024年"))
     _treasury_explanation()
 
 

@@ -50,7 +50,14 @@ def index():
         form.unit_share_target.data = service.percent_text(unit_share)
         form.complaint_phone.data = service.complaint_phone()
         form.public_url.data = service.public_url()
-    return render_template("settings/index.html", form=form)
+    return render_template("settings/index.html", form=form, mappings=_mappings())
+
+
+def _mappings() -> list:
+    """The saved import mappings, each with how many columns it maps."""
+    from ..workbook.mapping.service import mapped_columns, saved_mappings
+
+    return [(m, mapped_columns(m)) for m in saved_mappings()]
 
 
 # --- warning thresholds (预警阈值) ----------------------------------------------------

@@ -77,10 +77,19 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
     report = ImportReport(problems=list(book.problems))
     if not book.rows:
         return report
+    return apply_rows(book.rows, report, actor=actor, dry_run=dry_run)
+
+
+def apply_rows(rows: dict[str, list[Row]], report: ImportReport, *, actor: str,
+               dry_run: bool = False) -> ImportReport:
+    """Add ``rows`` (by data sheet name) through the services, all or nothing: the
+    second half of ``import_workbook``, also used by the import of a county's own
+    layout (workbook/mapping), whose rows name the county's sheet and headers.
+    Commits when nothing was refused and this is not a dry run, else rolls back."""
     with acting_as(actor):
         try:
-            with _bulk_writer(book.rows):
-                _Import(book.rows, report).run()
+            with _bulk_writer(rows):
+                _Import(rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
             # nothing is written; say so in one line rather than with a traceback.
@@ -179,14 +188,14 @@ class _Import:
     def _refused(self, row: Row, e: Refused) -> None:
         sheet = row.sheet
         key = _FIELD_ALIASES.get(sheet.name, {}).get(e.field, e.field)
-        column = sheet.column(key) if key in sheet.keys else sheet.columns[0]
+        header = row.header(key)
         message = e.message
         if isinstance(e, NotFound) and key in sheet.keys:
             earlier = self.failed.get((_REFERS_TO.get(key, key), row[key]))
             if earlier is not None:
-                message = (f"{column.header}「{row[key]}」在「{earlier.where}」第"
+                message = (f"{header}「{row[key]}」在「{earlier.where}」第"
                            f"{earlier.number}行,该行有误,未能导入")
-        self.report.problems.append(Problem(row.where, row.number, column.header, message))
+        self.report.problems.append(Problem(row.where, row.number, header, message))
         own = _OWN_KEY.get(sheet.name)
         if own is not None:
             self.failed.setdefault((own, row[own]), row)
@@ -202,7 +211,7 @@ class _Import:
                 kept.append(row)
             else:
                 self.report.problems.append(Problem(
-                    row.where, row.number, row.sheet.column("milestone").header,
+                    row.where, row.number, row.header("milestone"),
                     f"项目「{row['project_code']}」的节点「{row['milestone'].label}」"
                     f"与第{first.number}行重复",
                 ))
@@ -244,6 +253,7 @@ class _Import:
         set_milestone(
             get_project(row["project_code"]), row["milestone"],
             planned_on=row["planned_on"], done_on=row["done_on"], note=row["note"],
+            reason=row.values.get("reason"),  # a county ledger's plan change (mapping)
         )
 
     def add_allocation(self, row: Row):

@@ -45,6 +45,12 @@ class Row:
     def __getitem__(self, key):
         return self.values[key]
 
+    def header(self, key: str) -> str:
+        """The header problems name for field ``key`` (the sheet's first column's for a
+        key the sheet has no column of)."""
+        sheet = self.sheet
+        return sheet.column(key).header if key in sheet.keys else sheet.columns[0].header
+
 
 @dataclass
 class Workbook:

@@ -41,6 +41,8 @@ NOT_DATA_WRITES = {
     "workbook.check": "a dry run of the import: it keeps the upload file, writes no row",
     "treasury.check": "reconciling (对账) reads the treasury's export and the ledger: it "
                       "keeps the upload file, writes no row",
+    "county_import.upload": "keeps the uploaded county workbook for the mapping page, "
+                            "writes no row",
     "reporting.send": "posts the package of a closed month to the upper region's API "
                       "(FUNDTRACK_UPWARD_URL): it only reads here; the upper region's "
                       "api.api_receive keeps and records it",
@@ -143,6 +145,19 @@ def _import_book(tmp_path) -> bytes:
         return f.read()
 
 
+def _county_book() -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["城关镇2025年衔接资金项目台账"])
+    ws.append(["项目名称", "乡镇", "责任单位", "中央资金", "中央已拨付", "开工时间"])
+    ws.append(["东关村排水沟工程", "城关镇", "县交通运输局", 1.5, 0.5, "2025-09-20"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def _scenarios(county, tmp_path):
     """endpoint → (role, call(client) → response). Each one writes successfully."""
     viewer_id = county["ids"][county["users"]["viewer"]]
@@ -186,6 +201,23 @@ def _scenarios(county, tmp_path):
             return client.post(f"{result}/{action}/2", data={
                 **data, "csrf_token": csrf_token(client, result)})
         return call
+    def county_confirm(client):
+        """A county's own ledger, mapped, confirmed and the mapping saved: a project,
+        its allocation and 期初数 payment, a milestone, the saved mapping."""
+        r = client.post("/import/county/", data={
+            "csrf_token": csrf_token(client, "/import/county/"),
+            "workbook": (io.BytesIO(_county_book()), "本县台账.xlsx"), "mapping": "",
+        }, content_type="multipart/form-data")
+        page = r.headers["Location"]
+        fields = {0: ("name", "", "元"), 1: ("township", "", "元"), 2: ("unit", "", "元"),
+                  3: ("allocated", "ZY01", "万元"), 4: ("paid", "ZY01", "万元"),
+                  5: ("done:开工", "", "元")}
+        data = {"csrf_token": csrf_token(client, page), "action": "confirm",
+                "as_of": PAYLOAD_DAY, "year": "2025", "save_as": "本县台账"}
+        for j, (what, channel, unit) in fields.items():
+            data.update({f"col-{j}-field": what, f"col-{j}-source": channel,
+                         f"col-{j}-unit": unit})
+        return client.post(page, data=data)
 
     def upload(path, data, page):
         def call(client):
@@ -252,6 +284,7 @@ def _scenarios(county, tmp_path):
             "active": "0"}, "/admin/users")),
         "admin.token": ("admin", form(f"/admin/users/{auditor_id}/token", {}, "/admin/users")),
         "workbook.confirm": ("finance", import_confirm),
+        "county_import.map_page": ("finance", county_confirm),
         "rectification.new": ("auditor", form("/rectification/new", {
             "source": "inspection", "project_code": "XM001", "unit": "",
             "description": "项目公示不到位", "found_on": "2025-10-01",
