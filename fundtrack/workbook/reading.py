@@ -15,7 +15,7 @@ from flask import current_app, has_app_context
 from .. import fields, sheets
 from .cells import CellError, is_blank, reader
 from .report import Problem
-from .xlsx import Sheet, TooLarge, TooManyRows, read_sheets
+from .xlsx import RowTooFar, Sheet, TooLarge, TooManyRows, read_sheets
 
 #: Marks the cell of a column the sheet does not have.
 _ABSENT = object()
@@ -106,6 +106,10 @@ def read_workbook(path, *, name: str | None = None) -> Workbook:
     except TooManyRows as e:
         count, _ = e.args
         return _refused(name, f"有约 {count} 个数据行,超过一次导入的上限 {limit} 行")
+    except RowTooFar as e:
+        sheet, number = e.args
+        where = sheets.part_name(*sheets.part_of(str(sheet).strip()))
+        return _refused(name, f"「{where}」第{number}行超出一次导入的上限 {limit} 行")
     except RowBeyondLimit as e:
         where, number = e.args
         return _refused(name, f"「{where}」第{number}行超出一次导入的上限 {limit} 行")
