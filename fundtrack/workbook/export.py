@@ -40,8 +40,9 @@ from .styles import (
     write_cell,
 )
 
-#: The computed sheets, in the contract's order: the reports of the registry.
-LEDGERS = tuple(kind.function for kind in REGISTRY)
+#: The computed sheets, in the contract's order: the reports of the registry, streamed
+#: from the database where they grow with the ledger (their 合计 summed as they pass).
+LEDGERS = tuple(kind.stream or kind.function for kind in REGISTRY)
 
 
 def export_workbook(
