@@ -35,9 +35,9 @@ from .styles import (
     WORKBOOK_OPTIONS,
     Styles,
     Widths,
+    cell_writer,
     display_width,
     page_setup,
-    write_cell,
 )
 
 #: The computed sheets, in the contract's order: the reports of the registry, streamed
@@ -141,12 +141,15 @@ def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats,
           widths: Widths) -> int:
     """Write the rows from row index ``first``; the index of the last row written."""
     last = first - 1
+    plan = [(i, c.key, cell_writer(ws, c.kind), formats[c.kind])
+            for i, c in enumerate(sheet.columns)]
+    see = widths.see
     for last, values in enumerate(rows, start=first):
-        lines = widths.see(values)
+        lines = see(values)
         if lines > 1:  # wrapped free text: the row as tall as its lines
             ws.set_row(last, LINE_HEIGHT * lines)
-        for i, column in enumerate(sheet.columns):
-            write_cell(ws, last, i, column.kind, values[column.key], formats[column.kind])
+        for i, key, write, fmt in plan:
+            write(last, i, values[key], fmt)
     return last
 
 

@@ -199,26 +199,25 @@ def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
 
 def _read_cell(row: Row, column: sheets.Column, value, read, problems):
     """The value of one cell, or None (and a problem noted) when it cannot be read."""
-    sheet = row.where
     if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
         return None
     result = None
-    if not is_blank(value):
+    if value != "" and not is_blank(value):
         try:
             result = read(value)
             if column.key in fields.FIELDS and isinstance(result, str):
                 result = fields.clean(column.key, result)  # as the services store it
         except CellError as e:
             row.ok = False
-            problems.append(Problem(sheet, row.number, column.header, str(e)))
+            problems.append(Problem(row.where, row.number, column.header, str(e)))
             return None
         except fields.FieldError as e:
             row.ok = False
-            problems.append(Problem(sheet, row.number, column.header, e.reason))
+            problems.append(Problem(row.where, row.number, column.header, e.reason))
             return None
     if result is None and column.required:
         row.ok = False
-        problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
+        problems.append(Problem(row.where, row.number, column.header, "必填,不能为空"))
     return result
 
 
