@@ -87,7 +87,7 @@ def main(argv=None) -> int:
     one = sub.add_parser("run", help="one scale on one database")
     one.add_argument("--scale", choices=list(SCALES), default="county")
     one.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    everything = sub.add_parser("all", help="county and city on both databases")
+    everything = sub.add_parser("all", help="both counties and the city on both databases")
     everything.add_argument("--province", action="store_true",
                             help="also the province on PostgreSQL (long)")
     for p in (one, everything):
@@ -130,13 +130,15 @@ def main(argv=None) -> int:
     if args.command == "run":
         grid = [(args.scale, args.db)]
     elif args.command == "all":
-        grid = [(s, d) for s in ("county", "city") for d in ("sqlite", "postgresql")]
+        grid = [(s, d) for s in ("county", "county_real", "city")
+                for d in ("sqlite", "postgresql")]
         grid += [("province", "postgresql")] if args.province else []
     else:
         grid = []
     for scale, backend in grid:
         run(scale, backend, runs=args.runs if scale != "province" else 3, reuse=args.reuse,
-            do_import=not args.no_import and scale == "county", profile=args.profile,
+            do_import=not args.no_import and scale.startswith("county"),
+            profile=args.profile,
             only=set(args.only) if args.only else None)
     print(table.render())
     return 0

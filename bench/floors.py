@@ -3,7 +3,8 @@
 * the ledger: one hand-written ``SUM ... GROUP BY`` query per report over the same tables
   and the same as-of rules, rows fetched and nothing else;
 * the export: the same number of cells written by xlsxwriter alone, ``constant_memory``;
-* the import: the same file read by ``pandas.read_excel``;
+* the import: the same file read by ``pandas.read_excel(..., sheet_name=None,
+  engine="calamine")`` in a process of its own, start-up included (measure.calamine_floor).
 * the reconciliation (对账): the treasury export read by ``pandas.read_excel``, the
   ledger's payments in its date range (net of reversals) read by ``pandas.read_sql``, and
   the two merged on the voucher number (``merge(how="outer", indicator=True)``).

@@ -24,7 +24,10 @@ from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind
 #: Projects per county and the counties of each scale.
 PROJECTS_PER_COUNTY = 3000
 CHANNELS_PER_COUNTY = 40
-SCALES = {"tiny": 0.02, "county": 1, "city": 10, "province": 100}
+SCALES = {"tiny": 0.02, "county": 1, "county_real": 1, "city": 10, "province": 100}
+#: The county of issue 21, shaped like a real one (2,870 projects, 7,370 payments, 22,384
+#: milestones): its projects paid in two or three payments, not ten.
+REAL_COUNTY = {"projects": 2870, "payments": (1, 2), "settled": 0.2}
 YEARS = (2021, 2022, 2023, 2024, 2025)
 #: The as-of date every figure is measured at.
 AS_OF = dt.date(2025, 6, 30)
@@ -66,15 +69,19 @@ def generate(scale: str | float, seed: int = 2026) -> Ledger:
     factor = SCALES[scale] if isinstance(scale, str) else scale
     counties = max(1, int(factor)) if factor >= 1 else 1
     per_county = int(PROJECTS_PER_COUNTY * min(factor, 1))
+    shape = {"payments": (3, 9), "settled": 1.0}
+    if scale == "county_real":
+        per_county, shape = REAL_COUNTY["projects"], REAL_COUNTY
     channels = max(len(YEARS), int(CHANNELS_PER_COUNTY * min(factor, 1)))
     rng = random.Random(seed)
     led = Ledger()
     for c in range(counties):
-        _county(led, rng, c, per_county, channels)
+        _county(led, rng, c, per_county, channels, shape)
     return led
 
 
-def _county(led: Ledger, rng: random.Random, c: int, n_projects: int, n_channels: int):
+def _county(led: Ledger, rng: random.Random, c: int, n_projects: int, n_channels: int,
+            shape: dict):
     county = f"县{c + 1:03d}"
     townships = [f"{county}{SUFFIX[t % 10]}{t // 10 + 1}镇" for t in range(25)]
     unit_ids = []
@@ -134,7 +141,7 @@ def _county(led: Ledger, rng: random.Random, c: int, n_projects: int, n_channels
                 "allocated_on": dt.date(year, 2, 1) if rng.random() < 0.8 else None,
             })
             if started is not None:
-                _payments(led, rng, pid, src["id"], share, started, accepted, paid)
+                _payments(led, rng, pid, src["id"], share, started, accepted, paid, shape)
 
     for src in sources:
         _arrivals(led, rng, src, paid[src["id"]], allocated[src["id"]])
@@ -168,15 +175,17 @@ def _milestones(led, rng, pid, year) -> dict:
     return done
 
 
-def _payments(led, rng, pid, sid, share, started, accepted, paid):
-    """About ten payments per project within the pair's allocation: an advance, progress
-    payments, after acceptance a settlement and a retention; now and then a reversal."""
-    n = rng.randint(3, 9)
+def _payments(led, rng, pid, sid, share, started, accepted, paid, shape):
+    """About ten payments per project within the pair's allocation (``shape``: payments
+    per pair before the settlement, and the share of accepted pairs settled): an advance,
+    progress payments, after acceptance a settlement and a retention; now and then a
+    reversal."""
+    n = rng.randint(*shape["payments"])
     end = accepted or min(started + dt.timedelta(days=200), LAST_DAY)
     left = share * (95 if accepted else 70) // 100
     plan = [(PaymentKind.ADVANCE, started)] + [
         (PaymentKind.PROGRESS, _day(rng, started, end)) for _ in range(n - 1)]
-    if accepted:
+    if accepted and (shape["settled"] >= 1 or rng.random() < shape["settled"]):
         plan.append((PaymentKind.SETTLEMENT, _day(rng, accepted, accepted + dt.timedelta(30))))
     plan.sort(key=lambda x: x[1])
     for j, (kind, day) in enumerate(plan):

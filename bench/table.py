@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-ORDER = ("county", "city", "province")
+ORDER = ("county", "county_real", "city", "province")
 
 #: (label, key, floor key or None, target text, unit)
 ROWS = (
@@ -22,7 +22,7 @@ ROWS = (
     ),
     ("export: audit workbook", "export_s", "export_floor_s", "≤ 1.5× floor", "s"),
     ("export: peak memory", "export_peak_mb", "export_floor_peak_mb", "< 400 MB city", "MB"),
-    ("import: county workbook", "import_s", "import_floor_s", "≤ 2× floor", "s"),
+    ("import: county workbook", "import_s", "import_floor_s", "≤ 4× calamine floor", "s"),
     ("reconcile: 10,000 treasury rows", "reconcile_s", "reconcile_floor_s", "< 3 s", "s"),
     ("reconcile: its CPU time", "reconcile_cpu_s", "reconcile_floor_cpu_s", "", "s"),
 )

@@ -35,13 +35,14 @@ from .styles import (
     WORKBOOK_OPTIONS,
     Styles,
     Widths,
+    cell_writer,
     display_width,
     page_setup,
-    write_cell,
 )
 
-#: The computed sheets, in the contract's order: the reports of the registry.
-LEDGERS = tuple(kind.function for kind in REGISTRY)
+#: The computed sheets, in the contract's order: the reports of the registry, streamed
+#: from the database where they grow with the ledger (their 合计 summed as they pass).
+LEDGERS = tuple(kind.stream or kind.function for kind in REGISTRY)
 
 
 def export_workbook(
@@ -140,12 +141,15 @@ def _rows(ws, sheet: sheets.Sheet, rows: Iterable[dict], first: int, formats,
           widths: Widths) -> int:
     """Write the rows from row index ``first``; the index of the last row written."""
     last = first - 1
+    plan = [(i, c.key, cell_writer(ws, c.kind), formats[c.kind])
+            for i, c in enumerate(sheet.columns)]
+    see = widths.see
     for last, values in enumerate(rows, start=first):
-        lines = widths.see(values)
+        lines = see(values)
         if lines > 1:  # wrapped free text: the row as tall as its lines
             ws.set_row(last, LINE_HEIGHT * lines)
-        for i, column in enumerate(sheet.columns):
-            write_cell(ws, last, i, column.kind, values[column.key], formats[column.kind])
+        for i, key, write, fmt in plan:
+            write(last, i, values[key], fmt)
     return last
 
 

@@ -15,7 +15,7 @@ from flask import current_app, has_app_context
 from .. import fields, sheets
 from .cells import CellError, is_blank, reader
 from .report import Problem
-from .xlsx import Sheet, TooLarge, TooManyRows, read_sheets
+from .xlsx import RowTooFar, Sheet, TooLarge, TooManyRows, read_sheets
 
 #: Marks the cell of a column the sheet does not have.
 _ABSENT = object()
@@ -112,6 +112,10 @@ def read_workbook(path, *, name: str | None = None) -> Workbook:
     except TooManyRows as e:
         count, _ = e.args
         return _refused(name, f"有约 {count} 个数据行,超过一次导入的上限 {limit} 行")
+    except RowTooFar as e:
+        sheet, number = e.args
+        where = sheets.part_name(*sheets.part_of(str(sheet).strip()))
+        return _refused(name, f"「{where}」第{number}行超出一次导入的上限 {limit} 行")
     except RowBeyondLimit as e:
         where, number = e.args
         return _refused(name, f"「{where}」第{number}行超出一次导入的上限 {limit} 行")
@@ -201,26 +205,25 @@ def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
 
 def _read_cell(row: Row, column: sheets.Column, value, read, problems):
     """The value of one cell, or None (and a problem noted) when it cannot be read."""
-    sheet = row.where
     if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
         return None
     result = None
-    if not is_blank(value):
+    if value != "" and not is_blank(value):
         try:
             result = read(value)
             if column.key in fields.FIELDS and isinstance(result, str):
                 result = fields.clean(column.key, result)  # as the services store it
         except CellError as e:
             row.ok = False
-            problems.append(Problem(sheet, row.number, column.header, str(e)))
+            problems.append(Problem(row.where, row.number, column.header, str(e)))
             return None
         except fields.FieldError as e:
             row.ok = False
-            problems.append(Problem(sheet, row.number, column.header, e.reason))
+            problems.append(Problem(row.where, row.number, column.header, e.reason))
             return None
     if result is None and column.required:
         row.ok = False
-        problems.append(Problem(sheet, row.number, column.header, "必填,不能为空"))
+        problems.append(Problem(row.where, row.number, column.header, "必填,不能为空"))
     return result
 
 

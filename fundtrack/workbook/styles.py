@@ -57,6 +57,37 @@ def write_cell(ws, row: int, col: int, kind: str, value, fmt) -> None:
         ws.write_string(row, col, text_of(value), fmt)
 
 
+def cell_writer(ws, kind: str):
+    """``write(row, col, value, fmt)``: write_cell for one column's ``kind`` on ``ws``,
+    the kind decided once per column rather than once per cell."""
+    blank, number = ws.write_blank, ws.write_number
+    if kind in ("money", "rate"):
+        def write(row, col, value, fmt):
+            if value is None or value == "":
+                blank(row, col, None, fmt)
+            else:
+                number(row, col, _xlsx_number(value), fmt)
+    elif kind == "int":
+        def write(row, col, value, fmt):
+            if value is None or value == "":
+                blank(row, col, None, fmt)
+            else:
+                number(row, col, int(value), fmt)
+    else:
+        string, datetime = ws.write_string, ws.write_datetime
+
+        def write(row, col, value, fmt):
+            if value is None or value == "":
+                blank(row, col, None, fmt)
+            elif type(value) is str:
+                string(row, col, value, fmt)
+            elif kind == "date" and isinstance(value, dt.date):
+                datetime(row, col, value, fmt)
+            else:
+                string(row, col, text_of(value), fmt)
+    return write
+
+
 def text_of(value) -> str:
     if isinstance(value, LabelledEnum):
         return value.label

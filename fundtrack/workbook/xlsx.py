@@ -1,50 +1,57 @@
-"""The cell values of a workbook's worksheets, as ``pandas.read_excel`` gives them, faster
-and in memory proportional to the cells that exist.
+"""The cell values of a workbook's worksheets, read with python-calamine (the Rust reader
+pandas uses as ``engine="calamine"``), with the values ``pandas.read_excel(...,
+dtype=object)`` gives with openpyxl: an empty cell is "", an error NaN, a whole number an
+int, a date a datetime.
 
-``pandas.read_excel(..., dtype=object)`` with openpyxl builds an object per cell and per
-XML element; for a county's ledger that is most of an import's time. Here openpyxl still
-opens the workbook (its parts, shared strings, styles and which styles are dates, exactly
-as pandas has it do), and only the rows of a worksheet are read with expat, each cell
-decided by openpyxl's own rules (``WorkSheetParser.parse_cell`` with ``data_only``) and
-then converted as pandas converts it (``OpenpyxlReader._convert_cell``): an empty cell is
-"", an error NaN, a whole number an int.
+calamine builds each sheet as a dense rectangle from its first to its last cell, and reads
+a text whole: a few kilobytes with one cell at ZZZ20000 would cost it 11 GB. So before
+calamine opens a sheet, its unzipped XML is scanned once, in constant memory, with regular
+expressions over the bytes (``_scan``): the rows that hold a value are counted (a workbook
+with more than ``max_rows`` is refused before any row is read), and the sheet is checked
+to be one calamine reads as openpyxl does: rows and cells numbered in order, no error cell,
+no text longer than Excel allows, a rectangle of at most ``DENSE_CELLS`` cells. Every sheet
+that spreadsheet programs write passes, and calamine reads it from the file as it is.
 
-Rows are streamed, not padded: a sheet gives its header (row 1) and then, as the XML is
-read, each later row that holds a cell, with its Excel row number. A missing row costs
-nothing, and a cell to the right of the header's last cell is not kept (no column can
-name it), so a few kilobytes with one cell at ZZZ20000 or a row numbered 5,000,000 cost
-what their cells cost (issue 14). As in openpyxl, a row numbered before the ones already
-read is dropped.
+A sheet that does not pass (hostile, or written by hand) is cropped first (``_Crop``): its
+XML is streamed through expat and written again holding only what openpyxl would have
+read -- rows in order, each cell at most once, the cells right of the last known header
+left out, texts cut to 32,768 characters, a row numbered beyond ``max_rows`` refused --
+and calamine reads the cropped copy. Memory then follows the cells kept, not the
+coordinates (issue 14).
 
-Two differences from pandas, both more lenient: only the sheets asked for are read (a
-damaged computed sheet no longer spoils the data sheets), and an inline string is its
-text even when its formatting runs break the schema that openpyxl checks.
-(tests/workbook/test_xlsx.py compares both readers.)
+Rows are handed out with their Excel row number: a sheet gives its header (row 1) and then
+each later row that holds a value. (tests/workbook/test_xlsx.py compares the values with
+pandas' openpyxl reader.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import math
+import operator
+import posixpath
 import re
 import xml.parsers.expat
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from python_calamine import CalamineWorkbook
 
-_ROW, _CELL, _VALUE = f"{SHEET_MAIN_NS} row", f"{SHEET_MAIN_NS} c", f"{SHEET_MAIN_NS} v"
-_INLINE, _TEXT, _RUN = f"{SHEET_MAIN_NS} is", f"{SHEET_MAIN_NS} t", f"{SHEET_MAIN_NS} r"
-#: openpyxl's cell reference (utils.cell.COORD_RE), letters and digits.
-_COORD = re.compile(r"^[$]?([A-Za-z]{1,3})[$]?(\d+)$")
-#: The widest row openpyxl reads (column ZZZ); a header wider than this is cut.
+#: The widest row Excel holds (column XFD) is narrower than this; openpyxl reads to ZZZ.
 MAX_COLUMNS = 18_278
-#: Bytes of sheet XML parsed at a time.
-_CHUNK = 1 << 16
+#: Bytes of sheet XML scanned at a time.
+_CHUNK = 1 << 20
+#: The most cells (empty ones included) of the rectangle calamine may build for a sheet
+#: read as it is (32 bytes each in calamine): beyond it the sheet is cropped first.
+DENSE_CELLS = 4_000_000
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 @dataclass
@@ -53,9 +60,9 @@ class Sheet:
     #: Row 1's values (pandas' column labels, before it names the empty ones), without
     #: its trailing empty cells; [] when the sheet has no row 1.
     header: list
-    #: The later rows that hold a cell, as (Excel row number, values), in order, read
-    #: from the file as they are iterated (once, before the next sheet). A row's values
-    #: stop at its last cell, and at the header's last column unless ``beyond_header``.
+    #: The later rows that hold a value, as (Excel row number, values), in order. A row's
+    #: values stop at its last non-empty cell, and at the header's last column unless
+    #: ``beyond_header``.
     rows: Iterator[tuple[int, list]]
 
 
@@ -69,51 +76,87 @@ class TooManyRows(Exception):
     number, the name of the sheet where the count passed the limit)."""
 
 
+class RowTooFar(Exception):
+    """A row holding a cell is numbered beyond ``max_rows`` + 1: (the sheet's name, the
+    row's number)."""
+
+
 def read_sheets(source, wanted: Callable[[str], bool], *, beyond_header: bool = False,
                 max_rows: int | None = None,
                 width: Callable[[str, list], int] | None = None) -> Iterator[Sheet]:
     """The worksheets of the workbook ``source`` (a path or a binary file) whose name,
-    stripped, ``wanted`` accepts, in the workbook's order, one at a time: iterate a
-    sheet's rows before asking for the next sheet. ``width(name, header)``: how many
-    columns of a sheet's data rows to keep (default: as many as its header has). Raises
-    what openpyxl (or expat)
-    raises for a file that is no workbook, and TooManyRows, before any row is read, when
-    the rows below the headers that hold a value are more than ``max_rows``.
-
-    openpyxl opens the package (its parts, shared strings, styles, the 1904 epoch) as
-    ``load_workbook(read_only=True)`` does, but without making a worksheet object of
-    each sheet: that parses every sheet without a ``<dimension>`` once more, unasked.
-    """
-    reader = ExcelReader(source, read_only=True, data_only=True, keep_links=False)
-    try:
-        reader.read_manifest()
-        reader.read_workbook()
-        found = [(name, target) for name, target in _worksheets(reader)
-                 if wanted(str(name).strip())]
+    stripped, ``wanted`` accepts, in the workbook's order, one at a time. ``width(name,
+    header)``: how many columns of a sheet's data rows to keep (default: as many as its
+    header has). Raises for a file that is no workbook (zipfile's, ElementTree's or
+    calamine's errors), TooLarge, TooManyRows (before any row is read, when the rows
+    below the headers that hold a value are more than ``max_rows``) and RowTooFar."""
+    if not isinstance(source, str) and not hasattr(source, "__fspath__"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        source = io.BytesIO(source.read())
+    with zipfile.ZipFile(source) as archive:
+        found, strings = _worksheets(archive)
+        found = [(name, part) for name, part in found if wanted(str(name).strip())]
         if max_rows is not None:
-            _check_size(reader, found, max_rows)
-            _check_rows(reader.archive, found, max_rows)
-        reader.read_strings()
-        apply_stylesheet(reader.archive, reader.wb)
-        for name, target in found:
-            keep = None
-            if not beyond_header:
-                keep = partial(width, name) if width is not None else len
-            sheet = _SheetReader(reader.wb, reader.shared_strings, keep)
-            rows = sheet.rows(reader.archive.open(target))
-            first = next(rows, None)
-            header: list = []
-            if first is not None and first[0] == 1:
-                header, first = first[1], None
-            yield Sheet(name, header, _data_rows(first, rows, sheet.width if keep else None))
-    finally:
-        reader.archive.close()
+            _check_size(archive, found, strings, max_rows)
+        scans = [_scan(archive, part) for _, part in found]
+        if max_rows is not None:
+            total = 0
+            for (name, _), scan in zip(found, scans, strict=True):
+                total += max(scan.rows - 1, 0)  # less the header
+                if total > max_rows:
+                    raise TooManyRows(total, name)
+        if hasattr(source, "seek"):
+            source.seek(0)
+        book = CalamineWorkbook.from_object(source)
+        try:
+            for (name, part), scan in zip(found, scans, strict=True):
+                keep = None
+                if not beyond_header:
+                    keep = (lambda h, name=name: width(name, h)) if width is not None else len
+                if scan.plain:
+                    yield _read_plain(book, name, keep)
+                else:
+                    yield _read_cropped(archive, part, name, keep, max_rows)
+        finally:
+            book.close()
 
 
-def _worksheets(reader) -> list[tuple[str, str]]:
-    """(name, part) of each worksheet, in the workbook's order (chart sheets left out)."""
-    return [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+def _worksheets(archive) -> tuple[list[tuple[str, str]], str | None]:
+    """(name, part) of each worksheet in the workbook's order (chart sheets left out), and
+    the shared strings' part (None without one)."""
+    rels_part, book_part = _office_document(archive)
+    rels = ElementTree.fromstring(archive.read(rels_part))
+    base = posixpath.dirname(book_part)
+    targets, strings = {}, None
+    for rel in rels.iter(f"{{{_PKG_RELS}}}Relationship"):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(base, target))
+        kind = rel.get("Type", "")
+        if kind.endswith("/worksheet"):
+            targets[rel.get("Id")] = part
+        elif kind.endswith("/sharedStrings"):
+            strings = part
+    book = ElementTree.fromstring(archive.read(book_part))
+    names = set(archive.namelist())
+    found = []
+    for sheet in book.iter(f"{{{_MAIN}}}sheet"):
+        part = targets.get(sheet.get(f"{{{_RELS}}}id"))
+        if part in names:
+            found.append((sheet.get("name"), part))
+    return found, strings
+
+
+def _office_document(archive) -> tuple[str, str]:
+    """(the workbook's relationships part, the workbook part), from the package's rels."""
+    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+    for rel in rels.iter(f"{{{_PKG_RELS}}}Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            part = rel.get("Target", "").lstrip("/")
+            folder, file = posixpath.split(part)
+            return posixpath.join(folder, "_rels", file + ".rels"), part
+    raise ValueError("no workbook in the package")
 
 
 #: Unzipped bytes of sheet XML (and shared strings) allowed per row an import may hold:
@@ -124,133 +167,310 @@ BYTES_PER_ROW = 4096
 CELL_MAX_CHARS = 32_767
 
 
-def _check_size(reader, found: list[tuple[str, str]], max_rows: int) -> None:
+def _check_size(archive, found: list[tuple[str, str]], strings: str | None,
+                max_rows: int) -> None:
     """Raise TooLarge when the sheets ``found`` and the shared strings unzip (as the zip
     declares them; zipfile reads no more) to more than ``max_rows`` rows could need: a
     zip bomb is refused before it is unzipped."""
-    parts = [target for _, target in found]
-    strings = reader.package.find(SHARED_STRINGS)
-    if strings is not None:
-        parts.append(strings.PartName[1:])
-    size = sum(reader.archive.getinfo(p).file_size for p in parts
-               if p in reader.valid_files)
+    parts = [part for _, part in found] + ([strings] if strings else [])
+    names = set(archive.namelist())
+    size = sum(archive.getinfo(p).file_size for p in parts if p in names)
     allowed = max(max_rows * BYTES_PER_ROW, 64 << 20)
     if size > allowed:
         raise TooLarge(size, allowed)
 
 
-#: The start of a row element, and of a cell's value (<v>, or <is> for inline text), with
-#: or without a namespace prefix: what ``_check_rows`` counts.
-_MARKS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(row|v|is)[\s>]")
-#: No mark is longer: bytes after a chunk's last "<" that are kept for the next chunk.
-_MARK_MAX = 32
+# --- the scan ------------------------------------------------------------------------------
+#
+# Plain bytes operations only (find, count, split and two regular expressions with a
+# literal start), all in C: the scan costs a small part of what calamine's reading costs.
+# Spreadsheet programs (Excel, WPS, LibreOffice, openpyxl, xlsxwriter) write every row as
+# <row r="N" ...> and every cell as <c r="B7" ...>, in order; anything else -- a tag with a
+# namespace prefix, a cell without its reference -- makes the sheet one to crop.
+
+#: A row's number; a cell's column letters.
+_ROW_REF = re.compile(rb'<row r="(\d{1,9})"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})\d')
+#: Bytes of a block that holds no "<": a text that long may be longer than a cell holds
+#: (a text of more than CELL_MAX_CHARS characters has a block this long with no tag).
+_BLOCK = 8192
 
 
-def _check_rows(archive, found: list[tuple[str, str]], max_rows: int) -> None:
-    """Raise TooManyRows when the sheets ``found`` hold more than ``max_rows`` rows with a
-    value below their first: counted on the bytes as they are unzipped, without parsing
-    and in constant memory, so that a workbook too big is refused in the time it takes
-    to unzip it, not to read it.
+@dataclass
+class _Scan:
+    #: Rows that hold a value (a <v> or <is>), the header among them.
+    rows: int = 0
+    #: True when calamine reads the sheet as it is (see the module's docstring).
+    plain: bool = True
 
-    The marks of rows and values are read in order; a row holds a value when the mark
-    after its own is a value's (else it is another row's, or the end)."""
-    total = 0
-    for name, target in found:
-        rows, last = 0, b""
-        with archive.open(target) as stream:
+
+def _has_value(piece: bytes) -> bool:
+    return b"<v>" in piece or b"<is>" in piece
+
+
+def _scan(archive, part: str) -> _Scan:
+    """Count a sheet's rows with a value and decide whether calamine may read it as it
+    is, reading its XML once, in chunks cut where a row starts, without parsing it."""
+    scan = _Scan()
+    open_row = False  # the row the last chunk ended in holds a value
+    last_row, widest = 0, 0
+    with archive.open(part) as stream:
+        carry = b""
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            if not data:
+                break
             carry = b""
-            while chunk := stream.read(_CHUNK * 16):
-                data = carry + chunk
-                cut = data.rfind(b"<")  # a mark starting there may end in the next chunk
-                if cut == -1 or len(data) - cut > _MARK_MAX:
-                    cut = len(data)
+            if chunk:
+                cut = data.rfind(b"<row")
+                if cut <= 0:  # a row longer than a chunk: keep a tag's worth for the next
+                    cut = max(len(data) - 16, 0)
                 data, carry = data[:cut], data[cut:]
-                marks = _MARKS.findall(data)
-                if marks:
-                    line = b" ".join([last, *marks])
-                    rows += line.count(b"row v") + line.count(b"row is")
-                    last = marks[-1]
-            if carry:
-                marks = _MARKS.findall(carry)
-                line = b" ".join([last, *marks])
-                rows += line.count(b"row v") + line.count(b"row is")
-        total += max(rows - 1, 0)  # less the header
-        if total > max_rows:
-            raise TooManyRows(total, name)
+            pieces = data.split(b"<row")
+            if _has_value(pieces[0]):
+                open_row = True
+            for piece in pieces[1:]:
+                scan.rows += open_row
+                open_row = _has_value(piece)
+            if not scan.plain:
+                continue
+            if (b't="e"' in data or b"t='e'" in data or b":sheetData" in data
+                    or any(data.find(b"<", i, i + _BLOCK) == -1
+                           for i in range(0, len(data) - _BLOCK + 1, _BLOCK))):
+                scan.plain = False
+                continue
+            rows = _ROW_REF.findall(data)
+            if len(rows) != data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>"):
+                scan.plain = False
+                continue
+            if rows:
+                numbers = list(map(int, rows))
+                if numbers[0] <= last_row or not all(map(operator.lt, numbers, numbers[1:])):
+                    scan.plain = False
+                    continue
+                last_row = numbers[-1]
+            cells = _CELL_REF.findall(data)
+            if len(cells) != data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"):
+                scan.plain = False
+                continue
+            if cells and not _in_order(data, cells):
+                scan.plain = False
+                continue
+            if cells:
+                longest = max(map(len, cells))
+                top = max(cells) if longest == 1 else max(c for c in cells if len(c) == longest)
+                widest = max(widest, _column_number(top))
+    scan.rows += open_row
+    if scan.plain and last_row * widest > DENSE_CELLS:
+        scan.plain = False
+    return scan
 
 
-def _data_rows(first, rows, width: int | None) -> Iterator[tuple[int, list]]:
-    """The rows after the header, each cut at ``width`` columns (None: not cut)."""
+def _in_order(data: bytes, cells: list[bytes]) -> bool:
+    """Whether the cells of each row of ``data`` come in the order of their columns: in
+    the sequence of column letters with a row's start as b"", every step down is onto a
+    row's start (letters of one length compare as columns; a sheet wider than Z is
+    checked row by row)."""
+    if max(map(len, cells)) > 1:
+        return all(_row_in_order(_CELL_REF.findall(piece)) for piece in data.split(b"<row"))
+    keys = _CELL_OR_ROW.findall(data)
+    starts = keys.count(b"")
+    down = sum(map(operator.ge, keys[:-1], keys[1:])) + (keys[0] == b"" if keys else 0)
+    return down == starts
+
+
+def _row_in_order(cells: list[bytes]) -> bool:
+    keys = [c.rjust(3) for c in cells]
+    return all(map(operator.lt, keys, keys[1:]))
+
+
+#: Column letters of a cell, or b"" where a row starts.
+_CELL_OR_ROW = re.compile(rb'<row[ >/]|<c r="([A-Z]{1,3})\d')
+
+
+def _column_number(key: bytes) -> int:
+    number = 0
+    for letter in key.strip():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- reading with calamine --------------------------------------------------------------
+
+
+def _read_plain(book, name: str, keep: Callable[[list], int] | None) -> Sheet:
+    """A sheet calamine reads as it is."""
+    sheet = book.get_sheet_by_name(name)
+    return _sheet(name, sheet, keep)
+
+
+def _sheet(name: str, sheet, keep, errors: frozenset = frozenset()) -> Sheet:
+    """The Sheet of calamine's ``sheet``: row 1 is the header, the columns of the rows
+    below are cut at ``keep(header)``; ``errors``: (row, column) of error cells, NaN."""
+    rows = iter(_grid(sheet))
+    header = []
+    first = next(rows, None)
     if first is not None:
-        rows = _chain(first, rows)
-    for number, values in rows:
-        values = _trimmed(values[:width] if width is not None else values)
+        header = _values(first, None, errors, 1)
+    cut = keep(header) if keep is not None else None
+    return Sheet(name, header, _rows(rows, 1, cut, errors))
+
+
+def _grid(sheet) -> list[list]:
+    """calamine's cells of ``sheet`` from A1 on (its row 0 is row 1)."""
+    return sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
+
+
+def _rows(rows, top: int, cut: int | None, errors) -> Iterator[tuple[int, list]]:
+    """The rows after the first ``top`` rows, by Excel row number, those with a value."""
+    for number, values in enumerate(rows, start=top + 1):
+        values = _values(values, cut, errors, number)
         if values:
             yield number, values
 
 
-def _chain(first, rows):
-    yield first
-    yield from rows
+_FLOAT, _DATE, _DATETIME = float, dt.date, dt.datetime
 
 
-def _trimmed(values: list) -> list:
+def _values(values: list, cut: int | None, errors, number: int) -> list:
+    """calamine's values as pandas' openpyxl reader gives them, up to ``cut`` columns,
+    without trailing empty cells."""
+    if cut is not None:
+        values = values[:cut]
+    for i, value in enumerate(values):
+        kind = type(value)
+        if kind is _FLOAT:
+            if value.is_integer():
+                values[i] = int(value)
+        elif kind is _DATE:
+            values[i] = _DATETIME(value.year, value.month, value.day)
+    if errors:
+        for i in range(len(values)):
+            if (number, i + 1) in errors:
+                values[i] = math.nan
     while values and values[-1] == "":
         values.pop()
     return values
 
 
-class _SheetReader:
-    """One worksheet's XML → its rows, streamed (see the module's docstring)."""
+def _read_cropped(archive, part: str, name: str, keep, max_rows: int | None) -> Sheet:
+    """A sheet calamine may not read as it is: its header read alone, then its data rows
+    cropped to the header's columns (see ``_Crop``)."""
+    header: list = []
+    crop = _Crop(MAX_COLUMNS, header_only=True)
+    crop.run(archive, part)
+    if crop.first_row == 1:
+        rows = _grid(_calamine_sheet(archive, part, crop))
+        if rows:
+            header = _values(rows[0], None, crop.errors, 1)
+    width = keep(header) if keep is not None else MAX_COLUMNS
+    crop = _Crop(width, header_only=False, max_rows=max_rows, name=name)
+    crop.run(archive, part)
+    if not crop.kept:
+        return Sheet(name, header, iter(()))
+    rows = _grid(_calamine_sheet(archive, part, crop))
+    cut = width if keep is not None else None
+    return Sheet(name, header, _rows(iter(rows[1:]), 1, cut, crop.errors))
 
-    def __init__(self, book, shared_strings, keep: Callable[[list], int] | None = None):
-        """``keep(header)``: how many columns to keep below the header (row 1), decided
-        as soon as the header is read; None: all."""
-        self.keep = keep
-        self.shared_strings = shared_strings
-        self.epoch = book.epoch
-        self.date_formats = book._date_formats
-        self.timedelta_formats = book._timedelta_formats
-        self.columns: dict[str, int] = {}  # column letters → number, as met
-        #: Cells to the right of this column are skipped, unread.
-        self.width = MAX_COLUMNS
-        self.done: list[tuple[int, list]] = []  # rows read and not yet handed out
-        self.last = 0  # the number of the last row kept
+
+def _calamine_sheet(archive, part: str, crop: _Crop):
+    """calamine's reading of the cropped XML, in a copy of the workbook without the other
+    worksheets."""
+    out = io.BytesIO()
+    _found, _ = _worksheets(archive)
+    others = {p for _, p in _found} - {part}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for item in archive.infolist():
+            if item.filename == part:
+                copy.writestr(item.filename, crop.xml())
+            elif item.filename in others:
+                copy.writestr(item.filename, _EMPTY_SHEET)
+            else:
+                copy.writestr(item.filename, archive.read(item.filename))
+    out.seek(0)
+    book = CalamineWorkbook.from_object(out)
+    names = dict((p, n) for n, p in _found)
+    return book.get_sheet_by_name(names[part])
+
+
+_EMPTY_SHEET = f'<worksheet xmlns="{_MAIN}"><sheetData/></worksheet>'.encode()
+
+
+class _Crop:
+    """A worksheet's XML written again holding only what openpyxl's reader keeps: rows in
+    increasing order (a row numbered before one already read is dropped), each row as wide
+    as its last cell (a cell further right than a later cell of its row is dropped), every
+    row and cell with its reference, cells right of ``width`` dropped (the header, row 1,
+    is cut at MAX_COLUMNS only and written alone with ``header_only``), texts cut to
+    CELL_MAX_CHARS + 1 characters, inline rich text as one text, formulas left out (their
+    cached value kept). Raises RowTooFar for a row with a cell numbered beyond
+    ``max_rows`` + 1."""
+
+    def __init__(self, width: int, *, header_only: bool, max_rows: int | None = None,
+                 name: str = ""):
+        self.width, self.header_only = width, header_only
+        self.max_rows, self.name = max_rows, name
+        self.out: list[str] = []
+        self.errors: set[tuple[int, int]] = set()
+        self.first_row: int | None = None
+        self.kept = 0  # rows written
+        self.last = 0
         self.row_counter = 0
         self.stack: list[str] = []
-        self.text: list[str] | None = None  # the text being collected, if any
+        self.text: list[str] | None = None
+        self.done = False
 
-    def rows(self, stream) -> Iterator[tuple[int, list]]:
-        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    def xml(self) -> bytes:
+        return (f'<worksheet xmlns="{_MAIN}"><sheetData>' + "".join(self.out)
+                + "</sheetData></worksheet>").encode()
+
+    def run(self, archive, part: str) -> None:
+        parser = xml.parsers.expat.ParserCreate()
         parser.buffer_text = True
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.characters
-        with stream:
-            while chunk := stream.read(_CHUNK):
+        with archive.open(part) as stream:
+            while not self.done and (chunk := stream.read(1 << 16)):
                 parser.Parse(chunk, False)
-                if self.done:
-                    done, self.done = self.done, []
-                    yield from done
-            parser.Parse(b"", True)
-        yield from self.done
-
-    # --- expat's callbacks -------------------------------------------------------------
+            if not self.done:
+                parser.Parse(b"", True)
 
     def start(self, tag, attrs):
+        if self.done:
+            return
+        tag = tag.rpartition(":")[2]
         parent = self.stack[-1] if self.stack else None
         self.stack.append(tag)
-        if tag == _CELL and parent == _ROW:
+        if tag == "row" and parent == "sheetData":
+            number = attrs.get("r")
+            if number is None:
+                self.row_counter += 1
+            else:
+                value = float(number)
+                if not value.is_integer():
+                    raise ValueError(f"{number} is not a valid row number")
+                self.row_counter = int(value)
+            self.col_counter = 0
+            self.cells: list[tuple[int, str]] = []
+        elif tag == "c" and parent == "row":
             self.cell = attrs
-            self.value = None  # the text of <v>, None without one
-            self.inline = None  # <is>: [its own <t>, the <t> of its runs]
-        elif tag == _ROW:
-            self.start_row(attrs)
-        elif tag == _VALUE and parent == _CELL:
+            self.value = None
+            self.inline = None
+        elif tag == "v" and parent == "c":
             self.text, self.length = [], 0
-        elif tag == _INLINE and parent == _CELL:
+        elif tag == "is" and parent == "c":
             self.inline = [None, []]
-        elif tag == _TEXT and parent in (_INLINE, _RUN):
+        elif tag == "t" and parent in ("is", "r"):
             self.text, self.length = [], 0
 
     def characters(self, data):
@@ -259,125 +479,83 @@ class _SheetReader:
             self.length += len(data)
 
     def end(self, tag):
+        if self.done:
+            return
+        tag = tag.rpartition(":")[2]
         self.stack.pop()
         parent = self.stack[-1] if self.stack else None
-        if tag == _CELL and parent == _ROW:
-            cell = self.end_cell()
-            if cell is not None:
-                self.cells.append(cell)
-        elif tag == _ROW:
+        if tag == "c" and parent == "row":
+            self.end_cell()
+        elif tag == "row" and parent == "sheetData":
             self.end_row()
-        elif tag == _VALUE and parent == _CELL:
+        elif tag == "v" and parent == "c":
             self.value = "".join(self.text)[:CELL_MAX_CHARS + 1]
             self.text = None
-        elif tag == _TEXT and self.inline is not None and parent in (_INLINE, _RUN):
+        elif tag == "t" and self.inline is not None and parent in ("is", "r"):
             text = "".join(self.text)[:CELL_MAX_CHARS + 1]
             self.text = None
-            if parent == _INLINE:
+            if parent == "is":
                 self.inline[0] = text
-            elif len(self.stack) >= 2 and self.stack[-2] == _INLINE:
+            elif len(self.stack) >= 2 and self.stack[-2] == "is":
                 self.inline[1].append(text)
 
-    # --- rows and cells, as openpyxl and pandas read them --------------------------------
-
-    def start_row(self, attrs):
-        number = attrs.get("r")
-        if number is None:
-            self.row_counter += 1
+    def end_cell(self):
+        attrs = self.cell
+        reference = attrs.get("r")
+        if reference:
+            m = re.match(r"^[$]?([A-Za-z]{1,3})[$]?(\d+)$", reference)
+            if m is None:
+                raise ValueError(f"{reference} is not a valid cell reference")
+            column = _column_number(m.group(1).upper().encode())
         else:
-            try:
-                self.row_counter = int(number)
-            except ValueError:
-                value = float(number)
-                if not value.is_integer():
-                    raise ValueError(f"{number} is not a valid row number") from None
-                self.row_counter = int(value)
-        self.col_counter = 0
-        self.cells: list[tuple[int, object]] = []
+            column = self.col_counter + 1
+        self.col_counter = column
+        limit = MAX_COLUMNS if self.last == 0 and self.first_row is None else self.width
+        if column > limit:
+            return
+        kind = attrs.get("t", "n")
+        style = attrs.get("s")
+        style = f' s="{int(style)}"' if style else ""
+        content = ""
+        if kind == "inlineStr":
+            if self.inline is not None:
+                plain, runs = self.inline
+                text = "".join(([plain] if plain is not None else []) + runs)
+                content = f'<is><t xml:space="preserve">{escape(text)}</t></is>'
+        elif self.value:
+            content = f"<v>{escape(self.value)}</v>"
+        self.cells.append((column, kind, style, content))
 
     def end_row(self):
-        """openpyxl's ReadOnlyWorksheet: a row numbered before (or as) one already read is
-        dropped, a row is as wide as its last cell's column. A row without a cell is not
-        handed out."""
         number = self.row_counter
         if number <= self.last:
             return
-        first, self.last = self.last == 0, number
-        row: list = []
-        if self.cells:
-            width = self.cells[-1][0]
-            row = [""] * width
-            for column, value in self.cells:
-                if 1 <= column <= width:
-                    row[column - 1] = value
-            row = _trimmed(row)
-        if first and self.keep is not None:  # the rows below keep this many columns
-            self.width = self.keep(row if number == 1 else [])
-        if row:
-            self.done.append((number, row))
-
-    def column(self, reference: str | None) -> int:
-        if not reference:
-            self.col_counter += 1
-            return self.col_counter
-        m = _COORD.match(reference)
-        if m is None:
-            coordinate_to_tuple(reference)  # raises as openpyxl does
-        letters = m.group(1)
-        number = self.columns.get(letters)
-        if number is None:
-            number = self.columns[letters] = column_index_from_string(letters.upper())
-        self.col_counter = number
-        return number
-
-    def end_cell(self) -> tuple[int, object] | None:
-        """(column, value) of the cell just read; None when it lies beyond ``width``."""
-        attrs = self.cell
-        column = self.column(attrs.get("r"))
-        if column > self.width:
-            return None
-        data_type = attrs.get("t", "n")
-        style_id = attrs.get("s", 0)
-        if style_id:
-            style_id = int(style_id)
-        value = None if data_type == "inlineStr" else (self.value or None)
-        if value is not None:
-            if data_type == "n":
-                value = _cast_number(value)
-                if style_id in self.date_formats:
-                    data_type = "d"
-                    try:
-                        value = from_excel(value, self.epoch,
-                                           timedelta=style_id in self.timedelta_formats)
-                    except (OverflowError, ValueError):
-                        data_type, value = "e", "#VALUE!"
-            elif data_type == "s":
-                value = self.shared_strings[int(value)]
-            elif data_type == "b":
-                value = bool(int(value))
-            elif data_type == "d":
-                value = from_ISO8601(value)
-        elif data_type == "inlineStr" and self.inline is not None:
-            data_type = "s"
-            plain, runs = self.inline
-            value = "".join(([plain] if plain is not None else []) + runs)
-        return column, _convert(value, data_type)
-
-
-def _cast_number(value: str):
-    """openpyxl's: a number with a point or an exponent is a float, else an int."""
-    if "." in value or "E" in value or "e" in value:
-        return float(value)
-    return int(value)
-
-
-def _convert(value, data_type):
-    """pandas' OpenpyxlReader._convert_cell."""
-    if value is None:
-        return ""
-    if data_type == "e":
-        return math.nan
-    if data_type == "n":
-        whole = int(value)
-        return whole if whole == value else float(value)
-    return value
+        first = self.first_row is None
+        if first:
+            self.first_row = number
+        self.last = number
+        if self.header_only:
+            self.done = True
+            if number != 1:
+                return
+        elif first and number == 1:
+            return  # the header is read apart
+        if not self.cells:
+            return
+        if self.max_rows is not None and number > self.max_rows + 1:
+            raise RowTooFar(self.name, number)
+        width = self.cells[-1][0]
+        kept: dict[int, tuple] = {}
+        for cell in self.cells:
+            if cell[0] <= width:
+                kept[cell[0]] = cell
+        out = [f'<row r="{number}">']
+        for column in sorted(kept):
+            _, kind, style, content = kept[column]
+            if kind == "e" and content:
+                self.errors.add((number, column))
+            out.append(f'<c r="{_column_letters(column)}{number}"{style} '
+                       f't={quoteattr(kind)}>{content}</c>')
+        out.append("</row>")
+        self.out.append("".join(out))
+        self.kept += 1

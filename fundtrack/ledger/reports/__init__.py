@@ -14,15 +14,16 @@ one module and one entry here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import sheets
-from .allocations import allocation_ledger
-from .base import Report, ReportFunction
+from .allocations import allocation_ledger, allocation_ledger_stream
+from .base import Report, ReportFunction, Streamed
 from .carryover import carryover
 from .funds import fund_ledger, fund_row
-from .overdue import overdue_list
-from .projects import project_ledger
+from .overdue import overdue_list, overdue_list_stream
+from .projects import project_ledger, project_ledger_stream
 from .summary import summary, summary_total
 
 
@@ -37,6 +38,9 @@ class ReportKind:
     function: ReportFunction
     #: Whether it has a 合计 row (the overdue list has none).
     has_total: bool = True
+    #: The whole report streamed for the workbook, (as_of, filt) → Streamed, for the
+    #: reports that grow with the ledger; None: the workbook takes ``function``'s.
+    stream: Callable[..., Streamed] | None = None
 
     @property
     def title(self) -> str:
@@ -53,11 +57,14 @@ class ReportKind:
 
 #: Every report, in the contract's order (the tabs, the API, the workbook's sheets).
 REGISTRY: tuple[ReportKind, ...] = (
-    ReportKind("projects", sheets.PROJECT_LEDGER, project_ledger),
-    ReportKind("allocations", sheets.ALLOCATION_LEDGER, allocation_ledger),
+    ReportKind("projects", sheets.PROJECT_LEDGER, project_ledger,
+               stream=project_ledger_stream),
+    ReportKind("allocations", sheets.ALLOCATION_LEDGER, allocation_ledger,
+               stream=allocation_ledger_stream),
     ReportKind("funds", sheets.FUND_LEDGER, fund_ledger),
     ReportKind("carryover", sheets.CARRYOVER, carryover),
-    ReportKind("overdue", sheets.OVERDUE_LIST, overdue_list, has_total=False),
+    ReportKind("overdue", sheets.OVERDUE_LIST, overdue_list, has_total=False,
+               stream=overdue_list_stream),
     ReportKind("summary", sheets.SUMMARY, summary),
 )
 
@@ -70,6 +77,7 @@ __all__ = [
     "Report",
     "ReportFunction",
     "ReportKind",
+    "Streamed",
     "allocation_ledger",
     "carryover",
     "fund_ledger",

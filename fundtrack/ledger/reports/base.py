@@ -4,7 +4,7 @@ channel, and the small sums and conditions the reports are built from."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flask import current_app
@@ -31,6 +31,31 @@ class Report:
     count: int
     page: int | None = None
     per_page: int | None = None
+
+
+#: Rows fetched at a time by a streamed report.
+STREAM_CHUNK = 1000
+
+
+@dataclass
+class Streamed:
+    """A whole report for the workbook: its rows fetched from the database in chunks as
+    they are iterated (once), its total row summed from them as they pass, there once
+    they all have. The workbook writes it as it writes a Report."""
+
+    sheet: sheets.Sheet
+    as_of: dt.date
+    region: str
+    rows: Iterator[dict]
+    finish: Callable[[], dict | None]
+
+    @property
+    def total(self) -> dict | None:
+        return self.finish()
+
+
+def region() -> str:
+    return current_app.config["FUNDTRACK_REGION"]
 
 
 def make_report(sheet, as_of, rows, total, stmt, page, per_page, count=None) -> Report:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
+from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
@@ -12,21 +12,23 @@ from ...cache import cached
 from ...extensions import db
 from ...funds.models import Allocation, Disbursement
 from ...milestones.models import Milestone
-from ...money import rate
+from ...money import ZERO, rate
 from ...paging import apply_sort, limit_page, ratio
 from ...projects.models import Project, Unit
 from .. import queries as q
 from ..filters import LedgerFilter
 from .base import (
     ALL,
+    STREAM_CHUNK,
     Report,
-    column_sum,
+    Streamed,
     days_overdue,
     keep_page,
     make_report,
     money_sums,
     of_projects,
     or_zero,
+    region,
     scalar,
     whole,
 )
@@ -112,12 +114,46 @@ def project_ledger(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> R
         ordered = ordered.where(Project.id.in_(among))
     else:
         ordered = limit_page(ordered, page, per_page)
-    rows, firsts = [], []
-    for r in db.session.execute(ordered):
-        if r.first_overdue is not None:
-            firsts.append(r.first_overdue)
+    sums = _Sums()
+    rows = list(_rows(db.session.execute(ordered), as_of, sums))
+    t = sums if whole(page, per_page) else _project_total(as_of, filt)
+    total = _total_row(as_of, t)
+    return make_report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
+
+
+def project_ledger_stream(as_of, filt=ALL) -> Streamed:
+    """The whole 项目台账 for the workbook: its rows fetched in chunks as they are
+    written, the 合计 summed from them as they pass (the same rows, order and total as
+    ``project_ledger(as_of, filt)``)."""
+    stmt = _project_rows_stmt(as_of, filt).order_by(Project.code)
+    sums = _Sums()
+    result = db.session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
+    return Streamed(sheets.PROJECT_LEDGER, as_of, region(), _rows(result, as_of, sums),
+                    lambda: _total_row(as_of, sums))
+
+
+class _Sums:
+    """The 合计 of the rows as they pass (the names of _project_total's columns)."""
+
+    def __init__(self):
+        self.total_investment = self.allocated = self.spent = ZERO
+        self.overdue_count = self.rows = 0
+        self.first_overdue = None
+
+
+def _rows(result, as_of: dt.date, sums: _Sums) -> Iterator[dict]:
+    for r in result:
+        if r.first_overdue is not None and (
+                sums.first_overdue is None or r.first_overdue < sums.first_overdue):
+            sums.first_overdue = r.first_overdue
         allocated, spent = or_zero(r.allocated), or_zero(r.spent)
-        rows.append({
+        overdue = int(r.overdue_count or 0)
+        sums.total_investment += r.total_investment
+        sums.allocated += allocated
+        sums.spent += spent
+        sums.overdue_count += overdue
+        sums.rows += 1
+        yield {
             "project_code": r.code,
             "name": r.name,
             "township": r.township,
@@ -128,19 +164,14 @@ def project_ledger(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> R
             "spent": spent,
             "spending_rate": rate(spent, allocated),
             "current_milestone": r.current.label if r.current else None,
-            "overdue_count": int(r.overdue_count or 0),
+            "overdue_count": overdue,
             "max_days_overdue": days_overdue(as_of, r.first_overdue),
-        })
-    if whole(page, per_page):  # every row is here: the total is their sum
-        t = SimpleNamespace(
-            total_investment=column_sum(rows, "total_investment"),
-            allocated=column_sum(rows, "allocated"), spent=column_sum(rows, "spent"),
-            overdue_count=sum(r["overdue_count"] for r in rows),
-            first_overdue=min(firsts, default=None), rows=len(rows))
-    else:
-        t = _project_total(as_of, filt)
+        }
+
+
+def _total_row(as_of: dt.date, t) -> dict:
     allocated, spent = or_zero(t.allocated), or_zero(t.spent)
-    total = {
+    return {
         **dict.fromkeys(sheets.PROJECT_LEDGER.keys),
         "project_code": sheets.TOTAL_LABEL,
         "total_investment": or_zero(t.total_investment),
@@ -150,4 +181,3 @@ def project_ledger(as_of, filt=ALL, *, page=None, per_page=None, sort=None) -> R
         "overdue_count": int(t.overdue_count or 0),
         "max_days_overdue": days_overdue(as_of, t.first_overdue),
     }
-    return make_report(sheets.PROJECT_LEDGER, as_of, rows, total, stmt, page, per_page, t.rows)
