@@ -12,31 +12,31 @@ so a refusal leaves the transaction clean on PostgreSQL too. Cell values that th
 database itself would reject (text too long, a year out of range) are caught when the
 cell is read.
 
-The services run in their bulk contexts (``_bulk_writer``): what they look up is loaded
-once and kept, and what they add is inserted in batches with its change history, so a
-county's ledger takes seconds; the rules and messages are the same code as for one entry.
+The services run in one import session (fundtrack.importsession, ``_session``): what
+they look up is loaded once and kept, and what they add is inserted in batches with its
+change history, so a county's ledger takes seconds; the rules and messages are the same
+code as for one entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
-from ..bulk import staged
-from ..database import acting_as, bulk_names
+from ..database import acting_as
 from ..enums import PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
 from ..extensions import db
-from ..funds import balances
 from ..funds import service as funds
-from ..history.service import deferred
-from ..milestones.service import kept_schedules, set_milestone
-from ..periods.service import held_open
-from ..projects.service import create_project, get_project, known_projects
+from ..funds.models import Disbursement, FundSource
+from ..importsession import import_session
+from ..milestones.service import set_milestone
+from ..projects.models import Project, Unit
+from ..projects.service import create_project, get_project
 from .order import allocation_order, disbursement_order
 from .reading import Row, read_workbook
 from .report import ImportReport, Note, Problem, sheet_order
@@ -78,7 +78,7 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
         return report
     with acting_as(actor):
         try:
-            with _bulk_writer(book.rows):
+            with _session(book.rows):
                 _Import(book.rows, report).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
@@ -102,32 +102,24 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
 
 
 @contextmanager
-def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
-    """The services' contexts for one writer adding many rows in one transaction: the
-    names held whole, the codes the workbook names looked up at once, the sums and the
-    latest close read once, new records inserted in batches and the change history at
-    the end (see each)."""
+def _session(rows: dict[str, list[Row]]) -> Iterator[None]:
+    """One import session for the transaction: the names held whole, the codes the
+    workbook names looked up at once, then the services keep what they read (see
+    fundtrack.importsession)."""
     def named(key, *names):
         return {row[key] for name in names for row in rows.get(name, [])
                 if row[key] is not None}
 
-    with ExitStack() as stack:
-        stack.enter_context(bulk_names(*_NAMED_KINDS))
-        stack.enter_context(held_open())
-        stack.enter_context(known_projects(
-            codes=named("project_code", *(s.name for s in sheets.DATA_SHEETS
-                                          if "project_code" in s.keys)),
-            units=named("unit", sheets.PROJECTS.name),
-        ))
-        stack.enter_context(kept_schedules())
-        stack.enter_context(balances.running_balances(
-            sources=named("source_code", *(s.name for s in sheets.DATA_SHEETS
-                                           if "source_code" in s.keys)),
-            vouchers=named("voucher_no", sheets.DISBURSEMENTS.name)
-            | named("reverses", sheets.DISBURSEMENTS.name),
-        ))
-        stack.enter_context(deferred())
-        stack.enter_context(staged())
+    def naming(key):
+        return [s.name for s in sheets.DATA_SHEETS if key in s.keys]
+
+    with import_session(kinds=_NAMED_KINDS) as session:
+        session.preload(Project, "code", named("project_code", *naming("project_code")))
+        session.preload(Unit, "name", {u.strip() for u in named("unit", sheets.PROJECTS.name)})
+        session.preload(FundSource, "code", named("source_code", *naming("source_code")))
+        session.preload(Disbursement, "voucher_no",
+                        named("voucher_no", sheets.DISBURSEMENTS.name)
+                        | named("reverses", sheets.DISBURSEMENTS.name))
         yield
 
 
