@@ -50,21 +50,21 @@ def add(record) -> None:
         if session is not None:
             session.note_added(record)
         return
-    mapper = inspect(record).mapper
+    # The record stays out of the session: its values are written straight into it,
+    # without the ORM's change tracking (which only a flush would read).
+    mapper = type(record).__mapper__
     references, defaults = _plan(mapper)
     values = record.__dict__
     for relationship, pairs in references:  # keys from the records referred to
         target = values.get(relationship)
         if target is not None:
             for local, remote in pairs:
-                key = getattr(target, remote)
-                if values.get(local) != key:
-                    setattr(record, local, key)
+                values[local] = getattr(target, remote)
     for attr, default in defaults:  # what the unit of work would insert for the rest
         if attr not in values:
-            setattr(record, attr, default)
+            values[attr] = default
     table = mapper.local_table
-    record.id = _next_id(staged, table)
+    values["id"] = _next_id(staged, table)
     staged.records.setdefault(table, []).append(record)
     session.note_added(record)
 

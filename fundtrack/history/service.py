@@ -16,8 +16,13 @@ from ..extensions import db
 from ..importsession import ImportSession, current
 from .models import Change
 
+#: Types written into the history as they are (the common case, checked first).
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
 
 def _plain(value):
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
@@ -32,8 +37,11 @@ _HIDDEN = {"password_hash", "token_hash"}
 
 
 def snapshot(obj) -> dict:
-    """The record's column values, as JSON-ready text and numbers."""
-    return {key: _plain(getattr(obj, key)) for key in _shown(inspect(obj).mapper)}
+    """The record's column values, as JSON-ready text and numbers (read from the
+    record's own values when loaded: an import takes tens of thousands)."""
+    values = obj.__dict__
+    return {key: _plain(values[key] if key in values else getattr(obj, key))
+            for key in _shown(type(obj).__mapper__)}
 
 
 @cache
@@ -95,7 +103,7 @@ def record(action: str, obj, before: dict | None = None) -> Change | None:
         if id(obj) in deferred_.unwritten:  # changed again: its first change's after now
             deferred_.take_snapshots()
         change = _Pending(dt.datetime.now(dt.UTC), current_actor(), action, obj, before)
-        if inspect(obj).persistent or getattr(obj, "id", None) is not None:  # bulk.add
+        if getattr(obj, "id", None) is not None or inspect(obj).persistent:  # bulk.add
             change.after = snapshot(obj)
         else:
             deferred_.unwritten[id(obj)] = change
