@@ -39,9 +39,10 @@ _HIDDEN = {"password_hash", "token_hash"}
 def snapshot(obj) -> dict:
     """The record's column values, as JSON-ready text and numbers (read from the
     record's own values when loaded: an import takes tens of thousands)."""
-    values = obj.__dict__
+    state = inspect(obj)
+    values = state.dict
     return {key: _plain(values[key] if key in values else getattr(obj, key))
-            for key in _shown(type(obj).__mapper__)}
+            for key in _shown(state.mapper)}
 
 
 @cache
