@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -206,13 +207,54 @@ def import_command(workbook, dry_run, warnings_to):
     """Add a workbook to the database: all or nothing."""
     from .workbook.importer import import_workbook
 
-    report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
+    progress = _Progress("检查" if dry_run else "导入") if _on_terminal() else None
+    report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run,
+                             progress=progress)
+    if progress is not None:
+        progress.end()
     if report.warnings:
         _tell_warnings(report, warnings_to or _warnings_file(workbook))
     if report.problems:
         _refuse([str(p) for p in report.problems]
                 + [f"共 {len(report.problems)} 处问题,未写入任何数据。"])
     click.echo(report.summary(dry_run))
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A progress line on a terminal (standard error), rewritten in place: rows done,
+    the share, an estimate. Shown only after ``AFTER`` seconds (a short import says
+    nothing), and only on a terminal (the caller checks: quiet in a pipe or a log)."""
+
+    AFTER = 1.0
+
+    def __init__(self, doing: str):
+        self.doing = doing
+        self.started = time.monotonic()
+        self.counting: float | None = None
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.counting is None:
+            self.counting = now
+        if now - self.started < self.AFTER or not total:
+            return
+        left = ""
+        if done:
+            left = f",预计还需 {round((now - self.counting) / done * (total - done))} 秒"
+        sys.stderr.write(f"\r正在{self.doing}:{done:,} / {total:,} 行"
+                         f"({done * 100 // total}%){left}\033[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 #: How many warnings an import prints; all of them go to the warnings file.

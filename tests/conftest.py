@@ -79,6 +79,9 @@ def serve_app(database, path, monkeypatch):
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FUNDTRACK_REGION": "测试县",
          "PASSWORD_HASH_METHOD": CHEAP_HASH,
+         # an import answers its request, however loaded the machine (tests of the
+         # progress page set it to 0)
+         "FUNDTRACK_PROGRESS_AFTER": 600,
          # each test its own store of documents (the instance folder is the session's)
          "FUNDTRACK_FILES": str(Path(path).parent / "files")},
         instance_path=instance,

@@ -20,7 +20,7 @@ code as for one entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -59,10 +59,19 @@ _REFERS_TO = {"reverses": "voucher_no"}
 _NAMED_KINDS = ("source", "unit", "project", "voucher")
 
 
+#: Rows between two progress reports.
+PROGRESS_EVERY = 250
+
+#: progress(rows done, rows in all): called as the rows are applied.
+Progress = Callable[[int, int], None]
+
+
 def import_workbook(path, *, actor: str, dry_run: bool = False,
-                    name: str | None = None) -> ImportReport:
+                    name: str | None = None, progress: Progress | None = None
+                    ) -> ImportReport:
     """Check the workbook at ``path`` and, unless refused or ``dry_run``, add it.
     ``name``: the file's name as its user gave it (an upload kept under another name).
+    ``progress``: told the rows done every ``PROGRESS_EVERY`` rows and at the end.
 
     Ends the session's transaction: commits it when the workbook is added, rolls it back
     otherwise. Call it with nothing else pending in the session.
@@ -79,7 +88,7 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
     with acting_as(actor):
         try:
             with _session(book.rows):
-                _Import(book.rows, report).run()
+                _Import(book.rows, report, progress).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
             # nothing is written; say so in one line rather than with a traceback.
@@ -124,9 +133,11 @@ def _session(rows: dict[str, list[Row]]) -> Iterator[None]:
 
 
 class _Import:
-    def __init__(self, rows: dict[str, list[Row]], report: ImportReport):
+    def __init__(self, rows: dict[str, list[Row]], report: ImportReport,
+                 progress: Progress | None = None):
         self.rows = rows
         self.report = report
+        self.progress = progress
         #: (sheet key, code) of rows of this workbook that could not be added → the row.
         self.failed: dict[tuple[str, str], Row] = {}
         #: Σ arrived per channel code, as the import goes (for the over-issued warning).
@@ -147,12 +158,21 @@ class _Import:
              lambda rows: disbursement_order(rows, _is_reversal)),
             (sheets.RECOVERIES, self.add_recovery, None),
         )
+        total = sum(r.ok for rows in self.rows.values() for r in rows)
+        done = 0
+        if self.progress is not None:
+            self.progress(0, total)
         for sheet, apply, order in steps:
             rows = [r for r in self.rows.get(sheet.name, []) if r.ok]
             if sheet is sheets.MILESTONES:
                 rows = self._without_repeated_milestones(rows)
             for row in order(rows) if order else rows:
                 self._apply(row, apply)
+                done += 1
+                if self.progress is not None and done % PROGRESS_EVERY == 0:
+                    self.progress(done, total)
+        if self.progress is not None:
+            self.progress(total, total)
 
     # --- one row --------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ def _values(app) -> dict[str, list]:
         "milestone": [MilestoneKind.STARTED.label], "report": list(REPORTS),
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
         "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
+        "job_id": ["0" * 32, XSS],
     }
 
 
