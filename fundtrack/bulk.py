@@ -1,8 +1,9 @@
-"""New records of one bulk writer (the importer), inserted in batches instead of one by one;
-and the records it refers to, looked up at once (``load_by``).
+"""New records of one bulk writer (an import session, fundtrack.importsession), inserted in
+batches instead of one by one.
 
-The services add a new record with ``add``. Outside ``staged`` that is ``db.session.add``
-and the unit of work inserts it at the next flush. Within ``staged``, the record gets its
+The services add a new record with ``add``. Outside a batched import session that is
+``db.session.add`` and the unit of work inserts it at the next flush. Within one
+(``staging``), the record gets its
 id at once (reserved from the table's sequence on PostgreSQL; after the table's largest id
 on SQLite, whose write lock the transaction holds from its start) and its foreign keys
 from the records it refers to, and stays out of the session: the rows are inserted with
@@ -14,9 +15,8 @@ caches treat them as before; a record added within the block is not changed afte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import RelationshipDirection
 
 from .cache.version import note_write
 from .extensions import db
+from .importsession import ImportSession, current
 
 #: Ids reserved from a PostgreSQL sequence at a time.
 ID_BLOCK = 1000
@@ -40,31 +41,32 @@ class _Staged:
     postgresql: bool = False
 
 
-_staged: ContextVar[_Staged | None] = ContextVar("fundtrack_staged", default=None)
-
-
 def add(record) -> None:
     """Add a new record to the transaction (see the module's docstring)."""
-    staged = _staged.get()
+    session = current()
+    staged = session.staged if session is not None else None
     if staged is None:
         db.session.add(record)
+        if session is not None:
+            session.note_added(record)
         return
-    mapper = inspect(record).mapper
+    # The record stays out of the session: its values are written straight into it,
+    # without the ORM's change tracking (which only a flush would read).
+    mapper = type(record).__mapper__
     references, defaults = _plan(mapper)
     values = record.__dict__
     for relationship, pairs in references:  # keys from the records referred to
         target = values.get(relationship)
         if target is not None:
             for local, remote in pairs:
-                key = getattr(target, remote)
-                if values.get(local) != key:
-                    setattr(record, local, key)
+                values[local] = getattr(target, remote)
     for attr, default in defaults:  # what the unit of work would insert for the rest
         if attr not in values:
-            setattr(record, attr, default)
+            values[attr] = default
     table = mapper.local_table
-    record.id = _next_id(staged, table)
+    values["id"] = _next_id(staged, table)
     staged.records.setdefault(table, []).append(record)
+    session.note_added(record)
 
 
 @cache
@@ -106,25 +108,10 @@ def _count(counter: list[int]) -> int:
     return counter[0] - 1
 
 
-#: Codes per ``IN (...)`` when loading them at once.
-LOOKUP_CHUNK = 500
-
-
-def load_by(model, column, names: Iterable[str]) -> dict[str, object]:
-    """name → the record of ``model`` whose ``column`` has it, None when there is none:
-    for a bulk writer, one statement per ``LOOKUP_CHUNK`` names."""
-    names = sorted(set(names))
-    found: dict[str, object] = dict.fromkeys(names)
-    for start in range(0, len(names), LOOKUP_CHUNK):
-        chunk = names[start:start + LOOKUP_CHUNK]
-        for row in db.session.scalars(select(model).where(column.in_(chunk))):
-            found[getattr(row, column.key)] = row
-    return found
-
-
 def write() -> None:
-    """Insert the records added so far within ``staged`` (nothing outside it)."""
-    staged = _staged.get()
+    """Insert the records added so far within ``staging`` (nothing outside it)."""
+    session = current()
+    staged = session.staged if session is not None else None
     if staged is None or not staged.records or staged.writing:
         return
     staged.writing = True
@@ -169,12 +156,13 @@ _CHUNK = 5000
 
 
 @contextmanager
-def staged() -> Iterator[None]:
-    """Within it, ``add`` inserts in batches; what is left is inserted when the block
-    ends (not when it raises: the transaction is then to be rolled back)."""
+def staging(import_session: ImportSession) -> Iterator[None]:
+    """Within it (entered by ``importsession.import_session``), ``add`` inserts in
+    batches; what is left is inserted when the block ends (not when it raises: the
+    transaction is then to be rolled back)."""
     session = db.session()
-    state = _Staged(postgresql=session.get_bind().dialect.name == "postgresql")
-    token = _staged.set(state)
+    import_session.staged = _Staged(
+        postgresql=session.get_bind().dialect.name == "postgresql")
     event.listen(session, "do_orm_execute", _before_statement)
     event.listen(session, "before_flush", _before_flush)
     try:
@@ -183,7 +171,7 @@ def staged() -> Iterator[None]:
     finally:
         event.remove(session, "do_orm_execute", _before_statement)
         event.remove(session, "before_flush", _before_flush)
-        _staged.reset(token)
+        import_session.staged = None
 
 
 def _before_statement(orm_execute_state) -> None:

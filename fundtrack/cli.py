@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -220,7 +221,11 @@ def import_command(workbook, dry_run, warnings_to, mapping_name, sheet, as_of, r
     else:
         if sheet is not None or as_of is not None or reason is not None:
             raise click.UsageError("--sheet、--as-of 和 --reason 只能与 --mapping 一起使用")
-        report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run)
+        progress = _Progress("检查" if dry_run else "导入") if _on_terminal() else None
+        report = import_workbook(workbook, actor="命令行:import", dry_run=dry_run,
+                                 progress=progress)
+        if progress is not None:
+            progress.end()
     if report.warnings:
         _tell_warnings(report, warnings_to or _warnings_file(workbook))
     if report.problems:
@@ -258,6 +263,43 @@ def _import_mapped(workbook, mapping_name, sheet, as_of, dry_run, reason=None):
     check = check_county(workbook, sheet=sheet or "", mapping=mapping,
                          actor="命令行:import", as_of=day, dry_run=dry_run, reason=reason)
     return check.report
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A progress line on a terminal (standard error), rewritten in place: rows done,
+    the share, an estimate. Shown only after ``AFTER`` seconds (a short import says
+    nothing), and only on a terminal (the caller checks: quiet in a pipe or a log)."""
+
+    AFTER = 1.0
+
+    def __init__(self, doing: str):
+        self.doing = doing
+        self.started = time.monotonic()
+        self.counting: float | None = None
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.counting is None:
+            self.counting = now
+        if now - self.started < self.AFTER or not total:
+            return
+        left = ""
+        if done:
+            left = f",预计还需 {round((now - self.counting) / done * (total - done))} 秒"
+        sys.stderr.write(f"\r正在{self.doing}:{done:,} / {total:,} 行"
+                         f"({done * 100 // total}%){left}\033[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 #: How many warnings an import prints; all of them go to the warnings file.

@@ -119,6 +119,9 @@ def load(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": upload_limit,
         #: The most data rows one imported workbook may hold.
         "FUNDTRACK_MAX_IMPORT_ROWS": _max_import_rows(),
+        #: An import not done within this many seconds goes on in the background and
+        #: its page shows its progress (fundtrack/jobs.py).
+        "FUNDTRACK_PROGRESS_AFTER": 1.0,
         #: The stored documents (报账要件): their folder and one file's size limit.
         "FUNDTRACK_FILES": str(Path(os.environ["FUNDTRACK_FILES"]).expanduser().resolve())
         if os.environ.get("FUNDTRACK_FILES") else str(inst / "files"),

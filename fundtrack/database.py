@@ -13,7 +13,7 @@ read-only, which begin deferred and never block writers. PostgreSQL locks rows i
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
@@ -21,6 +21,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+from .importsession import holds_kind
 
 _actor: ContextVar[str | None] = ContextVar("fundtrack_actor", default=None)
 _sqlite_begin: ContextVar[str] = ContextVar("fundtrack_sqlite_begin", default="BEGIN IMMEDIATE")
@@ -93,12 +94,6 @@ def unit_of_work(actor: str) -> Iterator[None]:
             raise
 
 
-#: lock_name hashes names into keys between -LOCK_BUCKETS and LOCK_BUCKETS (exclusive):
-#: PostgreSQL's lock table is shared by every session and small.
-#: Name kinds that a bulk writer holds whole in this context (see ``bulk_names``).
-_bulk_kinds: ContextVar[frozenset[str]] = ContextVar("fundtrack_bulk_kinds", default=frozenset())
-
-
 def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
@@ -113,28 +108,22 @@ def lock_name(kind: str, name: str) -> None:
     refused with a message instead of tripping the unique index. SQLite: the write lock
     already does it. PostgreSQL: transaction-level advisory locks, two-level: the kind
     shared (``voucher:*``), then the name exclusive. A bulk writer holds the whole kind
-    instead (``bulk_names``), and then takes no lock per name.
+    instead (``hold_kinds``, by its import session), and then takes no lock per name.
     """
-    if not _postgresql() or kind in _bulk_kinds.get():
+    if not _postgresql() or holds_kind(kind):
         return
     db.session.execute(select(func.pg_advisory_xact_lock_shared(_advisory_key(f"{kind}:*"))))
     db.session.execute(select(func.pg_advisory_xact_lock(_advisory_key(f"{kind}:{name}"))))
 
 
-@contextmanager
-def bulk_names(*kinds: str) -> Iterator[None]:
-    """For one writer adding many names in one transaction (the importer): hold each kind
-    whole, exclusive, from now until the transaction ends, instead of one lock per name
-    (tens of thousands of those would exhaust PostgreSQL's lock table: "out of shared
-    memory"). Single writers hold the kind shared, so they wait for the bulk writer; it
-    takes its kinds at once, before any row lock, so the two never wait on each other in
-    a circle. Enter it at the start of the transaction.
+def hold_kinds(kinds: Iterable[str]) -> None:
+    """For one writer adding many names in one transaction (an import session, which
+    calls it as it begins): hold each kind whole, exclusive, until the transaction ends,
+    instead of one lock per name (tens of thousands of those would exhaust PostgreSQL's
+    lock table: "out of shared memory"). Single writers hold the kind shared, so they
+    wait for the bulk writer; it takes its kinds at once, before any row lock, so the
+    two never wait on each other in a circle.
     """
     if _postgresql():
         for kind in sorted(kinds):
             db.session.execute(select(func.pg_advisory_xact_lock(_advisory_key(f"{kind}:*"))))
-    token = _bulk_kinds.set(_bulk_kinds.get() | frozenset(kinds))
-    try:
-        yield
-    finally:
-        _bulk_kinds.reset(token)

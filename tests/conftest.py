@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from fundtrack import create_app
 from fundtrack.database import acting_as
 from fundtrack.extensions import db
+from fundtrack.importsession import import_session
 
 PG_URL = os.environ.get("FUNDTRACK_TEST_DATABASE_URL")
 #: Tests create users by the thousand: one round of PBKDF2 instead of scrypt's cost.
@@ -78,6 +79,9 @@ def serve_app(database, path, monkeypatch):
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "FUNDTRACK_REGION": "测试县",
          "PASSWORD_HASH_METHOD": CHEAP_HASH,
+         # an import answers its request, however loaded the machine (tests of the
+         # progress page set it to 0)
+         "FUNDTRACK_PROGRESS_AFTER": 600,
          # each test its own store of documents (the instance folder is the session's)
          "FUNDTRACK_FILES": str(Path(path).parent / "files")},
         instance_path=instance,
@@ -105,11 +109,39 @@ def app(database, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def ctx(app):
+def import_side() -> bool:
+    """Whether the test's body runs inside an import session (see ``both_sides`` below)."""
+    return False
+
+
+@pytest.fixture
+def ctx(app, import_side):
     """An app context in which a test acts as the user 测试员 (for the change history)."""
     with app.app_context(), acting_as("测试员"):
         yield app
         db.session.rollback()
+
+
+# --- the rules inside and outside an import session ------------------------------------
+
+
+def pytest_generate_tests(metafunc):
+    """A module marked ``both_sides`` (the rule tests) runs each of its ``ctx`` tests
+    twice: as a single entry, and inside an import session, which is what the importer
+    runs in. What the session keeps then cannot drift from what the database says."""
+    if "ctx" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_sides"):
+        metafunc.parametrize("import_side", [False, True], ids=["alone", "in_import"])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The second run: the test's body inside an import session, its fixtures already set
+    up (as a database is before an import). Writes are not batched there: a test reads
+    the change history and changes records it added, which the importer never does."""
+    if not getattr(item, "callspec", None) or not item.callspec.params.get("import_side"):
+        return (yield)
+    with import_session(batched=False):
+        return (yield)
 
 
 @pytest.fixture

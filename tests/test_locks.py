@@ -9,8 +9,9 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from fundtrack.database import bulk_names, lock_name
+from fundtrack.database import lock_name
 from fundtrack.extensions import db
+from fundtrack.importsession import import_session
 
 
 def _advisory_locks_held() -> int:
@@ -33,7 +34,7 @@ def test_a_single_writer_locks_each_name_and_shares_the_kind(pg):
 
 
 def test_a_bulk_writer_holds_one_lock_per_kind_whatever_the_number_of_names(pg):
-    with bulk_names("voucher", "project"):
+    with import_session(kinds=("voucher", "project"), batched=False):
         for i in range(3000):
             lock_name("voucher", f"PZ{i:05d}")
             lock_name("project", f"XM{i:05d}")
@@ -50,7 +51,7 @@ def test_a_single_writer_waits_for_a_bulk_writer_to_finish(pg):
             got_lock.set()
             db.session.rollback()
 
-    with bulk_names("voucher"):
+    with import_session(kinds=("voucher",), batched=False):
         worker = threading.Thread(target=single_writer)
         worker.start()
         assert not got_lock.wait(1.0), "the single writer went ahead of the bulk writer"

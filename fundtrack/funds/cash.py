@@ -27,14 +27,15 @@ class Cash:
             running += by_date[day]
             self.balances.append(running)
 
-    def add(self, day: dt.date, amount: Decimal) -> None:
-        """Arrived (+) or paid (-) ``amount`` on ``day``."""
+    def add(self, day: dt.date, amount: Decimal) -> Cash:
+        """Arrived (+) or paid (-) ``amount`` on ``day``; returns itself."""
         i = bisect_left(self.days, day)
         if i == len(self.days) or self.days[i] != day:
             self.days.insert(i, day)
             self.balances.insert(i, self.balances[i - 1] if i else ZERO)
         for j in range(i, len(self.balances)):  # this day and the later ones
             self.balances[j] += amount
+        return self
 
     def least_from(self, on: dt.date) -> Decimal:
         """The least balance at ``on`` and at every later day."""

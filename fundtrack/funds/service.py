@@ -29,6 +29,7 @@ from ..extensions import db
 from ..fields import clean, normalize
 from ..formatting import money
 from ..history.service import record
+from ..importsession import find_by, is_new, kept, lock_once, update
 from ..milestones.service import acceptance_date, done_date, note_settlement
 from ..money import ZERO
 from ..periods.service import check_open
@@ -37,7 +38,7 @@ from ..projects.service import lock_project
 from ..settings.service import tender_threshold
 from .balances import (
     cash_available,
-    kept,
+    note_allocated,
     note_cash,
     note_pair,
     note_recovered,
@@ -51,25 +52,11 @@ from .queries import reversible_of
 
 
 def _find_source(code: str) -> FundSource | None:
-    code = normalize(code)
-    cache = kept()
-    if cache is not None and code in cache.sources:
-        return cache.sources[code]
-    source = db.session.scalar(select(FundSource).where(FundSource.code == code))
-    if cache is not None:
-        cache.sources[code] = source
-    return source
+    return find_by(FundSource, code=normalize(code))
 
 
 def _find_disbursement(voucher_no: str) -> Disbursement | None:
-    voucher_no = normalize(voucher_no)
-    cache = kept()
-    if cache is not None and voucher_no in cache.vouchers:
-        return cache.vouchers[voucher_no]
-    d = db.session.scalar(select(Disbursement).where(Disbursement.voucher_no == voucher_no))
-    if cache is not None:
-        cache.vouchers[voucher_no] = d
-    return d
+    return find_by(Disbursement, voucher_no=normalize(voucher_no))
 
 
 def get_source(code: str, field: str = "source_code") -> FundSource:
@@ -87,12 +74,10 @@ def get_disbursement(voucher_no: str, field: str = "voucher_no") -> Disbursement
 
 
 def lock_source(source: FundSource) -> None:
-    """Hold the channel's row until the transaction ends (PostgreSQL; SQLite is locked whole)."""
-    cache = kept()
-    if cache is not None:  # held to the end of the transaction: once is enough
-        if source.id in cache.locked:
-            return
-        cache.locked.add(source.id)
+    """Hold the channel's row until the transaction ends (PostgreSQL; SQLite is locked
+    whole). Within an import session, once per channel (importsession.lock_once)."""
+    if not lock_once(source):
+        return
     with db.session.no_autoflush:  # the lock needs nothing written first
         db.session.execute(
             select(FundSource.id).where(FundSource.id == source.id).with_for_update()
@@ -133,9 +118,6 @@ def create_source(
     )
     add(source)
     record("insert", source)
-    cache = kept()
-    if cache is not None:
-        cache.sources[code] = source
     return source
 
 
@@ -277,10 +259,7 @@ def allocate(
     )
     add(allocation)
     note_pair(project, source, allocated_on, amount)
-    cache = kept()
-    if cache is not None and source.id in cache.allocated:
-        # only if loaded: a later load sees the write
-        cache.allocated[source.id] += amount
+    note_allocated(source.id, amount)
     record("insert", allocation)
     return allocation
 
@@ -403,17 +382,12 @@ def post_disbursement(
 
 def _note_payment(payment: Disbursement, project: Project, source: FundSource,
                   original: Disbursement | None) -> None:
-    """Keep ``running_balances`` current after a payment or a reversal of ``original``."""
-    cache = kept()
-    if cache is None:
-        return
+    """Keep what an import session keeps current after a payment or a reversal of
+    ``original``."""
     note_pair(project, source, payment.paid_on, -payment.amount)
     note_cash(source.id, payment.paid_on, -payment.amount)
-    cache.vouchers[payment.voucher_no] = payment
     if original is not None:  # the check read (and kept) what was reversed before
-        cache.reversed[original.voucher_no] -= payment.amount
-    else:
-        cache.reversed[payment.voucher_no] = ZERO  # a new payment: nothing reversed yet
+        update("reversed", original.id, lambda taken: taken - payment.amount)
 
 
 def _flushed(record):
@@ -426,15 +400,11 @@ def _flushed(record):
 
 def reversal_room(original: Disbursement) -> tuple[Decimal, Decimal]:
     """(what a payment's reversals took back so far, what may still be reversed), both
-    positive: funds.queries.reversible, kept current within running_balances."""
-    cache = kept()
-    if cache is not None and original.voucher_no in cache.reversed:
-        taken = cache.reversed[original.voucher_no]
-        return taken, (ZERO if original.reverses_id else original.amount - taken)
-    taken, left = reversible_of(original)
-    if cache is not None:
-        cache.reversed[original.voucher_no] = taken
-    return taken, left
+    positive: funds.queries.reversible, the taken kept within an import session (a
+    payment it added has nothing reversed yet)."""
+    taken = kept("reversed", original.id,
+                 lambda: ZERO if is_new(original) else reversible_of(original)[0])
+    return taken, (ZERO if original.reverses_id else original.amount - taken)
 
 
 def _post_reversal(
@@ -505,13 +475,7 @@ def payment_warnings(payment: Disbursement, project: Project | None = None) -> l
     """What the field would question about a posted payment, without refusing it
     (``project``: the payment's, when the caller has it)."""
     project = project or db.session.get(Project, payment.project_id)
-    cache = kept()
-    if cache is None:
-        threshold = tender_threshold()
-    else:  # a setting: read once by a bulk writer
-        if cache.threshold is None:
-            cache.threshold = tender_threshold()
-        threshold = cache.threshold
+    threshold = kept("setting", "tender_threshold", tender_threshold)  # once per import
     return _payment_notes(project, payment, threshold, lambda: _tendered_on(project))
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -16,10 +13,16 @@ from sqlalchemy import inspect
 from ..bulk import insert_rows
 from ..database import current_actor
 from ..extensions import db
+from ..importsession import ImportSession, current
 from .models import Change
+
+#: Types written into the history as they are (the common case, checked first).
+_AS_IS = frozenset({str, int, bool, float, type(None)})
 
 
 def _plain(value):
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
@@ -34,8 +37,12 @@ _HIDDEN = {"password_hash", "token_hash"}
 
 
 def snapshot(obj) -> dict:
-    """The record's column values, as JSON-ready text and numbers."""
-    return {key: _plain(getattr(obj, key)) for key in _shown(inspect(obj).mapper)}
+    """The record's column values, as JSON-ready text and numbers (read from the
+    record's own values when loaded: an import takes tens of thousands)."""
+    state = inspect(obj)
+    values = state.dict
+    return {key: _plain(values[key] if key in values else getattr(obj, key))
+            for key in _shown(state.mapper)}
 
 
 @cache
@@ -56,7 +63,8 @@ def _key(obj) -> str | None:
 
 @dataclass
 class _Pending:
-    """A change noted by ``record`` within ``deferred``, written when the ids are known."""
+    """A change noted by ``record`` within a batched import session, written when the
+    ids are known."""
 
     at: dt.datetime
     actor: str
@@ -82,21 +90,21 @@ class _Deferred:
         self.unwritten.clear()
 
 
-_deferred: ContextVar[_Deferred | None] = ContextVar("fundtrack_history", default=None)
-
-
 def record(action: str, obj, before: dict | None = None) -> Change | None:
     """Note that ``obj`` was inserted, updated or reversed by the current actor.
 
-    Within ``deferred`` the change is kept and written at its end (returns None);
-    otherwise it is added to the session at once.
+    Within a batched import session the change is kept and written at its end
+    (``write_deferred``; returns None); otherwise it is added to the session at once.
     """
-    deferred_ = _deferred.get()
-    if deferred_ is not None:
+    session = current()
+    if session is not None and session.batched:
+        if session.history is None:
+            session.history = _Deferred([], {})
+        deferred_ = session.history
         if id(obj) in deferred_.unwritten:  # changed again: its first change's after now
             deferred_.take_snapshots()
         change = _Pending(dt.datetime.now(dt.UTC), current_actor(), action, obj, before)
-        if inspect(obj).persistent or getattr(obj, "id", None) is not None:  # bulk.add
+        if getattr(obj, "id", None) is not None or inspect(obj).persistent:  # bulk.add
             change.after = snapshot(obj)
         else:
             deferred_.unwritten[id(obj)] = change
@@ -117,21 +125,14 @@ def record(action: str, obj, before: dict | None = None) -> Change | None:
     return change
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
-    """For one writer changing many records in one transaction (the importer): ``record``
-    no longer flushes the session for every record; the changes noted (each with its own
-    time, actor, before and after) are inserted together when the block ends, after one
-    flush has given every new record its id. Still the same transaction: a rollback
-    takes them back with the records. Nothing is written when the block raises.
-    """
-    state = _Deferred([], {})
-    token = _deferred.set(state)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    if not state.changes:
+def write_deferred(session: ImportSession) -> None:
+    """The end of a batched import session (importsession.import_session): ``record`` did
+    not flush the session for every record; the changes it noted (each with its own time,
+    actor, before and after) are inserted together now, after one flush has given every
+    new record its id. Still the same transaction: a rollback takes them back with the
+    records."""
+    state, session.history = session.history, None
+    if state is None or not state.changes:
         return
     state.take_snapshots()
     rows = [

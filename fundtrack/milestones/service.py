@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -20,37 +16,13 @@ from ..extensions import db
 from ..fields import clean
 from ..funds.models import Disbursement
 from ..history.service import record, snapshot
+from ..importsession import current, is_new, kept, update
 from ..projects.models import Project
-from ..projects.service import is_new, lock_project
+from ..projects.service import lock_project
 from .models import Milestone, PlanAdjustment
 
 #: Marks a value the caller did not give (leave it as it is).
 UNSET = object()
-
-
-@dataclass
-class _Schedules:
-    """For one bulk writer: each project's milestones and first settlement date, read
-    once per project and kept current by this module's writes (and ``note_settlement``)."""
-
-    milestones: dict[int, dict[MilestoneKind, Milestone]] = field(default_factory=dict)
-    first_settlement: dict[int, dt.date | None] = field(default_factory=dict)
-
-
-_schedules: ContextVar[_Schedules | None] = ContextVar("fundtrack_schedules", default=None)
-
-
-@contextmanager
-def kept_schedules() -> Iterator[None]:
-    """For one writer changing many milestones in one transaction (the importer): a
-    project's milestones are read from the database once (not at all for a project added
-    in this transaction, see ``projects.service.is_new``) and kept up to date by
-    ``set_milestone``. The rules and their messages are unchanged."""
-    token = _schedules.set(_Schedules())
-    try:
-        yield
-    finally:
-        _schedules.reset(token)
 
 
 def _query_milestones(project: Project) -> list[Milestone]:
@@ -61,35 +33,33 @@ def _query_milestones(project: Project) -> list[Milestone]:
     )
 
 
-def _kept(project: Project) -> dict[MilestoneKind, Milestone] | None:
-    """The project's milestones by kind within ``kept_schedules``, else None."""
-    cache = _schedules.get()
-    if cache is None:
-        return None
-    if project.id not in cache.milestones:
-        found = [] if is_new(project) else _query_milestones(project)
-        cache.milestones[project.id] = {m.kind: m for m in found}
-    return cache.milestones[project.id]
+def _schedule(project: Project) -> dict[MilestoneKind, Milestone]:
+    """The project's milestones by kind: read for one write; within an import session
+    read once per project (not at all for a project it added) and kept current by
+    ``set_milestone``, which adds to it."""
+    return kept("schedule", project.id, lambda: {
+        m.kind: m for m in ([] if is_new(project) else _query_milestones(project))})
 
 
 def milestones_of(project: Project) -> list[Milestone]:
-    kept = _kept(project)
-    if kept is not None:
-        return sorted(kept.values(), key=lambda m: m.kind.value)
-    return _query_milestones(project)
+    return sorted(_schedule(project).values(), key=lambda m: m.kind.value)
+
+
+def _milestone(project: Project, kind: MilestoneKind) -> Milestone | None:
+    if current() is None:  # one row, not the schedule
+        return db.session.scalar(
+            select(Milestone).where(Milestone.project_id == project.id, Milestone.kind == kind))
+    return _schedule(project).get(kind)
 
 
 def done_date(project: Project, kind: MilestoneKind) -> dt.date | None:
     """The actual date of the project's milestone of that kind (None: not done)."""
-    kept = _kept(project)
-    if kept is not None:
-        milestone = kept.get(kind)
-        return milestone.done_on if milestone is not None else None
-    return db.session.scalar(
-        select(Milestone.done_on).where(
-            Milestone.project_id == project.id, Milestone.kind == kind
-        )
-    )
+    if current() is None:
+        return db.session.scalar(
+            select(Milestone.done_on).where(
+                Milestone.project_id == project.id, Milestone.kind == kind))
+    milestone = _schedule(project).get(kind)
+    return milestone.done_on if milestone is not None else None
 
 
 def _check_not_future(kind: MilestoneKind, done_on: dt.date | None) -> None:
@@ -128,30 +98,22 @@ def _check_order(project: Project, kind: MilestoneKind, done_on: dt.date | None)
 
 
 def _first_settlement(project: Project) -> dt.date | None:
-    cache = _schedules.get()
-    if cache is not None and project.id in cache.first_settlement:
-        return cache.first_settlement[project.id]
-    first = None if is_new(project) and cache is not None else db.session.scalar(
-        select(func.min(Disbursement.paid_on)).where(
+    """The date of the project's first settlement payment (kept within an import
+    session, see ``note_settlement``)."""
+    return kept("first-settlement", project.id, lambda: None if is_new(project) else (
+        db.session.scalar(select(func.min(Disbursement.paid_on)).where(
             Disbursement.project_id == project.id,
             Disbursement.kind == PaymentKind.SETTLEMENT,
-        )
-    )
-    if cache is not None:
-        cache.first_settlement[project.id] = first
-    return first
+        ))))
 
 
 def note_settlement(project: Project, paid_on: dt.date) -> None:
-    """Keep ``kept_schedules`` current after a settlement payment (funds.service)."""
-    cache = _schedules.get()
-    if cache is None:
-        return
-    if project.id in cache.first_settlement:
-        first = cache.first_settlement[project.id]
-        cache.first_settlement[project.id] = paid_on if first is None else min(first, paid_on)
-    elif is_new(project):  # a project loaded later reads the payment from the database
-        cache.first_settlement[project.id] = paid_on
+    """Keep the kept first settlement current after a settlement payment
+    (funds.service)."""
+    if is_new(project):  # nothing to read: start it here
+        _first_settlement(project)
+    update("first-settlement", project.id,
+           lambda first: paid_on if first is None else min(first, paid_on))
 
 
 def _check_settlements(project: Project, done_on: dt.date | None) -> None:
@@ -181,13 +143,7 @@ def set_milestone(
     adjustment (计划调整); the baseline stays."""
     if note is not UNSET:
         note = clean("note", note)
-    kept = _kept(project)
-    if kept is not None:
-        milestone = kept.get(kind)
-    else:
-        milestone = db.session.scalar(
-            select(Milestone).where(Milestone.project_id == project.id, Milestone.kind == kind)
-        )
+    milestone = _milestone(project, kind)
     before = snapshot(milestone) if milestone is not None else None
     if done_on is not UNSET:
         _check_not_future(kind, done_on)
@@ -210,8 +166,7 @@ def set_milestone(
     new = milestone is None
     if new:
         milestone = Milestone(project_id=project.id, project=project, kind=kind)
-        if kept is not None:
-            kept[kind] = milestone
+        update("schedule", project.id, lambda schedule: {**schedule, kind: milestone})
     if planned_on is not UNSET:
         milestone.planned_on = planned_on
     if done_on is not UNSET:

@@ -29,9 +29,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -41,6 +38,7 @@ from ..database import current_actor
 from ..errors import Refused
 from ..extensions import db
 from ..history.service import record
+from ..importsession import kept, update
 from ..ledger import fund_ledger
 from .models import PeriodClose
 
@@ -71,32 +69,16 @@ def closed_through() -> dt.date | None:
     return db.session.scalar(select(func.max(PeriodClose.ends_on)))
 
 
-#: Within ``held_open``: [the latest close's last day] once read under the shared lock.
-_held: ContextVar[list | None] = ContextVar("fundtrack_closes_held", default=None)
-
-
-@contextmanager
-def held_open() -> Iterator[None]:
-    """For one writer posting many entries in one transaction (the importer): the close
-    lock is taken (shared) and the latest close read on the first ``check_open`` only,
-    not for every entry. Both hold to the end of the transaction: a close waits for the
-    lock (SQLite: for the write lock), so the latest close cannot change meanwhile."""
-    token = _held.set([])
-    try:
-        yield
-    finally:
-        _held.reset(token)
-
-
 def _closed_through_locked() -> dt.date | None:
-    held = _held.get()
-    if held:
-        return held[0]
-    _lock(shared=True)
-    end = closed_through()
-    if held is not None:
-        held.append(end)
-    return end
+    """The latest close, read under the close lock (shared). Within an import session
+    both are taken on the first ``check_open`` only, not for every entry: they hold to
+    the end of the transaction, and a close waits for the lock (SQLite: for the write
+    lock), so the latest close cannot change meanwhile."""
+    def load():
+        _lock(shared=True)
+        return closed_through()
+
+    return kept("closed-through", None, load)
 
 
 def check_open(on: dt.date | None, field: str) -> None:
@@ -197,6 +179,7 @@ def close_month(month_text: str | None) -> PeriodClose:
         digest=digest(snap["rows"]),
     )
     db.session.add(close)
+    update("closed-through", None, lambda _: ends_on)  # the latest close, if kept
     record("insert", close)
     return close
 

@@ -3,108 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..bulk import add, load_by
+from ..bulk import add
 from ..database import lock_name
 from ..enums import ProjectStatus, Role, UnitKind
 from ..errors import NotFound, Refused
 from ..extensions import db
 from ..fields import clean, normalize
 from ..history.service import record, snapshot
+from ..importsession import find_by, lock_once
 from .models import Project, Unit
-
-# --- lookups kept for one bulk writer ------------------------------------------------
-
-
-@dataclass
-class _Known:
-    """Projects and units by code and name (None: known not to exist), the projects
-    added and the rows locked in this transaction (see ``known_projects``)."""
-
-    projects: dict[str, Project | None] = field(default_factory=dict)
-    units: dict[str, Unit | None] = field(default_factory=dict)
-    added: set[int] = field(default_factory=set)
-    locked: set[int] = field(default_factory=set)
-
-
-_known: ContextVar[_Known | None] = ContextVar("fundtrack_projects", default=None)
-
-@contextmanager
-def known_projects(codes: Iterable[str] = (), units: Iterable[str] = ()) -> Iterator[None]:
-    """For one writer adding many projects in one transaction (the importer): the
-    projects of ``codes`` and the units of ``units`` are looked up at once, and every
-    project or unit looked up or added afterwards is kept, so that the existence checks
-    and ``get_project`` read a dict instead of the database. The rules are the same.
-    A row lock taken once (``lock_project``) is held to the end of the transaction and
-    not taken again. Enter it at the start of the transaction, with the names locked
-    (``database.bulk_names``).
-    """
-    state = _Known()
-    token = _known.set(state)
-    try:
-        state.projects.update(load_by(Project, Project.code, codes))
-        state.units.update(load_by(Unit, Unit.name, (u.strip() for u in units)))
-        yield
-    finally:
-        _known.reset(token)
-
-
-def is_new(project: Project) -> bool:
-    """Whether ``project`` was added within ``known_projects`` (it has nothing else yet:
-    no milestones, allocations or payments but those added since)."""
-    state = _known.get()
-    return state is not None and id(project) in state.added
 
 
 def lock_project(project: Project) -> None:
     """Hold the project's row until the transaction ends (PostgreSQL; SQLite is locked
     whole): a settlement payment and a change of 验收 check each other (invariant 5), so
-    they must not both pass on what the other has not yet written."""
-    state = _known.get()
-    if state is not None:
-        if id(project) in state.added or project.id in state.locked:
-            return  # a row added in this transaction is seen by no one else yet
-        state.locked.add(project.id)
+    they must not both pass on what the other has not yet written. Within an import
+    session, once per project (importsession.lock_once)."""
+    if not lock_once(project):
+        return
     with db.session.no_autoflush:  # the lock needs nothing written first
         db.session.execute(
             select(Project.id).where(Project.id == project.id).with_for_update()
         )
 
 
-def _lookup(code: str) -> Project | None:
-    code = normalize(code)
-    state = _known.get()
-    if state is not None and code in state.projects:
-        return state.projects[code]
-    project = db.session.scalar(select(Project).where(Project.code == code))
-    if state is not None:
-        state.projects[code] = project
-    return project
-
-
 def get_project(code: str, field: str = "project_code") -> Project:
-    project = _lookup(code)
+    project = find_by(Project, code=normalize(code))
     if project is None:
         raise NotFound(f"项目编号「{code}」不存在", field)
     return project
 
 
 def find_unit(name: str) -> Unit | None:
-    name = normalize(name)
-    state = _known.get()
-    if state is not None and name in state.units:
-        return state.units[name]
-    unit = db.session.scalar(select(Unit).where(Unit.name == name))
-    if state is not None:
-        state.units[name] = unit
-    return unit
+    return find_by(Unit, name=normalize(name))
 
 
 def get_or_create_unit(name: str) -> Unit:
@@ -118,9 +53,6 @@ def get_or_create_unit(name: str) -> Unit:
         unit = Unit(name=name)
         add(unit)
         record("insert", unit)
-        state = _known.get()
-        if state is not None:
-            state.units[name] = unit
     return unit
 
 
@@ -317,7 +249,7 @@ def create_project(
     responsible_person = clean("responsible_person", responsible_person)
     phone, scope = clean("phone", phone), clean("scope", scope)
     lock_name("project", code)
-    if _lookup(code) is not None:
+    if find_by(Project, code=normalize(code)) is not None:
         raise Refused(f"项目编号「{code}」已存在", "project_code", conflict=True)
     if total_investment < 0:
         raise Refused("总投资不能为负数", "total_investment")
@@ -338,8 +270,4 @@ def create_project(
     )
     add(project)
     record("insert", project)
-    state = _known.get()
-    if state is not None:
-        state.projects[code] = project
-        state.added.add(id(project))
     return project

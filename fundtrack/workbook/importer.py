@@ -12,32 +12,32 @@ so a refusal leaves the transaction clean on PostgreSQL too. Cell values that th
 database itself would reject (text too long, a year out of range) are caught when the
 cell is read.
 
-The services run in their bulk contexts (``_bulk_writer``): what they look up is loaded
-once and kept, and what they add is inserted in batches with its change history, so a
-county's ledger takes seconds; the rules and messages are the same code as for one entry.
+The services run in one import session (fundtrack.importsession, ``_session``): what
+they look up is loaded once and kept, and what they add is inserted in batches with its
+change history, so a county's ledger takes seconds; the rules and messages are the same
+code as for one entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
-from ..bulk import staged
 from ..contracts import service as contracts
-from ..database import acting_as, bulk_names
+from ..database import acting_as
 from ..enums import PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
 from ..extensions import db
-from ..funds import balances
 from ..funds import service as funds
-from ..history.service import deferred
-from ..milestones.service import kept_schedules, set_milestone
-from ..periods.service import held_open
-from ..projects.service import create_project, get_project, known_projects
+from ..funds.models import Disbursement, FundSource
+from ..importsession import import_session
+from ..milestones.service import set_milestone
+from ..projects.models import Project, Unit
+from ..projects.service import create_project, get_project
 from .order import allocation_order, disbursement_order
 from .reading import Row, read_workbook
 from .report import ImportReport, Note, Problem, sheet_order
@@ -60,10 +60,19 @@ _REFERS_TO = {"reverses": "voucher_no"}
 _NAMED_KINDS = ("source", "unit", "project", "voucher", "contract")
 
 
+#: Rows between two progress reports.
+PROGRESS_EVERY = 250
+
+#: progress(rows done, rows in all): called as the rows are applied.
+Progress = Callable[[int, int], None]
+
+
 def import_workbook(path, *, actor: str, dry_run: bool = False,
-                    name: str | None = None) -> ImportReport:
+                    name: str | None = None, progress: Progress | None = None
+                    ) -> ImportReport:
     """Check the workbook at ``path`` and, unless refused or ``dry_run``, add it.
     ``name``: the file's name as its user gave it (an upload kept under another name).
+    ``progress``: told the rows done every ``PROGRESS_EVERY`` rows and at the end.
 
     Ends the session's transaction: commits it when the workbook is added, rolls it back
     otherwise. Call it with nothing else pending in the session.
@@ -77,19 +86,19 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
     report = ImportReport(problems=list(book.problems))
     if not book.rows:
         return report
-    return apply_rows(book.rows, report, actor=actor, dry_run=dry_run)
+    return apply_rows(book.rows, report, actor=actor, dry_run=dry_run, progress=progress)
 
 
 def apply_rows(rows: dict[str, list[Row]], report: ImportReport, *, actor: str,
-               dry_run: bool = False) -> ImportReport:
+               dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Add ``rows`` (by data sheet name) through the services, all or nothing: the
     second half of ``import_workbook``, also used by the import of a county's own
     layout (workbook/mapping), whose rows name the county's sheet and headers.
     Commits when nothing was refused and this is not a dry run, else rolls back."""
     with acting_as(actor):
         try:
-            with _bulk_writer(rows):
-                _Import(rows, report).run()
+            with _session(rows):
+                _Import(rows, report, progress).run()
         except SQLAlchemyError as e:
             # Not a refusal but the database failing (lost connection, a lock timeout):
             # nothing is written; say so in one line rather than with a traceback.
@@ -112,39 +121,33 @@ def apply_rows(rows: dict[str, list[Row]], report: ImportReport, *, actor: str,
 
 
 @contextmanager
-def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
-    """The services' contexts for one writer adding many rows in one transaction: the
-    names held whole, the codes the workbook names looked up at once, the sums and the
-    latest close read once, new records inserted in batches and the change history at
-    the end (see each)."""
+def _session(rows: dict[str, list[Row]]) -> Iterator[None]:
+    """One import session for the transaction: the names held whole, the codes the
+    workbook names looked up at once, then the services keep what they read (see
+    fundtrack.importsession)."""
     def named(key, *names):
         return {row[key] for name in names for row in rows.get(name, [])
                 if row[key] is not None}
 
-    with ExitStack() as stack:
-        stack.enter_context(bulk_names(*_NAMED_KINDS))
-        stack.enter_context(held_open())
-        stack.enter_context(known_projects(
-            codes=named("project_code", *(s.name for s in sheets.DATA_SHEETS
-                                          if "project_code" in s.keys)),
-            units=named("unit", sheets.PROJECTS.name),
-        ))
-        stack.enter_context(kept_schedules())
-        stack.enter_context(balances.running_balances(
-            sources=named("source_code", *(s.name for s in sheets.DATA_SHEETS
-                                           if "source_code" in s.keys)),
-            vouchers=named("voucher_no", sheets.DISBURSEMENTS.name)
-            | named("reverses", sheets.DISBURSEMENTS.name),
-        ))
-        stack.enter_context(deferred())
-        stack.enter_context(staged())
+    def naming(key):
+        return [s.name for s in sheets.DATA_SHEETS if key in s.keys]
+
+    with import_session(kinds=_NAMED_KINDS) as session:
+        session.preload(Project, "code", named("project_code", *naming("project_code")))
+        session.preload(Unit, "name", {u.strip() for u in named("unit", sheets.PROJECTS.name)})
+        session.preload(FundSource, "code", named("source_code", *naming("source_code")))
+        session.preload(Disbursement, "voucher_no",
+                        named("voucher_no", sheets.DISBURSEMENTS.name)
+                        | named("reverses", sheets.DISBURSEMENTS.name))
         yield
 
 
 class _Import:
-    def __init__(self, rows: dict[str, list[Row]], report: ImportReport):
+    def __init__(self, rows: dict[str, list[Row]], report: ImportReport,
+                 progress: Progress | None = None):
         self.rows = rows
         self.report = report
+        self.progress = progress
         #: (sheet key, code) of rows of this workbook that could not be added → the row.
         self.failed: dict[tuple[str, str], Row] = {}
         #: Σ arrived per channel code, as the import goes (for the over-issued warning).
@@ -166,12 +169,21 @@ class _Import:
             (sheets.RECOVERIES, self.add_recovery, None),
             (sheets.CONTRACTS, self.add_contract, None),
         )
+        total = sum(r.ok for rows in self.rows.values() for r in rows)
+        done = 0
+        if self.progress is not None:
+            self.progress(0, total)
         for sheet, apply, order in steps:
             rows = [r for r in self.rows.get(sheet.name, []) if r.ok]
             if sheet is sheets.MILESTONES:
                 rows = self._without_repeated_milestones(rows)
             for row in order(rows) if order else rows:
                 self._apply(row, apply)
+                done += 1
+                if self.progress is not None and done % PROGRESS_EVERY == 0:
+                    self.progress(done, total)
+        if self.progress is not None:
+            self.progress(total, total)
 
     # --- one row --------------------------------------------------------------------
 

@@ -3,6 +3,11 @@
 The upload is kept in the instance folder (``uploads/<uuid4>.xlsx``) between the check
 (a dry run of the importer) and the confirmation (the real import, all or nothing), then
 deleted. The importer is the one that applies the rules; this module only moves the file.
+
+Both run outside the request (fundtrack/jobs.py). One done within
+``FUNDTRACK_PROGRESS_AFTER`` seconds answers the request as it is; a longer one sends the
+user to its page (/import/jobs/<id>), which shows a progress bar with the rows done and
+an estimate (static/js/progress.js polls its status) and, once it is done, its result.
 """
 
 from __future__ import annotations
@@ -12,13 +17,24 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField
 
+from .. import jobs
 from ..access import FINANCE, allow
+from ..extensions import db
 from .importer import import_workbook
 from .reading import max_import_rows
 
@@ -105,18 +121,7 @@ def check():
         path.unlink(missing_ok=True)
         form.workbook.errors.append(f"「{filename}」不是有效的 .xlsx 工作簿(无法打开)")
         return _import_page(form), 422
-    report = import_workbook(path, actor=current_user.username, dry_run=True, name=filename)
-    rows = sum(report.counts.values())
-    importable = report.ok and rows > 0
-    if not importable:
-        path.unlink(missing_ok=True)
-    return render_template(
-        "workbook/check.html",
-        report=report,
-        filename=filename,
-        rows=rows,
-        confirm=ConfirmForm(upload=upload_id, filename=filename) if importable else None,
-    )
+    return _run(path, filename, dry_run=True, upload_id=upload_id)
 
 
 @bp.post("/confirm")
@@ -128,15 +133,79 @@ def confirm():
         flash("找不到待导入的文件(可能已导入或已过期),请重新上传并检查", "error")
         return redirect(url_for(".import_page"))
     filename = form.filename.data or "上传的文件"
-    try:
-        report = import_workbook(path, actor=current_user.username, dry_run=False,
-                                 name=filename)
-    finally:
-        path.unlink(missing_ok=True)
+    return _run(path, filename, dry_run=False, upload_id=None)
+
+
+# --- running outside the request --------------------------------------------------------
+
+
+def _run(path: Path, filename: str, *, dry_run: bool, upload_id: str | None):
+    """Check (``dry_run``) or import the upload at ``path`` in a background job; its
+    result at once if it is done within FUNDTRACK_PROGRESS_AFTER seconds, else its page."""
+    actor = current_user.username
+    db.session.rollback()  # the job's transaction must not wait for this request's
+
+    def work(job: jobs.Job):
+        try:
+            return import_workbook(path, actor=actor, dry_run=dry_run, name=filename,
+                                   progress=job.progress)
+        finally:
+            if not dry_run:
+                path.unlink(missing_ok=True)
+
+    job = jobs.start(current_app._get_current_object(), actor, work, filename=filename,
+                     dry_run=dry_run, upload_id=upload_id, path=str(path))
+    if job.wait(current_app.config["FUNDTRACK_PROGRESS_AFTER"]):
+        return _result(job)
+    return redirect(url_for(".job_page", job_id=job.id))
+
+
+def _job_or_404(job_id: str) -> jobs.Job:
+    job = jobs.get(job_id, current_user.username)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<job_id>")
+@allow(*FINANCE)
+def job_page(job_id):
+    """A job's progress while it runs; its result once it is done."""
+    job = _job_or_404(job_id)
+    if job.is_finished:
+        return _result(job)
+    c = job.context
+    return render_template("workbook/progress.html", job=job, filename=c["filename"],
+                           checking=c["dry_run"])
+
+
+@bp.get("/jobs/<job_id>/status")
+@allow(*FINANCE)
+def job_status(job_id):
+    """What the progress bar shows (polled by static/js/progress.js)."""
+    return jsonify(_job_or_404(job_id).status())
+
+
+def _result(job: jobs.Job):
+    """The page of a finished job: the check's result, or the import's."""
+    jobs.forget(job)
+    if job.error is not None:
+        raise job.error
+    report, c = job.result, job.context
+    filename = c["filename"]
+    rows = sum(report.counts.values())
+    if c["dry_run"]:
+        importable = report.ok and rows > 0
+        if not importable:
+            Path(c["path"]).unlink(missing_ok=True)
+        return render_template(
+            "workbook/check.html", report=report, filename=filename, rows=rows,
+            confirm=ConfirmForm(upload=c["upload_id"], filename=filename)
+            if importable else None,
+        )
     if not report.ok:  # the ledger changed since the check: nothing was written
         return render_template("workbook/check.html", report=report, filename=filename,
-                               rows=sum(report.counts.values()), confirm=None,
-                               refused=True), 409
+                               rows=rows, confirm=None, refused=True), 409
     flash(f"「{filename}」{report.summary()}", "success")
     if report.warnings:
         flash(f"导入时另有 {len(report.warnings)} 条提示(不影响导入),"

@@ -10,6 +10,9 @@ from fundtrack.errors import Refused
 from fundtrack.ledger import LedgerFilter, allocation_ledger, fund_ledger, project_ledger
 from tests.factories import allocate, arrive, day, pay, project, source
 
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
+
 
 @pytest.fixture
 def pair(ctx):

@@ -10,15 +10,19 @@ from fundtrack.database import unit_of_work
 from fundtrack.enums import RecoveryDestination
 from fundtrack.errors import Refused
 from fundtrack.extensions import db
-from fundtrack.funds.balances import cash_available, running_balances
+from fundtrack.funds.balances import cash_available
 from fundtrack.funds.models import Recovery
 from fundtrack.history.models import Change
+from fundtrack.importsession import import_session
 from fundtrack.workbook.export import export_workbook
 from fundtrack.workbook.importer import import_workbook
 from tests.conftest import bearer
 from tests.factories import D, allocate, arrive, day, pay, project, recover, source
 from tests.workbook.builder import Book
 from tests.workbook.readback import open_book, values
+
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
 
 
 @pytest.fixture
@@ -89,10 +93,10 @@ def test_bad_recoveries_are_refused(channel):
 
 
 def test_the_importers_kept_cash_counts_recoveries(channel):
-    """Within running_balances the cash read once is kept current by a recovery: a
+    """Within an import session the cash read once is kept current by a recovery: a
     payment after it in the same transaction sees it."""
     prj, src = channel
-    with running_balances(sources=["ZY01"]):
+    with import_session():
         assert cash_available(src, day("2024-06-10")) == D("400000.00")  # loaded
         recover(src, "250000.00", "2024-06-10")
         assert cash_available(src, day("2024-06-10")) == D("150000.00")

@@ -13,6 +13,9 @@ from fundtrack.funds.models import Disbursement
 from fundtrack.history.models import Change
 from tests.factories import D, allocate, arrive, day, milestone, pay, project, reverse, source
 
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
+
 
 @pytest.fixture
 def funded(ctx):

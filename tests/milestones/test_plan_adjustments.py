@@ -19,6 +19,9 @@ from fundtrack.projects.service import get_project
 from tests.conftest import bearer, csrf_token, login
 from tests.factories import day, milestone, project
 
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
+
 
 @pytest.fixture
 def county(app, tokens):

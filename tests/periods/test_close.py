@@ -19,6 +19,9 @@ from fundtrack.periods import service
 from fundtrack.periods.models import PeriodClose
 from tests.factories import D, allocate, arrive, day, pay, project, reverse, source
 
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
+
 
 @pytest.fixture
 def county(ctx):

@@ -21,6 +21,9 @@ from fundtrack.projects.service import get_project
 from tests.conftest import csrf_token, login
 from tests.factories import day, project, source
 
+#: The rules run alone and inside an import session (tests/conftest.py).
+pytestmark = pytest.mark.both_sides
+
 
 @pytest.fixture
 def county(app, users):

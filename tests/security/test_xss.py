@@ -90,6 +90,7 @@ def _values(app) -> dict[str, list]:
         "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
         "upload": ["00000000-0000-4000-8000-000000000000"], "row": [2],
         "contract_id": contract_ids,
+        "job_id": ["0" * 32, XSS],
     }
 
 

@@ -4,6 +4,7 @@ per problem naming sheet, Excel row, column and reason."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -65,6 +66,22 @@ def test_cli_import_exits_0_and_prints_the_summary(runner, tmp_path):
     result = runner.invoke(args=["import", path])
     assert result.exit_code == 0, result.output
     assert "已导入:资金来源 2 行" in result.output
+
+
+def test_cli_import_shows_a_progress_line_on_a_terminal_only(runner, tmp_path, monkeypatch):
+    from fundtrack import cli
+
+    path = county().save(tmp_path / "in.xlsx")
+    quiet = runner.invoke(args=["import", path, "--dry-run"])
+    assert quiet.exit_code == 0 and "正在检查" not in quiet.stderr  # not a terminal
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    monkeypatch.setattr(cli._Progress, "AFTER", 0)  # the county is done within a second
+    result = runner.invoke(args=["import", path])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.split("\r")
+    assert "正在导入:0 / " in lines[1]
+    assert re.search(r"正在导入:(\d+) / \1 行\(100%\),预计还需 0 秒", lines[-1])
+    assert "已导入:资金来源 2 行" in result.stdout
 
 
 def test_dry_run_checks_everything_and_writes_nothing(ctx, tmp_path, runner):

@@ -189,3 +189,92 @@ def test_only_finance_may_import(app, client, users, role, allowed, tmp_path):
     r = client.post("/import/confirm", data={"csrf_token": token, "upload": str(uuid.uuid4())})
     assert r.status_code == (302 if allowed else 403)
     assert _count(app, Project) == 0
+
+
+# --- long work: progress outside the request --------------------------------------------
+
+
+def _slow_rows(monkeypatch, seconds: float):
+    """Each row of an import takes ``seconds`` longer, reported one by one."""
+    import time
+
+    from fundtrack.workbook import importer
+
+    apply = importer._Import._apply
+
+    def slow(self, row, fn):
+        time.sleep(seconds)
+        return apply(self, row, fn)
+
+    monkeypatch.setattr(importer._Import, "_apply", slow)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 1)
+
+
+def _wait_for(client, status_url: str) -> dict:
+    import time
+
+    for _ in range(200):
+        status = client.get(status_url).get_json()
+        if status["finished"]:
+            return status
+        time.sleep(0.05)
+    raise AssertionError("the job never finished")
+
+
+def test_a_long_check_shows_its_progress_then_its_result(app, finance, tmp_path,
+                                                         monkeypatch):
+    app.config["FUNDTRACK_PROGRESS_AFTER"] = 0
+    _slow_rows(monkeypatch, 0.2)
+    path = _book().save(tmp_path / "in.xlsx")
+    r = _upload(finance, Path(path).read_bytes(), "台账.xlsx")
+    assert r.status_code == 302
+    page_url = r.headers["Location"]
+    assert re.fullmatch(r"/import/jobs/[0-9a-f]{32}", page_url)
+    html = finance.get(page_url).get_data(as_text=True)
+    assert "正在检查:台账.xlsx" in html and "<progress" in html
+    assert "js/progress.js" in html and "<script>" not in html
+    status = finance.get(f"{page_url}/status").get_json()
+    assert status["total"] in (0, 6) and 0 <= status["done"] <= 6
+    status = _wait_for(finance, f"{page_url}/status")
+    assert status["done"] == status["total"] == 6 and status["seconds_left"] == 0
+    html = finance.get(page_url).get_data(as_text=True)
+    assert "检查通过(未写入)" in html
+    assert _count(app, Project) == 0
+    # the result was shown: the job is gone
+    assert finance.get(page_url).status_code == 404
+
+
+def test_a_long_import_writes_then_says_so(app, finance, tmp_path, monkeypatch):
+    path = _book().save(tmp_path / "in.xlsx")
+    html = _upload(finance, Path(path).read_bytes(), "台账.xlsx").get_data(as_text=True)
+    upload_id = re.search(r'name="upload" type="hidden" value="([^"]+)"', html).group(1)
+    app.config["FUNDTRACK_PROGRESS_AFTER"] = 0
+    _slow_rows(monkeypatch, 0.1)
+    r = finance.post("/import/confirm", data={
+        "csrf_token": csrf_token(finance, "/import/"), "upload": upload_id,
+        "filename": "台账.xlsx"})
+    page_url = r.headers["Location"]
+    assert "正在导入:台账.xlsx" in finance.get(page_url).get_data(as_text=True)
+    _wait_for(finance, f"{page_url}/status")
+    r = finance.get(page_url)
+    assert r.status_code == 302 and r.headers["Location"] == "/import/"
+    assert "「台账.xlsx」已导入" in finance.get("/import/").get_data(as_text=True)
+    assert _count(app, Project) == 2 and _count(app, Disbursement) == 1
+    assert not (_uploads(app) / f"{upload_id}.xlsx").exists()
+
+
+def test_a_job_is_its_users_alone(app, client, users, tmp_path, monkeypatch):
+    login(client, users["finance"])
+    app.config["FUNDTRACK_PROGRESS_AFTER"] = 0
+    _slow_rows(monkeypatch, 0.05)
+    path = _book().save(tmp_path / "in.xlsx")
+    page_url = _upload(client, Path(path).read_bytes(), "台账.xlsx").headers["Location"]
+    _wait_for(client, f"{page_url}/status")
+    other = app.test_client()
+    login(other, users["admin"])
+    assert other.get(page_url).status_code == 404
+    assert other.get(f"{page_url}/status").status_code == 404
+    assert client.get("/import/jobs/" + "0" * 32).status_code == 404
+    viewer = app.test_client()
+    login(viewer, users["viewer"])
+    assert viewer.get(f"{page_url}/status").status_code == 403
