@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from ..enums import MilestoneKind
 from .durations import DURATION_KINDS, MAX_DURATION, duration_field
 from .warning_thresholds import WARNING_FIELDS
+from .year_thresholds import YEAR_FIELDS
 
 
 def _previous(kind: MilestoneKind) -> MilestoneKind:
@@ -36,6 +37,9 @@ class SettingsForm(FlaskForm):
 
     def warning_fields(self):
         return [self[name] for name in WARNING_FIELDS]
+
+    def year_fields(self):
+        return [self[name] for name in YEAR_FIELDS]
 
 
 for _kind in DURATION_KINDS:
@@ -66,3 +70,13 @@ for _name, _label in WARNING_FIELDS.items():
             invalid_value_message="应为整数天数",
         )
     setattr(SettingsForm, _name, _field)
+
+
+# --- the year's thresholds (结存, 报账后结余未调减): a blank field keeps its value ------
+
+SettingsForm.idle_amount = StringField(YEAR_FIELDS["idle_amount"], validators=[Optional()])
+SettingsForm.leftover_days = IntegerField(
+    YEAR_FIELDS["leftover_days"],
+    validators=[Optional(), NumberRange(0, MAX_DURATION, f"应在 0 到 {MAX_DURATION} 天之间")],
+    invalid_value_message="应为整数天数",
+)

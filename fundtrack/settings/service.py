@@ -5,7 +5,8 @@ change history (store.py). Other packages import the settings from here:
 - tendering.py: the tendering threshold (招标限额);
 - warning_thresholds.py: the warning thresholds (预警阈值);
 - share_targets.py: the 重点村占比 targets;
-- disclosure.py: the complaint phone and public address of the notices (公示).
+- disclosure.py: the complaint phone and public address of the notices (公示);
+- year_thresholds.py: the year's warning thresholds (结存, 报账后结余未调减).
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ from .warning_thresholds import (
     get_warning_thresholds,
     set_warning_thresholds,
 )
+from .year_thresholds import (
+    YEAR_FIELDS,
+    YEAR_THRESHOLDS_KEY,
+    YearThresholds,
+    get_year_thresholds,
+    set_year_thresholds,
+)
 
 __all__ = [
     "CHANNEL_SHARE_KEY", "COMPLAINT_PHONE_KEY", "DEFAULT_CHANNEL_SHARE", "DEFAULT_DURATIONS",
@@ -54,4 +62,6 @@ __all__ = [
     "get_warning_thresholds", "parse_percent", "percent_text", "public_url",
     "set_complaint_phone", "set_durations", "set_public_url", "set_share_targets",
     "set_tender_threshold", "set_warning_thresholds", "share_targets", "tender_threshold",
+    "YEAR_FIELDS", "YEAR_THRESHOLDS_KEY", "YearThresholds", "get_year_thresholds",
+    "set_year_thresholds",
 ]

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..ledger.filters import LedgerFilter
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
-from ..settings.service import WarningThresholds
+from ..settings.service import WarningThresholds, YearThresholds
 
 
 class Level(LabelledEnum):
@@ -64,6 +64,8 @@ class Alert:
 class Context:
     thresholds: WarningThresholds
     tender_threshold: Decimal
+    #: The year's thresholds (结存, 报账后结余未调减): settings/year_thresholds.py.
+    year: YearThresholds = YearThresholds()
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,13 @@ SPECS: dict[str, tuple[str, Level]] = {
     "paid_before_tendering": ("未招标先支付", Level.RED),
     "settlement_without_acceptance": ("未验收先结算", Level.RED),
     "finding_overdue": ("整改逾期", Level.RED),
+    "idle_over_two_years": ("结存2年以上", Level.RED),
     "low_spending_after_completion": ("完工支出滞后", Level.YELLOW),
     "idle_funds": ("资金沉淀", Level.YELLOW),
     "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
     "completed_not_settled": ("完工未报账", Level.YELLOW),
+    "idle_over_one_year": ("结存1年以上", Level.YELLOW),
+    "leftover_not_reduced": ("报账后结余未调减", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
 }
 
