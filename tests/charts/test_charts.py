@@ -128,6 +128,10 @@ def test_the_monthly_page_offers_the_paragraph_to_copy(viewer):
     assert "截至2024年6月30日,测试县财政涉农资金共140.00万元" in html
     assert 'data-copy-target="monthly-paragraph"' in html and "/static/js/copy.js" in html
     assert "<script>" not in html
+    # the carry-over sentence and its figures, linked to the 结转结余 report
+    assert "上年结转0.00万元,本年到位140.00万元" in html
+    assert 'class="monthly-carryover"' in html and "87.65" in html
+    assert 'href="/ledger/carryover?as_of=2024-06-30"' in html
 
 
 def test_the_monthly_report_defaults_to_the_last_month_end(app, viewer, monkeypatch):
