@@ -6,11 +6,20 @@ change history (store.py). Other packages import the settings from here:
 - warning_thresholds.py: the warning thresholds (预警阈值);
 - share_targets.py: the 重点村占比 targets;
 - disclosure.py: the complaint phone and public address of the notices (公示);
-- year_thresholds.py: the year's warning thresholds (结存, 报账后结余未调减).
+- year_thresholds.py: the year's warning thresholds (结存, 报账后结余未调减);
+- checklist.py: the documents each payment kind needs (要件清单).
 """
 
 from __future__ import annotations
 
+from .checklist import (
+    CHECKLIST_KEY,
+    CHECKLIST_KINDS,
+    DEFAULT_CHECKLIST,
+    checklist_field,
+    get_checklist,
+    set_checklist,
+)
 from .disclosure import (
     COMPLAINT_PHONE_KEY,
     PUBLIC_URL_KEY,
@@ -63,5 +72,6 @@ __all__ = [
     "set_complaint_phone", "set_durations", "set_public_url", "set_share_targets",
     "set_tender_threshold", "set_warning_thresholds", "share_targets", "tender_threshold",
     "YEAR_FIELDS", "YEAR_THRESHOLDS_KEY", "YearThresholds", "get_year_thresholds",
-    "set_year_thresholds",
+    "set_year_thresholds", "CHECKLIST_KEY", "CHECKLIST_KINDS", "DEFAULT_CHECKLIST",
+    "checklist_field", "get_checklist", "set_checklist",
 ]

@@ -29,6 +29,10 @@ def index():
                 service.set_tender_threshold(form.tender_threshold.data)
                 service.set_warning_thresholds(_warning_changes(form))
                 service.set_year_thresholds(_changes(form, service.YEAR_FIELDS))
+                if form.checklist_present.data == "1":
+                    service.set_checklist({
+                        kind: form[service.checklist_field(kind)].data or []
+                        for kind in service.CHECKLIST_KINDS})
                 service.set_share_targets(form.channel_share_target.data,
                                           form.unit_share_target.data)
                 service.set_complaint_phone(form.complaint_phone.data)
@@ -49,6 +53,9 @@ def index():
         year = service.get_year_thresholds()
         form.idle_amount.data = format_money(year.idle_amount)
         form.leftover_days.data = year.leftover_days
+        form.checklist_present.data = "1"
+        for kind, docs in service.get_checklist().items():
+            form[service.checklist_field(kind)].data = [d.value for d in docs]
         channel_share, unit_share = service.share_targets()
         form.channel_share_target.data = service.percent_text(channel_share)
         form.unit_share_target.data = service.percent_text(unit_share)

@@ -123,9 +123,9 @@ def test_statement_count_does_not_grow_with_projects(app, client, users, count_s
     # 50 开工 overdue (red), two idle channels (yellow), XMZ due soon (blue)
     assert got == {Level.RED: 50, Level.YELLOW: 2, Level.BLUE: 1}
     assert len(_rows(html)) == 50 and "共 53 条,第 1 / 2 页" in html
-    # the user, the data's version, the filter choices, the three settings, then one
+    # the user, the data's version, the filter choices, the four settings, then one
     # statement per rule; the next reader (nothing written since) gets them kept
-    assert few == many == 1 + 1 + 1 + 3 + len(RULES)
+    assert few == many == 1 + 1 + 1 + 4 + len(RULES)
     assert count_statements(client, path) == 2
 
 
