@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, false, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..settings.checklist import get_checklist
+from ..settings.service import get_checklist
 from .models import Attachment, DocumentKind, OwnerType
 
 

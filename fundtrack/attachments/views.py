@@ -30,7 +30,7 @@ from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
 from ..web import record_id
 from . import queries, service, storage
-from ..settings.checklist import get_checklist
+from ..settings.service import get_checklist
 from .models import DocumentKind, OwnerType
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")
