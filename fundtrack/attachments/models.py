@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import EnumCode, LabelledEnum, PaymentKind
+from ..enums import EnumCode, LabelledEnum
 from ..extensions import db
 
 
@@ -32,17 +32,6 @@ class OwnerType(LabelledEnum):
     PROJECT = ("project", "项目")
     DISBURSEMENT = ("disbursement", "支出")
     FINDING = ("finding", "整改事项")
-
-
-#: The documents a payment of each kind should have (要件清单); a missing one is a
-#: warning (要件不全), never a refusal.
-CHECKLIST: dict[PaymentKind, tuple[DocumentKind, ...]] = {
-    PaymentKind.ADVANCE: (DocumentKind.CONTRACT,),
-    PaymentKind.PROGRESS: (DocumentKind.INVOICE,),
-    PaymentKind.SETTLEMENT: (DocumentKind.ACCEPTANCE, DocumentKind.SETTLEMENT_AUDIT,
-                             DocumentKind.INVOICE),
-    PaymentKind.RETENTION: (DocumentKind.INVOICE,),
-}
 
 
 class Attachment(db.Model):

@@ -1,13 +1,20 @@
-"""The read side of documents: what is attached to what, and what a payment still lacks."""
+"""The read side of documents: what is attached to what, and what a payment still lacks.
+
+What a payment lacks is ONE SQL expression (``lacks``, ``incomplete``) over its kind's
+checklist (settings/checklist.py, passed in: the caller reads the setting once); the
+payment's page, the project's list, the 支出 list's filter (funds/queries.py) and the
+warning 要件不全 (warnings/documents.py) all use it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, false, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from .models import CHECKLIST, Attachment, DocumentKind, OwnerType
+from ..settings.service import get_checklist
+from .models import Attachment, DocumentKind, OwnerType
 
 
 @dataclass
@@ -28,33 +35,71 @@ def attachments_of(owner_type: OwnerType, owner_id: int) -> list[Listed]:
     return [Listed(a, by_earlier.get(a.id)) for a in rows]
 
 
-def missing_kinds(payment) -> list[DocumentKind]:
-    """The kinds the payment's checklist (CHECKLIST) wants and no current (not superseded)
+def holds(payment, kind: DocumentKind):
+    """SQL, EXISTS: ``payment`` (Disbursement or an alias, from the enclosing query) has a
+    current attachment of ``kind``: one that no later attachment supersedes."""
+    a, later = aliased(Attachment), aliased(Attachment)
+    return (
+        select(a.id)
+        .where(a.owner_type == OwnerType.DISBURSEMENT, a.owner_id == payment.id,
+               a.kind == kind, ~select(later.id).where(later.supersedes_id == a.id).exists())
+        .exists()
+    )
+
+
+def lacks(payment, checklist: dict, kind: DocumentKind):
+    """SQL: the checklist of the payment's kind wants ``kind`` and the payment does not
+    hold it (a kind no payment kind wants: false)."""
+    needing = [pk for pk, docs in checklist.items() if kind in docs]
+    if not needing:
+        return false()
+    return and_(payment.kind.in_(needing), ~holds(payment, kind))
+
+
+def incomplete(payment, checklist: dict):
+    """SQL: the payment lacks any document its kind's checklist wants (要件不全)."""
+    return or_(false(), *(lacks(payment, checklist, k) for k in wanted(checklist)))
+
+
+def wanted(checklist: dict) -> list[DocumentKind]:
+    """The document kinds some payment kind wants, in DocumentKind's order."""
+    return [k for k in DocumentKind if any(k in docs for docs in checklist.values())]
+
+
+def lacking_columns(payment, checklist: dict) -> list:
+    """One column per wanted kind, labelled by its code: 1 when the payment lacks it."""
+    return [case((lacks(payment, checklist, k), 1), else_=0).label(f"lacks_{k.value}")
+            for k in wanted(checklist)]
+
+
+def lacked(row, checklist: dict, kind) -> list[DocumentKind]:
+    """The kinds a row with ``lacking_columns`` lacks, in the order of the checklist of
+    its payment kind ``kind``."""
+    return [k for k in checklist.get(kind, ()) if getattr(row, f"lacks_{k.value}")]
+
+
+def missing_kinds(payment, checklist: dict | None = None) -> list[DocumentKind]:
+    """The kinds the payment's checklist wants and no current (not superseded)
     attachment of the payment gives."""
-    return incomplete_payments([payment]).get(payment.voucher_no, [])
+    return incomplete_payments([payment], checklist).get(payment.voucher_no, [])
 
 
-def incomplete_payments(payments) -> dict[str, list[DocumentKind]]:
-    """voucher_no → missing kinds, for the payments that lack any (one query)."""
-    payments = [p for p in payments if CHECKLIST.get(p.kind)]
+def incomplete_payments(payments, checklist: dict | None = None) -> dict[str, list]:
+    """voucher_no → missing kinds, for the payments that lack any (the setting, then one
+    query)."""
+    from ..funds.models import Disbursement
+
+    checklist = get_checklist() if checklist is None else checklist
+    payments = [p for p in payments if checklist.get(p.kind)]
     if not payments:
         return {}
-    ids = [p.id for p in payments]
-    have: dict[int, set] = {}
     rows = db.session.execute(
-        select(Attachment.owner_id, Attachment.kind, Attachment.id, Attachment.supersedes_id)
-        .where(Attachment.owner_type == OwnerType.DISBURSEMENT, Attachment.owner_id.in_(ids))
+        select(Disbursement.voucher_no, Disbursement.kind,
+               *lacking_columns(Disbursement, checklist))
+        .where(Disbursement.id.in_([p.id for p in payments]))
     ).all()
-    superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
-    for r in rows:
-        if r.id not in superseded:
-            have.setdefault(r.owner_id, set()).add(r.kind)
-    out = {}
-    for p in payments:
-        missing = [k for k in CHECKLIST[p.kind] if k not in have.get(p.id, set())]
-        if missing:
-            out[p.voucher_no] = missing
-    return out
+    found = {r.voucher_no: lacked(r, checklist, r.kind) for r in rows}
+    return {p.voucher_no: found[p.voucher_no] for p in payments if found.get(p.voucher_no)}
 
 
 def payments_of_project(project_id: int) -> list:

@@ -30,7 +30,8 @@ from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
 from ..web import record_id
 from . import queries, service, storage
-from .models import CHECKLIST, DocumentKind, OwnerType
+from ..settings.service import get_checklist
+from .models import DocumentKind, OwnerType
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")
 
@@ -163,6 +164,7 @@ def payment(voucher_no: str):
         p = get_disbursement(voucher_no)
     except NotFound:
         abort(404)
+    checklist = get_checklist()
     return render_template(
-        "attachments/payment.html", payment=p, checklist=CHECKLIST.get(p.kind, ()),
-        missing=queries.missing_kinds(p), owner=f"disbursement:{p.voucher_no}")
+        "attachments/payment.html", payment=p, checklist=checklist.get(p.kind, ()),
+        missing=queries.missing_kinds(p, checklist), owner=f"disbursement:{p.voucher_no}")

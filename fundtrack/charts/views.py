@@ -89,7 +89,9 @@ def data():
                    "completion_label": format_rate(r["completion_rate"])} for r in f["units"]],
         "months": [{"month": m.month, "spent": _wan(m.spent),
                     "spent_to_date": _wan(m.spent_to_date),
-                    "arrived_to_date": _wan(m.arrived_to_date)} for m in f["months"]],
+                    "arrived_to_date": _wan(m.arrived_to_date),
+                    "recovered": _wan(m.recovered),
+                    "recovered_to_date": _wan(m.recovered_to_date)} for m in f["months"]],
     })
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, literal, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from ..attachments import queries as documents
 from ..extensions import db
 from ..money import ZERO, Money
 from ..projects.models import Project
@@ -67,10 +68,12 @@ PAYMENT_SORTS = {
 
 
 def payments(*, project=None, source=None, kind=None, date_from=None, date_to=None,
-             search=None):
+             search=None, incomplete=None):
     """One row per payment with its project, channel, the voucher it reverses, what its
     reversals took back (``taken``) and what is still reversible (``reversible``): one
-    statement whatever the page size."""
+    statement whatever the page size. ``incomplete``, the payment checklist (settings),
+    keeps the payments lacking a document it wants (要件不全, as the warning: not a
+    reversal, nor a payment reversed in full)."""
     original = aliased(Disbursement)
     taken = reversals()
     stmt = (
@@ -101,6 +104,9 @@ def payments(*, project=None, source=None, kind=None, date_from=None, date_to=No
     if search:
         stmt = stmt.where(Disbursement.voucher_no.contains(search, autoescape=True)
                           | Disbursement.payee.contains(search, autoescape=True))
+    if incomplete is not None:
+        stmt = stmt.where(documents.incomplete(Disbursement, incomplete),
+                          reversible(Disbursement, taken) > 0)
     return stmt
 
 

@@ -2,8 +2,10 @@
 seed reports, with the figures it states.
 
 The figures are the ledger's own: the fund ledger summed by channel category
-(``dashboard.by_category`` and its 合计) and the 汇总 report's 合计 row (projects,
-started, completed, investment, spent). Nothing is recomputed here; this module only
+(``dashboard.by_category`` and its 合计), the 结转结余 report's 合计 row (carried in,
+this year's arrivals, payments and recoveries, the balance and its idle money over one
+and two years) and the 汇总 report's 合计 row (projects, started, completed, investment,
+spent). Nothing is recomputed here; this module only
 puts the numbers into words (money in 万元, exact Decimal, rates as 87.65%).
 """
 
@@ -18,7 +20,7 @@ from ..formatting import wan
 from ..money import format_rate
 from .dashboard import by_category, category_total
 from .filters import LedgerFilter
-from .reports import summary
+from .reports import carryover, summary
 
 _ALL = LedgerFilter()
 
@@ -39,6 +41,8 @@ class MonthlyReport:
     funds: dict
     #: The 汇总 report's 合计 row.
     progress: dict
+    #: The 结转结余 report's 合计 row.
+    year: dict
 
     @property
     def paragraph(self) -> str:
@@ -53,6 +57,7 @@ def monthly_report(as_of: dt.date, filt: LedgerFilter = _ALL) -> MonthlyReport:
         categories=[r for r in rows if r["sources"]],
         funds=category_total(rows),
         progress=summary(as_of, filt).total,
+        year=carryover(as_of, filt).total,
     )
 
 
@@ -70,19 +75,32 @@ def _funds(row: dict) -> str:
             f"支出率{_rate(row['spending_rate'])}")
 
 
+def _year(row: dict) -> str:
+    return (f"上年结转{wan(row['carried_in'])}万元,本年到位{wan(row['arrived_this_year'])}万元,"
+            f"本年支出{wan(row['spent_this_year'])}万元,"
+            f"本年收回{wan(row['recovered_this_year'])}万元,"
+            f"期末结余{wan(row['balance'])}万元,其中结存1年以上{wan(row['idle_over_1y'])}万元、"
+            f"结存2年以上{wan(row['idle_over_2y'])}万元")
+
+
 def paragraph(report: MonthlyReport) -> str:
-    """截至X月X日,<region>财政涉农资金共X万元,已支出X万元,支出率X%;其中……;实施项目X个,
-    已开工X个,开工率X%,已完工X个,完工率X%,总投资X万元,已完成投资X万元,投资完成率X%。
+    """截至X月X日,<region>财政涉农资金共X万元,已支出X万元,支出率X%;其中……;上年结转X万元,
+    本年到位X万元,本年支出X万元,本年收回X万元,期末结余X万元,其中结存1年以上X万元、结存2年以上
+    X万元;实施项目X个,已开工X个,开工率X%,已完工X个,完工率X%,总投资X万元,已完成投资X万元,
+    投资完成率X%。
 
     <region> is the report's region (FUNDTRACK_REGION, e.g. 全县 or 某某县).
     共X万元 is the money arrived (已到位) as of the date: the spending rate of the ledger
-    is spent / arrived. An undefined rate is written "—".
+    is spent / arrived. The carry-over sentence is the 结转结余 report's 合计 (the
+    channels of 年度 ≤ the year of the date; ages first in, first out). An undefined
+    rate is written "—".
     """
     p = report.progress
     parts = [f"截至{date_words(report.as_of)},{report.region}财政涉农资金{_funds(report.funds)}"]
     if report.categories:
         parts.append("其中," + ";".join(
             f"{r['category']}{_funds(r)}" for r in report.categories))
+    parts.append(_year(report.year))
     parts.append(
         f"实施项目{p['projects']}个,已开工{p['started']}个,开工率{_rate(p['start_rate'])},"
         f"已完工{p['completed']}个,完工率{_rate(p['completion_rate'])},"

@@ -1,9 +1,10 @@
-"""Money month by month over a year, as of a date: what was spent in each month, what
-had been spent and what had arrived by the end of each month (cumulative, all dates up to
-then, so the month of the as-of date ends on the fund ledger's 合计).
+"""Money month by month over a year, as of a date: what was spent and recovered (资金收回)
+in each month, what had been spent, recovered and what had arrived by the end of each
+month (cumulative, all dates up to then, so the month of the as-of date ends on the fund
+ledger's 合计: its 已支出, 已收回 and 已到位).
 
-One statement: payments and arrivals summed by SQL per month of the year, with one more
-bucket (month 0) for everything dated before the year. Months after the as-of date have
+One statement: payments, recoveries and arrivals summed by SQL per month of the year,
+with one more bucket (month 0) for everything dated before the year. Months after the as-of date have
 no figures. The channels in scope are those of the fund ledger (``per_source``).
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, extract, func, literal, select, union_all
 
 from ..extensions import db
-from ..funds.models import Disbursement, FundArrival, FundSource
+from ..funds.models import Disbursement, FundArrival, FundSource, Recovery
 from ..money import ZERO, Money
 from . import queries as q
 from .filters import LedgerFilter
@@ -31,6 +32,10 @@ class Month:
     #: Σ paid, Σ arrived dated up to the month's end (or the as-of date in its month).
     spent_to_date: object
     arrived_to_date: object
+    #: Recovered (资金收回) in the month, up to the as-of date.
+    recovered: object = None
+    #: Σ recovered dated up to the month's end (or the as-of date in its month).
+    recovered_to_date: object = None
 
 
 def _bucket(column, year: int):
@@ -56,7 +61,12 @@ def monthly_series(year: int, as_of: dt.date, filt: LedgerFilter = _ALL) -> list
                FundArrival.amount.label("amount"))
         .where(FundArrival.arrived_on <= end, FundArrival.source_id.in_(select(sources.c.id)))
     )
-    both = union_all(spent, arrived).subquery()
+    recovered = (
+        select(literal("recovered").label("kind"), _bucket(Recovery.recovered_on, year),
+               Recovery.amount.label("amount"))
+        .where(Recovery.recovered_on <= end, Recovery.source_id.in_(select(sources.c.id)))
+    )
+    both = union_all(spent, arrived, recovered).subquery()
     total = func.sum(both.c.amount, type_=Money()).label("amount")
     stmt = select(both.c.kind, both.c.month, total) \
         .group_by(both.c.kind, both.c.month)
@@ -66,12 +76,15 @@ def monthly_series(year: int, as_of: dt.date, filt: LedgerFilter = _ALL) -> list
     out = []
     spent_to_date = sums.get(("spent", 0), ZERO)
     arrived_to_date = sums.get(("arrived", 0), ZERO)
+    recovered_to_date = sums.get(("recovered", 0), ZERO)
     for m in range(1, 13):
         if dt.date(year, m, 1) > as_of:
             out.append(Month(m, None, None, None))
             continue
         paid = sums.get(("spent", m), ZERO)
+        taken = sums.get(("recovered", m), ZERO)
         spent_to_date += paid
         arrived_to_date += sums.get(("arrived", m), ZERO)
-        out.append(Month(m, paid, spent_to_date, arrived_to_date))
+        recovered_to_date += taken
+        out.append(Month(m, paid, spent_to_date, arrived_to_date, taken, recovered_to_date))
     return out

@@ -27,6 +27,12 @@ class PeriodClose(db.Model):
     snapshot: Mapped[dict] = mapped_column(JSON)
     #: SHA-256 of the snapshot's rows in canonical JSON, for an auditor to quote.
     digest: Mapped[str] = mapped_column(String(64))
+    #: December's close only (the year's end): the 结转结余 as of ``ends_on``,
+    #: {"rows": [...], "total": {...}}, amounts as text (service.carryover_snapshot);
+    #: None for the other months.
+    carryover: Mapped[dict | None] = mapped_column(JSON)
+    #: SHA-256 of those rows in canonical JSON; None when ``carryover`` is.
+    carryover_digest: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def history_key(self) -> str:

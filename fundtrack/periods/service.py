@@ -20,6 +20,10 @@ Decisions (README, "月结"):
   channel's issued, arrived, allocated and spent amounts and the totals, plus a SHA-256
   digest). Since nothing dated on or before that day can be added afterwards, the same
   report recomputed later is equal; the /periods page shows both side by side.
+- December's close ends the year: it also stores the 结转结余 as of 31 December (every
+  channel's carry-over, the year's arrivals, payments and recoveries, the balance and
+  its idle money over one and two years, and the total, plus its own digest), checked
+  against the same report recomputed the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from ..errors import Refused
 from ..extensions import db
 from ..history.service import record
 from ..importsession import kept, update
-from ..ledger import fund_ledger
+from ..ledger import carryover, fund_ledger
+from ..ledger.reports.carryover import AMOUNTS as CARRYOVER_AMOUNTS
 from .models import PeriodClose
 
 #: The amounts of a 资金台账 row kept at the close.
@@ -160,6 +165,22 @@ def fund_snapshot(as_of: dt.date) -> dict:
     return {"rows": rows, "total": total}
 
 
+def carryover_snapshot(as_of: dt.date) -> dict:
+    """The 结转结余 as of ``as_of``: rows (code and amounts as text) and the total."""
+    report = carryover(as_of)
+    rows = [
+        {"source_code": r["source_code"], **{k: _text(r[k]) for k in CARRYOVER_AMOUNTS}}
+        for r in report.rows
+    ]
+    total = {k: _text(report.total[k]) for k in CARRYOVER_AMOUNTS}
+    return {"rows": rows, "total": total}
+
+
+def ends_year(ends_on: dt.date) -> bool:
+    """December's close ends the year: it stores the 结转结余 too."""
+    return ends_on.month == 12
+
+
 def digest(rows: list[dict]) -> str:
     canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -170,6 +191,7 @@ def close_month(month_text: str | None) -> PeriodClose:
     _lock(shared=False)
     month, ends_on = check_can_close(month_text)
     snap = fund_snapshot(ends_on)
+    year = carryover_snapshot(ends_on) if ends_year(ends_on) else None
     close = PeriodClose(
         month=month,
         ends_on=ends_on,
@@ -177,6 +199,8 @@ def close_month(month_text: str | None) -> PeriodClose:
         closed_by=current_actor(),
         snapshot=snap,
         digest=digest(snap["rows"]),
+        carryover=year,
+        carryover_digest=digest(year["rows"]) if year is not None else None,
     )
     db.session.add(close)
     update("closed-through", None, lambda _: ends_on)  # the latest close, if kept
@@ -187,17 +211,13 @@ def close_month(month_text: str | None) -> PeriodClose:
 # --- checking a close against the ledger now ----------------------------------------
 
 
-def verify(close: PeriodClose) -> dict:
-    """The 资金台账 as of the close's last day recomputed now, beside what was stored.
-
-    Equal when every stored channel has the same amounts and no channel registered since
-    carries money dated in the closed period; ``digest`` is then the stored digest.
-    """
-    now = fund_snapshot(close.ends_on)
-    stored = {r["source_code"]: r for r in close.snapshot["rows"]}
+def _compare(now: dict, stored_rows: list[dict], flows) -> dict:
+    """A snapshot recomputed now against the stored rows: the channels kept (stored, or
+    carrying money dated in the closed period), those that differ, their digest."""
+    stored = {r["source_code"]: r for r in stored_rows}
     kept = [
         r for r in now["rows"]
-        if r["source_code"] in stored or any(Decimal(r[k]) != 0 for k in FLOWS)
+        if r["source_code"] in stored or any(Decimal(r[k]) != 0 for k in flows)
     ]
     differing = sorted(
         {r["source_code"] for r in kept if stored.get(r["source_code"]) != r}
@@ -205,6 +225,22 @@ def verify(close: PeriodClose) -> dict:
     )
     return {"total": now["total"], "digest": digest(kept), "differing": differing,
             "equal": not differing}
+
+
+def verify(close: PeriodClose) -> dict:
+    """The 资金台账 as of the close's last day recomputed now, beside what was stored.
+
+    Equal when every stored channel has the same amounts and no channel registered since
+    carries money dated in the closed period; ``digest`` is then the stored digest.
+    A year's close (December) also holds ``carryover``: the 结转结余 compared the same
+    way (None for the other months).
+    """
+    out = _compare(fund_snapshot(close.ends_on), close.snapshot["rows"], FLOWS)
+    out["carryover"] = None
+    if close.carryover is not None:
+        out["carryover"] = _compare(carryover_snapshot(close.ends_on),
+                                    close.carryover["rows"], CARRYOVER_AMOUNTS)
+    return out
 
 
 def closes() -> list[PeriodClose]:

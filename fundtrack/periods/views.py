@@ -53,7 +53,9 @@ def close():
         if form.confirmed.data != "1":
             month, ends_on = service.check_can_close(form.month.data)
             form.month.data, form.confirmed.data = month, "1"
-            preview = {"month": month, "ends_on": ends_on, **service.fund_snapshot(ends_on)}
+            preview = {"month": month, "ends_on": ends_on, **service.fund_snapshot(ends_on),
+                       "carryover": service.carryover_snapshot(ends_on)
+                       if service.ends_year(ends_on) else None}
             return _page(form, preview=preview)
         with unit_of_work(current_user.username):
             done = service.close_month(form.month.data)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from ..attachments.models import DocumentKind
 from ..enums import MilestoneKind
+from .checklist import CHECKLIST_KINDS, checklist_field
 from .durations import DURATION_KINDS, MAX_DURATION, duration_field
 from .warning_thresholds import WARNING_FIELDS
+from .year_thresholds import YEAR_FIELDS
 
 
 def _previous(kind: MilestoneKind) -> MilestoneKind:
@@ -36,6 +41,16 @@ class SettingsForm(FlaskForm):
 
     def warning_fields(self):
         return [self[name] for name in WARNING_FIELDS]
+
+    def year_fields(self):
+        return [self[name] for name in YEAR_FIELDS]
+
+    def checklist_fields(self):
+        return [self[checklist_field(kind)] for kind in CHECKLIST_KINDS]
+
+    #: Present on the page's form: only then are the checklists read from it (a form
+    #: without them, from a script, leaves them as they are).
+    checklist_present = HiddenField()
 
 
 for _kind in DURATION_KINDS:
@@ -66,3 +81,27 @@ for _name, _label in WARNING_FIELDS.items():
             invalid_value_message="应为整数天数",
         )
     setattr(SettingsForm, _name, _field)
+
+
+# --- the year's thresholds (结存, 报账后结余未调减): a blank field keeps its value ------
+
+SettingsForm.idle_amount = StringField(YEAR_FIELDS["idle_amount"], validators=[Optional()])
+SettingsForm.leftover_days = IntegerField(
+    YEAR_FIELDS["leftover_days"],
+    validators=[Optional(), NumberRange(0, MAX_DURATION, f"应在 0 到 {MAX_DURATION} 天之间")],
+    invalid_value_message="应为整数天数",
+)
+
+
+# --- 要件清单: per payment kind, the document kinds it needs (checkboxes) ------------
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+for _kind in CHECKLIST_KINDS:
+    setattr(SettingsForm, checklist_field(_kind), _Checkboxes(
+        f"{_kind.label}须附", choices=[SelectChoice(d.value, d.label) for d in DocumentKind],
+        validate_choice=True))

@@ -6,11 +6,21 @@ change history (store.py). Other packages import the settings from here:
 - warning_thresholds.py: the warning thresholds (预警阈值);
 - share_targets.py: the 重点村占比 targets;
 - disclosure.py: the complaint phone and public address of the notices (公示);
+- year_thresholds.py: the year's warning thresholds (结存, 报账后结余未调减);
+- checklist.py: the documents each payment kind needs (要件清单);
 - treasury_headers.py: the county's names for the treasury export's columns (对账).
 """
 
 from __future__ import annotations
 
+from .checklist import (
+    CHECKLIST_KEY,
+    CHECKLIST_KINDS,
+    DEFAULT_CHECKLIST,
+    checklist_field,
+    get_checklist,
+    set_checklist,
+)
 from .disclosure import (
     COMPLAINT_PHONE_KEY,
     PUBLIC_URL_KEY,
@@ -51,6 +61,13 @@ from .warning_thresholds import (
     get_warning_thresholds,
     set_warning_thresholds,
 )
+from .year_thresholds import (
+    YEAR_FIELDS,
+    YEAR_THRESHOLDS_KEY,
+    YearThresholds,
+    get_year_thresholds,
+    set_year_thresholds,
+)
 
 __all__ = [
     "CHANNEL_SHARE_KEY", "COMPLAINT_PHONE_KEY", "DEFAULT_CHANNEL_SHARE", "DEFAULT_DURATIONS",
@@ -62,4 +79,7 @@ __all__ = [
     "set_complaint_phone", "set_durations", "set_public_url", "set_share_targets",
     "set_tender_threshold", "set_treasury_headers", "set_warning_thresholds",
     "share_targets", "tender_threshold", "treasury_headers",
+    "YEAR_FIELDS", "YEAR_THRESHOLDS_KEY", "YearThresholds", "get_year_thresholds",
+    "set_year_thresholds", "CHECKLIST_KEY", "CHECKLIST_KINDS", "DEFAULT_CHECKLIST",
+    "checklist_field", "get_checklist", "set_checklist",
 ]

@@ -28,6 +28,11 @@ def index():
                 service.set_durations(durations)
                 service.set_tender_threshold(form.tender_threshold.data)
                 service.set_warning_thresholds(_warning_changes(form))
+                service.set_year_thresholds(_changes(form, service.YEAR_FIELDS))
+                if form.checklist_present.data == "1":
+                    service.set_checklist({
+                        kind: form[service.checklist_field(kind)].data or []
+                        for kind in service.CHECKLIST_KINDS})
                 service.set_share_targets(form.channel_share_target.data,
                                           form.unit_share_target.data)
                 service.set_complaint_phone(form.complaint_phone.data)
@@ -45,6 +50,12 @@ def index():
             form[service.duration_field(kind)].data = days
         form.tender_threshold.data = format_money(service.tender_threshold())
         _fill_warning_fields(form)
+        year = service.get_year_thresholds()
+        form.idle_amount.data = format_money(year.idle_amount)
+        form.leftover_days.data = year.leftover_days
+        form.checklist_present.data = "1"
+        for kind, docs in service.get_checklist().items():
+            form[service.checklist_field(kind)].data = [d.value for d in docs]
         channel_share, unit_share = service.share_targets()
         form.channel_share_target.data = service.percent_text(channel_share)
         form.unit_share_target.data = service.percent_text(unit_share)
@@ -65,8 +76,13 @@ def _mappings() -> list:
 
 def _warning_changes(form: SettingsForm) -> dict:
     """The thresholds filled in (a blank field keeps its value)."""
+    return _changes(form, service.WARNING_FIELDS)
+
+
+def _changes(form: SettingsForm, fields) -> dict:
+    """The fields of a group filled in (a blank field keeps its value)."""
     out = {}
-    for name in service.WARNING_FIELDS:
+    for name in fields:
         data = form[name].data
         if data is None or (isinstance(data, str) and not data.strip()):
             continue

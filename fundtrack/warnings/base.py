@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..extensions import db
 from ..ledger.filters import LedgerFilter
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
-from ..settings.service import WarningThresholds
+from ..settings.service import DEFAULT_CHECKLIST, WarningThresholds, YearThresholds
 
 
 class Level(LabelledEnum):
@@ -49,12 +49,16 @@ class Alert:
     days: int | None = None
     #: The amount behind the warning (paid, unspent...), yuan.
     amount: Decimal | None = None
+    #: The payment a warning is about (要件不全): its page is the link.
+    voucher_no: str | None = None
 
     @property
     def link(self) -> tuple[str, dict]:
         """(endpoint, arguments) of the page to open: the finding, channel or project."""
         if self.finding_id is not None:
             return "rectification.detail", {"finding_id": self.finding_id}
+        if self.voucher_no is not None:
+            return "attachments.payment", {"voucher_no": self.voucher_no}
         if self.source_code is not None and self.project_code is None:
             return "funds.source", {"code": self.source_code}
         return "projects.detail", {"code": self.project_code}
@@ -64,6 +68,10 @@ class Alert:
 class Context:
     thresholds: WarningThresholds
     tender_threshold: Decimal
+    #: The year's thresholds (结存, 报账后结余未调减): settings/year_thresholds.py.
+    year: YearThresholds = YearThresholds()
+    #: Payment kind → the document kinds it needs (要件清单): settings/checklist.py.
+    checklist: dict = field(default_factory=lambda: dict(DEFAULT_CHECKLIST))
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,16 @@ SPECS: dict[str, tuple[str, Level]] = {
     "settlement_without_acceptance": ("未验收先结算", Level.RED),
     "finding_overdue": ("整改逾期", Level.RED),
     "direct_award_above_threshold": ("应招标未招标", Level.RED),
+    "idle_over_two_years": ("结存2年以上", Level.RED),
     "low_spending_after_completion": ("完工支出滞后", Level.YELLOW),
     "idle_funds": ("资金沉淀", Level.YELLOW),
     "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
     "completed_not_settled": ("完工未报账", Level.YELLOW),
     "paid_beyond_contracts": ("支付超合同", Level.YELLOW),
     "retention_paid_early": ("质保金提前支付", Level.YELLOW),
+    "idle_over_one_year": ("结存1年以上", Level.YELLOW),
+    "leftover_not_reduced": ("报账后结余未调减", Level.YELLOW),
+    "documents_missing": ("要件不全", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
     "retention_due": ("质保金到期", Level.BLUE),
 }

@@ -14,8 +14,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..ledger.filters import LedgerFilter
-from ..settings.service import get_warning_thresholds, tender_threshold
-from . import contracts, findings, funding, schedule
+from ..settings.service import (
+    get_checklist,
+    get_warning_thresholds,
+    get_year_thresholds,
+    tender_threshold,
+)
+from . import carryover, contracts, documents, findings, funding, schedule
 from .base import SPECS, Alert, Context, Level, Rule
 
 #: Each rule: its statement (the function named after it) and the function writing a
@@ -44,6 +49,13 @@ _DEFINED = {
     "direct_award_above_threshold": (
         contracts.direct_award_above_threshold,
         contracts.describe_direct_award_above_threshold),
+    "idle_over_two_years": (
+        carryover.idle_over_two_years, carryover.describe_idle_over_two_years),
+    "idle_over_one_year": (
+        carryover.idle_over_one_year, carryover.describe_idle_over_one_year),
+    "leftover_not_reduced": (
+        carryover.leftover_not_reduced, carryover.describe_leftover_not_reduced),
+    "documents_missing": (documents.documents_missing, documents.describe_documents_missing),
 }
 RULES: tuple[Rule, ...] = tuple(
     Rule(code, label, level, *_DEFINED[code]) for code, (label, level) in SPECS.items())
@@ -54,11 +66,12 @@ __all__ = ["BY_CODE", "RULES", "Alert", "Context", "Level", "Rule", "all_warning
 
 
 def context() -> Context:
-    return Context(get_warning_thresholds(), tender_threshold())
+    return Context(get_warning_thresholds(), tender_threshold(), get_year_thresholds(),
+                   get_checklist())
 
 
 def all_warnings(as_of: dt.date, filt: LedgerFilter | None = None) -> list[Alert]:
-    """Every warning as of D: two statements for the settings, then one per rule."""
+    """Every warning as of D: four statements for the settings, then one per rule."""
     filt = filt or LedgerFilter()
     ctx = context()
     out: list[Alert] = []
@@ -68,7 +81,7 @@ def all_warnings(as_of: dt.date, filt: LedgerFilter | None = None) -> list[Alert
 
 
 def rule_counts(as_of: dt.date, filt: LedgerFilter | None = None) -> dict[str, int]:
-    """How many warnings each rule gives as of D: two statements for the settings, then
+    """How many warnings each rule gives as of D: four statements for the settings, then
     ONE statement counting every rule's (the same statements as all_warnings, counted
     by the database: the dashboard's block needs no reason written)."""
     filt = filt or LedgerFilter()

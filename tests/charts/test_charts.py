@@ -16,7 +16,7 @@ from fundtrack.ledger import LedgerFilter, fund_ledger
 from fundtrack.ledger.series import monthly_series
 from tests.conftest import StatementCounter, login
 from tests.dashboard.county import build_county
-from tests.factories import allocate, arrive, pay, project, reverse, source
+from tests.factories import allocate, arrive, pay, project, recover, reverse, source
 
 D = Decimal
 
@@ -42,6 +42,9 @@ def months_county(app):
         pay("P4", p, zy, "40000.00", "2024-03-01")
         pay("P5", p, zy, "10000.00", "2024-07-02")
         pay("P6", q, sj, "1000.50", "2024-02-29")
+        recover(zy, "2000.00", "2023-12-30")  # before the year: in every month's to-date
+        recover(zy, "3000.00", "2024-02-15")
+        recover(zy, "500.00", "2024-03-20")   # after the as-of date of the first test
     return app
 
 
@@ -60,10 +63,14 @@ def test_months_per_month_and_to_date(months_county):
     ]
     # months after the as-of date have no figures
     assert [m.month for m in months if m.spent is None] == list(range(4, 13))
+    # recoveries: in their month, and to date from the one before the year
+    assert [(m.recovered, m.recovered_to_date) for m in months[:3]] == [
+        (D("0.00"), D("2000.00")), (D("3000.00"), D("5000.00")), (D("0.00"), D("5000.00"))]
     # the as-of month ends on the fund ledger's total
     with months_county.app_context():
         total = fund_ledger(as_of).total
     assert (total["spent"], total["arrived"]) == (got[2][2], got[2][3])
+    assert total["recovered"] == months[2].recovered_to_date
 
 
 def test_months_of_a_past_year_and_a_filter(months_county):
@@ -99,7 +106,7 @@ def test_the_page_shows_every_chart_with_its_table(viewer):
     assert "<th scope=\"row\">县水利局</th><td class=\"num\">2</td><td class=\"num\">1</td>" \
            "<td class=\"num\">50.00%</td><td class=\"num\">1</td><td class=\"num\">50.00%</td>" \
         in html
-    assert "<th scope=\"row\">7月</th><td colspan=\"3\" class=\"muted\">—</td>" in html
+    assert "<th scope=\"row\">7月</th><td colspan=\"5\" class=\"muted\">—</td>" in html
 
 
 def test_the_data_the_script_draws(viewer):
@@ -112,7 +119,7 @@ def test_the_data_the_script_draws(viewer):
     assert units == {"县交通运输局": (1.0, 0.0), "县水利局": (0.5, 0.5)}
     months = {m["month"]: m for m in data["months"]}
     assert months[3] == {"month": 3, "spent": 35.0, "spent_to_date": 35.0,
-                         "arrived_to_date": 130.0}
+                         "arrived_to_date": 130.0, "recovered": 0.0, "recovered_to_date": 0.0}
     assert months[6]["spent_to_date"] == 52.35 and months[7]["spent"] is None
     r = viewer.get("/charts/data.json?as_of=2024-13-01")
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "as_of"
@@ -128,6 +135,10 @@ def test_the_monthly_page_offers_the_paragraph_to_copy(viewer):
     assert "截至2024年6月30日,测试县财政涉农资金共140.00万元" in html
     assert 'data-copy-target="monthly-paragraph"' in html and "/static/js/copy.js" in html
     assert "<script>" not in html
+    # the carry-over sentence and its figures, linked to the 结转结余 report
+    assert "上年结转0.00万元,本年到位140.00万元" in html
+    assert 'class="monthly-carryover"' in html and "87.65" in html
+    assert 'href="/ledger/carryover?as_of=2024-06-30"' in html
 
 
 def test_the_monthly_report_defaults_to_the_last_month_end(app, viewer, monkeypatch):

@@ -17,10 +17,13 @@ from decimal import Decimal
 import pytest
 
 from fundtrack.formatting import wan
+from fundtrack.database import unit_of_work
 from fundtrack.ledger import LedgerFilter, by_category, summary
+from fundtrack.ledger.reports import carryover
 from fundtrack.ledger.dashboard import category_total
 from fundtrack.ledger.monthly import date_words, monthly_report
 from fundtrack.money import format_rate
+from tests import factories as f
 from tests.dashboard.county import build_county
 
 AS_OF = dt.date(2024, 6, 30)
@@ -40,6 +43,10 @@ def test_the_paragraph_in_the_words_of_the_reports(county):
         "其中,财政专项扶贫资金共80.00万元,已支出35.00万元,支出率43.75%;"
         "统筹整合涉农资金共50.00万元,已支出12.35万元,支出率24.69%;"
         "东西部协作资金共10.00万元,已支出5.00万元,支出率50.00%;"
+        # everything arrived this year: nothing carried in, nothing a year old;
+        # 1,400,000 − 523,456.78 = 876,543.22 left
+        "上年结转0.00万元,本年到位140.00万元,本年支出52.35万元,本年收回0.00万元,"
+        "期末结余87.65万元,其中结存1年以上0.00万元、结存2年以上0.00万元;"
         "实施项目3个,已开工2个,开工率66.67%,已完工1个,完工率33.33%,"
         "总投资100.00万元,已完成投资52.35万元,投资完成率52.35%。"
     )
@@ -56,12 +63,15 @@ def parse(text: str) -> dict:
     assert head, text
     cats = re.findall(rf"([\u4e00-\u9fff]+资金|其他)共{MONEY},已支出{MONEY},支出率{RATE}",
                       text[head.end():])
+    year = re.search(rf"上年结转{MONEY},本年到位{MONEY},本年支出{MONEY},本年收回{MONEY},"
+                     rf"期末结余{MONEY},其中结存1年以上{MONEY}、结存2年以上{MONEY};实施项目", text)
+    assert year, text
     tail = re.search(rf"实施项目(\d+)个,已开工(\d+)个,开工率{RATE},已完工(\d+)个,完工率{RATE},"
                      rf"总投资{MONEY},已完成投资{MONEY},投资完成率{RATE}。$", text)
     assert tail, text
     return {"date": dt.date(*map(int, head.groups()[:3])), "region": head[4],
             "total": head.groups()[4:], "categories": {c[0]: c[1:] for c in cats},
-            "progress": tail.groups()}
+            "year": year.groups(), "progress": tail.groups()}
 
 
 @pytest.mark.parametrize("as_of", ["2024-02-01", "2024-04-10", "2024-06-30", "2025-01-01"])
@@ -72,6 +82,7 @@ def test_the_paragraphs_numbers_are_the_ledgers(county, as_of):
         rows = by_category(d)
         funds = category_total(rows)
         progress = summary(d).total
+        year = carryover(d).total
 
     def rate(v):
         return format_rate(v) if v is not None else "—"
@@ -82,6 +93,9 @@ def test_the_paragraphs_numbers_are_the_ledgers(county, as_of):
     assert got["categories"] == {
         r["category"]: (wan(r["arrived"]), wan(r["spent"]), rate(r["spending_rate"]))
         for r in rows if r["sources"]}
+    assert got["year"] == tuple(wan(year[k]) for k in (
+        "carried_in", "arrived_this_year", "spent_this_year", "recovered_this_year",
+        "balance", "idle_over_1y", "idle_over_2y"))
     assert got["progress"] == (
         str(progress["projects"]), str(progress["started"]), rate(progress["start_rate"]),
         str(progress["completed"]), rate(progress["completion_rate"]),
@@ -110,3 +124,26 @@ def test_a_filter_narrows_the_paragraph(county):
         got = parse(monthly_report(AS_OF, LedgerFilter(township="李新店镇")).paragraph)
     assert got["progress"][:2] == ("1", "0")
     assert got["categories"] == {"统筹整合涉农资金": ("50.00", "12.35", "24.69%")}
+
+
+def test_the_carry_over_sentence_across_years(app):
+    """LN01 (年度 2023): 300,000 arrived 2023-03-01, 50,000 paid 2023-06-01, 20,000
+    recovered 2024-01-10, 100,000 arrived 2024-03-01, 30,000 paid 2024-05-01. As of
+    2024-06-30, by hand: 上年结转 250,000; this year 100,000 in, 30,000 paid, 20,000
+    recovered; 期末结余 300,000; over one year (arrived by 2023-06-30 − all used,
+    oldest first) 300,000 − 100,000 = 200,000; over two years nothing."""
+    with app.app_context(), unit_of_work("县财政局"):
+        src = f.source("LN01", "500000.00", year=2023)
+        f.arrive(src, "300000.00", "2023-03-01")
+        p = f.project("XM001", year=2023)
+        f.allocate(p, src, "80000.00")
+        f.pay("P1", p, src, "50000.00", "2023-06-01")
+        f.recover(src, "20000.00", "2024-01-10")
+        f.arrive(src, "100000.00", "2024-03-01")
+        f.pay("P2", p, src, "30000.00", "2024-05-01")
+    with app.app_context():
+        got = parse(monthly_report(AS_OF).paragraph)
+        text = monthly_report(AS_OF).paragraph
+    assert got["year"] == ("25.00", "10.00", "3.00", "2.00", "30.00", "20.00", "0.00")
+    assert ("上年结转25.00万元,本年到位10.00万元,本年支出3.00万元,本年收回2.00万元,"
+            "期末结余30.00万元,其中结存1年以上20.00万元、结存2年以上0.00万元") in text

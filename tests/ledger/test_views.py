@@ -216,10 +216,10 @@ def test_statement_count_does_not_grow_with_rows(app, client, users, count_state
     # one statement per kind of record its changes refer to (projects, channels, units:
     # named by code, not by id) and the actors' real names (accounts); the user, the
     # version, channels by category, the 结转结余 total, progress, overdue page +
-    # count; the dashboard's warning block: the user, the version, two
-    # settings (tendering threshold, warning thresholds) and one statement counting every
-    # rule's warnings.
-    assert many == [5, 3 + 4, 7, 2 + 2 + 1]
+    # count; the dashboard's warning block: the user, the version, four settings
+    # (tendering threshold, warning thresholds, the year's thresholds, the payment
+    # checklist) and one statement counting every rule's warnings.
+    assert many == [5, 3 + 4, 7, 2 + 4 + 1]
     # The next reader, nothing written since: the user and the version; the history is
     # not kept.
     again = [count_statements(client, p) for p in pages]

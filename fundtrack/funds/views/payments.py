@@ -28,6 +28,7 @@ from ...forms import show_refusal
 from ...money import format_money
 from ...paging import page_args, paginate
 from ...projects.service import get_project
+from ...settings.service import get_checklist
 from ...web import or_404
 from ...workbook.download import file_name, write_sheet, xlsx_response
 from .. import queries
@@ -72,6 +73,8 @@ def _payment_filters(args) -> tuple[dict, list[str]]:
         "date_from": date("from"),
         "date_to": date("to"),
         "search": (args.get("q") or "").strip() or None,
+        # 要件不全: the payments lacking a document of their kind's checklist
+        "incomplete": get_checklist() if args.get("docs") == "incomplete" else None,
     }
     return filters, errors
 
@@ -131,6 +134,8 @@ def _filter_words(filters: dict) -> list[str]:
         parts.append(f"{start.isoformat() if start else ''}至{end.isoformat() if end else ''}")
     if filters["search"]:
         parts.append(f"含“{filters['search']}”")
+    if filters["incomplete"] is not None:
+        parts.append("要件不全")
     return parts
 
 

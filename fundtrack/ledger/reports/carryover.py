@@ -22,14 +22,14 @@ import datetime as dt
 from dataclasses import replace
 
 from flask import current_app
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, select, type_coerce
 
 from ... import sheets
 from ...cache import cached
 from ...errors import Refused
 from ...extensions import db
 from ...funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
-from ...money import ZERO
+from ...money import ZERO, Money
 from ..filters import LedgerFilter
 from .base import Report
 
@@ -74,19 +74,39 @@ def _sums(model, dated, as_of: dt.date, year_end: dt.date, *extra):
     )
 
 
-def _statement(as_of: dt.date, filt: LedgerFilter):
+def _money(column):
+    """A sum that may be missing (no row in the outer join) as money, 0 when missing."""
+    return type_coerce(func.coalesce(column, ZERO), Money())
+
+
+def _idle(arrived_by, used):
+    """max(0, Σ arrivals dated by the cut − U): the age's one expression (FIFO)."""
+    left = type_coerce(_money(arrived_by) - used, Money())
+    return type_coerce(case((left > ZERO, left), else_=ZERO), Money())
+
+
+def statement(as_of: dt.date, filt: LedgerFilter = _ALL):
+    """The one aggregating statement: per channel in scope its code, name and year, the
+    sums before this year and in this year, ``used`` (U: spent + recovered as of D) and
+    the ages ``idle_1y`` and ``idle_2y`` computed by the database. The warnings
+    (warnings/carryover.py) select from it; they never restate the age."""
     # the end of last year; none in the first year there is
     year_end = dt.date(as_of.year - 1, 12, 31) if as_of.year > dt.MINYEAR else None
     arr = _sums(FundArrival, FundArrival.arrived_on, as_of, year_end,
                 years_before(as_of, 1), years_before(as_of, 2))
     paid = _sums(Disbursement, Disbursement.paid_on, as_of, year_end)
     rec = _sums(Recovery, Recovery.recovered_on, as_of, year_end)
+    used = type_coerce(_money(paid.c.before) + _money(paid.c.this_year)
+                       + _money(rec.c.before) + _money(rec.c.this_year), Money())
     stmt = (
-        select(FundSource.code, FundSource.name, FundSource.year,
+        select(FundSource.id.label("source_id"), FundSource.code, FundSource.name,
+               FundSource.year,
                arr.c.before.label("arrived_before"), arr.c.this_year.label("arrived_now"),
-               arr.c.upto_0.label("arrived_1y"), arr.c.upto_1.label("arrived_2y"),
                paid.c.before.label("spent_before"), paid.c.this_year.label("spent_now"),
-               rec.c.before.label("recovered_before"), rec.c.this_year.label("recovered_now"))
+               rec.c.before.label("recovered_before"), rec.c.this_year.label("recovered_now"),
+               used.label("used"),
+               _idle(arr.c.upto_0, used).label("idle_1y"),
+               _idle(arr.c.upto_1, used).label("idle_2y"))
         .outerjoin(arr, arr.c.source_id == FundSource.id)
         .outerjoin(paid, paid.c.source_id == FundSource.id)
         .outerjoin(rec, rec.c.source_id == FundSource.id)
@@ -106,7 +126,6 @@ def _row(r) -> dict:
 
     carried = m(r.arrived_before) - m(r.spent_before) - m(r.recovered_before)
     arrived, spent, recovered = m(r.arrived_now), m(r.spent_now), m(r.recovered_now)
-    used = m(r.spent_before) + spent + m(r.recovered_before) + recovered  # U, as of D
     return {
         "source_code": r.code,
         "name": r.name,
@@ -116,8 +135,8 @@ def _row(r) -> dict:
         "spent_this_year": spent,
         "recovered_this_year": recovered,
         "balance": carried + arrived - spent - recovered,
-        "idle_over_1y": max(ZERO, m(r.arrived_1y) - used),
-        "idle_over_2y": max(ZERO, m(r.arrived_2y) - used),
+        "idle_over_1y": m(r.idle_1y),
+        "idle_over_2y": m(r.idle_2y),
     }
 
 
@@ -133,7 +152,7 @@ def carryover(as_of: dt.date, filt: LedgerFilter = _ALL, *, page=None, per_page=
               sort=None) -> Report:
     """The 结转结余 rows as of ``as_of`` and their 合计 (sorted by ``sort``, "-key" for
     descending, and paged like the other reports)."""
-    rows = [_row(r) for r in db.session.execute(_statement(as_of, filt))]
+    rows = [_row(r) for r in db.session.execute(statement(as_of, filt))]
     total = {"source_code": sheets.TOTAL_LABEL, "name": None, "year": None,
              **{key: sum((r[key] for r in rows), ZERO) for key in AMOUNTS}}
     if sort:

@@ -60,14 +60,16 @@
         { type: "bar", name: "当月支出", itemStyle: { color: RED }, data: pick("spent") },
         { type: "line", name: "累计支出", itemStyle: { color: BLUE }, data: pick("spent_to_date") },
         { type: "line", name: "累计到位", itemStyle: { color: GREY }, lineStyle: { type: "dashed" },
-          data: pick("arrived_to_date") }
+          data: pick("arrived_to_date") },
+        { type: "line", name: "累计收回", itemStyle: { color: GREY }, lineStyle: { type: "dotted" },
+          data: pick("recovered_to_date") }
       ]
     };
   }
 
   function isEmpty(name, data) {
     if (name !== "months") return !(data[name] || []).length;
-    return !data.months.some(function (m) { return m.spent || m.arrived_to_date; });
+    return !data.months.some(function (m) { return m.spent || m.arrived_to_date || m.recovered_to_date; });
   }
 
   function draw(data) {
