@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from .models import CHECKLIST, Attachment, DocumentKind, OwnerType
@@ -72,3 +72,28 @@ def all_stored() -> list[tuple[int, str, str, str]]:
     return [tuple(r) for r in db.session.execute(
         select(Attachment.id, Attachment.owner_key, Attachment.filename, Attachment.sha256)
         .order_by(Attachment.id))]
+
+
+def documents_of_payment(payment_id: int) -> list[Attachment]:
+    """Every document of one payment, superseded ones included, oldest first."""
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_type == OwnerType.DISBURSEMENT,
+               Attachment.owner_id == payment_id)
+        .order_by(Attachment.id)))
+
+
+def documents_of_project(project_id: int) -> list[Attachment]:
+    """Every document of one project and of its payments (reversals included),
+    superseded ones included: the project's own first, then by payment; one statement."""
+    from ..funds.models import Disbursement
+
+    payments = select(Disbursement.id).where(Disbursement.project_id == project_id)
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(or_(
+            (Attachment.owner_type == OwnerType.PROJECT) & (Attachment.owner_id == project_id),
+            (Attachment.owner_type == OwnerType.DISBURSEMENT)
+            & Attachment.owner_id.in_(payments)))
+        .order_by((Attachment.owner_type != OwnerType.PROJECT), Attachment.owner_key,
+                  Attachment.id)))
