@@ -227,6 +227,22 @@ MONTHLY = Sheet("月报", (
     C("spending_rate", "支出率", "rate", width=9),
 ), computed=True)
 
+#: 要件 (documents): one row per stored document (报账要件), superseded ones included: what
+#: is attached to what, with its SHA-256. Export only, after 月报, laid out as a data sheet
+#: (header in row 1, no total); import ignores it (documents come with their files, never
+#: from a workbook). CONTRACT.md names no such sheet: these headers are the app's own.
+DOCUMENTS = Sheet("要件", (
+    C("attachment_id", "附件编号", "int", width=9),
+    C("owner", "所属", "code", width=24),
+    C("kind", "要件类型", width=12),
+    C("filename", "文件名", width=30),
+    C("sha256", "SHA-256", "code", width=66),
+    C("size", "大小(字节)", "int", width=12),
+    C("uploaded_by", "上传人", width=10),
+    C("uploaded_at", "上传时间", width=18),
+    C("supersedes", "替换附件编号", "int", width=12),
+), computed=True)
+
 #: The word in a total row's first cell.
 TOTAL_LABEL = "合计"
 #: 分组 values of the summary: Chinese in the workbook, English in JSON.

@@ -59,6 +59,11 @@ def sqlite_source(sqlite_template, tmp_path):  # noqa: F811
             record_recovery(get_source("00123"), recovered_on=on, amount=Decimal("100.00"),
                             destination=where, document_no="豫财农〔2024〕3号",
                             reason="项目调整")
+        # and documents, for the 要件 sheet (backup and restore carry their files)
+        from tests.attachments.samples import JPEG, PDF, attach
+
+        attach("disbursement:PZ0005", "发票", PDF, "结算发票.pdf")
+        attach("project:XM001", "公示照片", JPEG, "施工前.jpg")
     yield app
     with app.app_context():
         db.engine.dispose()
