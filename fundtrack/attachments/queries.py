@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from .models import CHECKLIST, Attachment, DocumentKind, OwnerType
@@ -97,3 +98,18 @@ def documents_of_project(project_id: int) -> list[Attachment]:
             & Attachment.owner_id.in_(payments)))
         .order_by((Attachment.owner_type != OwnerType.PROJECT), Attachment.owner_key,
                   Attachment.id)))
+
+
+def public_photos(project_id: int) -> list[Attachment]:
+    """The project's 公示照片 that the public page shows: images (by their checked type),
+    not superseded, oldest first; one statement."""
+    from . import storage
+
+    later = aliased(Attachment)
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_type == OwnerType.PROJECT, Attachment.owner_id == project_id,
+               Attachment.kind == DocumentKind.PHOTO,
+               Attachment.content_type.in_(sorted(storage.PUBLIC_IMAGES)),
+               ~select(later.id).where(later.supersedes_id == Attachment.id).exists())
+        .order_by(Attachment.uploaded_at, Attachment.id)))
