@@ -3,8 +3,9 @@
 - A county's package is the package of a **closed** month (月结): the 资金台账 stored by
   the close and the month-end summary figures, signed with this instance's key.
 - A collecting instance (FUNDTRACK_COLLECTS) takes a package only from a registered
-  region, signed by that region's registered key, whose figures add up; anything else
-  is refused whole and nothing is kept.
+  region, signed by that region's registered key, of the level right below its own
+  (a 县 sends to a 市, a 市 to a 省), whose figures add up; anything else is refused
+  whole and nothing is kept.
 - Every package received is kept; the latest one of a region and month supersedes the
   earlier ones (both stay, with who received them and when).
 - A collecting instance's own package is its roll-up of the month (queries.rollup):
@@ -130,11 +131,25 @@ def add_region(name: str, public_key: str) -> Region:
     return region
 
 
+def _check_level(sent: str) -> None:
+    """A 县 sends to a 市, a 市 to a 省: a package is taken only from the level right below
+    this instance's FUNDTRACK_LEVEL."""
+    own = current_app.config["FUNDTRACK_LEVEL"]
+    below = package.level_below(own)
+    if below is None:
+        raise Refused(f"本实例的级别是「{own}」,没有下级,不接收上报包(级别见 FUNDTRACK_LEVEL)",
+                      "level")
+    if sent != below:
+        raise Refused(f"上报包的级别是「{sent}」,本实例是「{own}」,只接收下一级({below})的上报",
+                      "level")
+
+
 def receive(raw: bytes | str | dict) -> ReportPackage:
     """Take in a package; Refused (nothing kept) unless every check holds."""
     _need_collecting()
     body = package.parse(raw)
     figures = package.check(body)
+    _check_level(figures["level"])
     region = db.session.scalar(select(Region).where(Region.name == figures["region"]))
     if region is None:
         raise Refused(f"「{figures['region']}」不是已登记的下级地区,不接收其上报", "region")
