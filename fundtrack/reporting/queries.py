@@ -125,3 +125,12 @@ def statuses(region: str | None = None, month: str | None = None, *,
                     "returned": {"note": r.note, "returned_at": r.returned_at,
                                  "returned_by": r.returned_by} if r.returned_at else None})
     return out
+
+
+def bodies(package_ids) -> dict[int, dict]:
+    """id → the package file as received, for the given packages; one statement."""
+    ids = list(package_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(ReportPackage.id, ReportPackage.body).where(ReportPackage.id.in_(ids))).all())

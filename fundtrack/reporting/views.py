@@ -29,7 +29,9 @@ from ..database import unit_of_work
 from ..errors import Refused
 from ..paging import page_args
 from ..periods.service import closes, parse_month, suggested_month
+from ..workbook.download import file_name, xlsx_response
 from . import keys, package, queries, service
+from .workbook import write_city_workbook
 
 #: A month as YYYY-MM, as periods.parse_month reads it: year 1900-9999, month 01-12.
 MONTH_PATTERN = r"^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$"
@@ -140,6 +142,22 @@ def rollup():
         missing=queries.missing(month, roll["rows"]),
         received=queries.received(month=month), can_receive=has_role(*ADMIN),
     )
+
+
+@bp.get("/rollup.xlsx")
+@allow(*READ)
+def rollup_workbook():
+    """The city workbook of the month: 上报汇总 (one row per region, 合计 the exact sum),
+    then one sheet per region's package (reporting/workbook.py)."""
+    if (page := _not_collecting()) is not None:
+        return page
+    try:
+        month = parse_month(request.args.get("month") or suggested_month_before())[0]
+    except Refused as e:
+        flash(e.message, "error")
+        return redirect(url_for(".rollup"))
+    name = file_name("上报汇总", [current_app.config["FUNDTRACK_REGION"]], month)
+    return xlsx_response(lambda path: write_city_workbook(path, month), name)
 
 
 @bp.get("/packages/<int:package_id>")
