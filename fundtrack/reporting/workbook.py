@@ -7,8 +7,9 @@
 - then one sheet per region, named by it: a county's 资金台账 as its package carries it
   (stored by its month close) with its 合计, or, for a city's package, its regions' rows.
 
-Cells hold values, never formulas; money is written from its Decimal; the file goes to a
-temporary file and is streamed (workbook/download.py).
+Cells hold values, never formulas; money is written from its Decimal. The workbook is
+built in memory (a region's sheet is a few dozen rows; a thousand regions make a few MB),
+written to a temporary file and streamed (workbook/download.py).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def write_city_workbook(path: str, month: str) -> None:
     region = current_app.config["FUNDTRACK_REGION"]
     ends_on = roll["ends_on"]
     exported = dt.datetime.now(ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"]))
-    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    # one small sheet per region: built in memory (xlsxwriter's temporary file per sheet
+    # cost more than the sheets themselves: 100 regions 5.5 s → 3.0 s on a busy machine)
+    workbook = xlsxwriter.Workbook(path, {**WORKBOOK_OPTIONS, "constant_memory": False,
+                                          "in_memory": True})
     try:
         styles = Styles(workbook)
         setup = {"region": region, "as_of": ends_on,
