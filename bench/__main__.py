@@ -1,4 +1,5 @@
-"""python -m bench run --scale county --db sqlite | python -m bench all | python -m bench table"""
+"""python -m bench run --scale county --db sqlite | python -m bench all | python -m bench table
+| python -m bench upward --db postgresql"""
 
 from __future__ import annotations
 
@@ -98,6 +99,11 @@ def main(argv=None) -> int:
         p.add_argument("--only", nargs="+", choices=("ledger", "pages", "export", "import",
                                                        "reconcile"),
                        help="measure only these, keep the other saved figures")
+    up = sub.add_parser("upward", help="receiving and rolling up lower regions' packages")
+    up.add_argument("--db", choices=("sqlite", "postgresql"), default="postgresql")
+    up.add_argument("--regions", type=int, default=1000)
+    up.add_argument("--months", type=int, default=12, help="months of packages stored")
+    up.add_argument("--runs", type=int, default=5, help="runs per median")
     sub.add_parser("table", help="print the table of the saved results")
     pl = sub.add_parser("plans", help="EXPLAIN ANALYZE the reports on a loaded PostgreSQL")
     pl.add_argument("--scale", choices=list(SCALES), default="county")
@@ -116,6 +122,12 @@ def main(argv=None) -> int:
         return 0
     if args.command == "child-floor":
         print(json.dumps(measure.child_floor(args.shape, args.out)))
+        return 0
+    if args.command == "upward":
+        from .upward import run as run_upward
+
+        print(json.dumps(run_upward(args.db, args.regions, args.months, args.runs),
+                         ensure_ascii=False, indent=2))
         return 0
     if args.command == "plans":
         from .load import existing_database, make_app

@@ -242,6 +242,64 @@ MONTHLY = Sheet("月报", (
     C("spending_rate", "支出率", "rate", width=9),
 ), computed=True)
 
+#: 要件 (documents): one row per stored document (报账要件), superseded ones included: what
+#: is attached to what, with its SHA-256. Export only, after 月报, laid out as a data sheet
+#: (header in row 1, no total); import ignores it (documents come with their files, never
+#: from a workbook). CONTRACT.md names no such sheet: these headers are the app's own.
+DOCUMENTS = Sheet("要件", (
+    C("attachment_id", "附件编号", "int", width=9),
+    C("owner", "所属", "code", width=24),
+    C("kind", "要件类型", width=12),
+    C("filename", "文件名", width=30),
+    C("sha256", "SHA-256", "code", width=66),
+    C("size", "大小(字节)", "int", width=12),
+    C("uploaded_by", "上传人", width=10),
+    C("uploaded_at", "上传时间", width=18),
+    C("supersedes", "替换附件编号", "int", width=12),
+), computed=True)
+
+# --- the city workbook (上报汇总, reporting/workbook.py) ------------------------------------
+
+#: One row per lower region: the figures of its latest package for the month.
+CITY_ROLLUP = Sheet("上报汇总", (
+    C("region", "地区", width=14),
+    C("level", "级别", width=6),
+    C("amount_issued", "下达金额", "money", width=16),
+    C("arrived", "已到位", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("recovered", "已收回", "money", width=16),
+    C("spending_rate", "支出率", "rate", width=9),
+    C("projects", "项目数", "int", width=8),
+    C("started", "已开工", "int", width=8),
+    C("start_rate", "开工率", "rate", width=9),
+    C("completed", "已完工", "int", width=8),
+    C("overdue_count", "逾期节点", "int", width=9),
+    C("received_at", "收到时间", width=18),
+    C("status", "状态", width=8),
+), computed=True)
+
+#: A county's 资金台账 as its package carries it (stored by its month close).
+REGION_FUND_LEDGER = Sheet("资金台账", (
+    C("source_code", "资金来源编号", "code", width=14),
+    C("amount_issued", "下达金额", "money", width=16),
+    C("arrived", "已到位", "money", width=16),
+    C("allocated", "已安排", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+), computed=True)
+
+#: A city's package (for a province): its regions' figures.
+REGION_REGIONS = Sheet("下级地区", (
+    C("region", "地区", width=14),
+    C("amount_issued", "下达金额", "money", width=16),
+    C("arrived", "已到位", "money", width=16),
+    C("spent", "已支出", "money", width=16),
+    C("recovered", "已收回", "money", width=16),
+    C("projects", "项目数", "int", width=8),
+    C("started", "已开工", "int", width=8),
+    C("completed", "已完工", "int", width=8),
+    C("overdue_count", "逾期节点", "int", width=9),
+), computed=True)
+
 #: The word in a total row's first cell.
 TOTAL_LABEL = "合计"
 #: 分组 values of the summary: Chinese in the workbook, English in JSON.

@@ -61,8 +61,9 @@ def test_each_role_gets_what_its_rule_says_on_the_api(app, client, tokens, role)
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_each_role_on_the_attachment_routes(app, client, users, tokens, role):
-    """The routes with arguments of documents (报账要件): download for every role but
-    viewer, the payment's page for all, attaching to a payment for finance and admin."""
+    """The routes with arguments of documents (报账要件): download (a file, a ZIP) for every
+    role but viewer, the payment's page for all, attaching to a payment for finance and
+    admin."""
     import io
 
     from fundtrack.database import unit_of_work
@@ -90,3 +91,7 @@ def test_each_role_on_the_attachment_routes(app, client, users, tokens, role):
     page.close()
     assert page.status_code == (200 if reader else 403)
     assert client.get("/attachments/payments/PZ0001").status_code == 200
+    for url in ("/attachments/zip/payments/PZ0001", "/attachments/zip/projects/XM001"):
+        r = client.get(url)
+        r.close()
+        assert r.status_code == (200 if reader else 403), url

@@ -176,10 +176,10 @@ def _plan_adjustment(road) -> None:
 
 
 def _reporting_rows() -> None:
-    """A registered lower region and a package received from it (the rows as stored:
-    signing and checking are tests/reporting's)."""
+    """A registered lower region, a package received from it and its return (退回) (the
+    rows as stored: signing and checking are tests/reporting's)."""
     from fundtrack.extensions import db
-    from fundtrack.reporting.models import Region, ReportPackage
+    from fundtrack.reporting.models import Region, ReportPackage, ReportReturn
 
     at = dt.datetime(2024, 3, 2, 8, 0, tzinfo=dt.UTC)
     db.session.add(Region(name="确山县", public_key="A" * 43 + "=", registered_at=at,
@@ -189,6 +189,10 @@ def _reporting_rows() -> None:
         digest="0" * 64, body={"region": "确山县", "month": "2024-02"},
         amount_issued=Decimal("1000.00"), arrived=Decimal("500.00"), spent=Decimal("0.01"),
         recovered=Decimal("0.00"), projects=2, started=1, completed=0, overdue_count=1))
+    db.session.flush()
+    db.session.add(ReportReturn(
+        package_id=db.session.scalar(db.select(ReportPackage.id)), region="确山县",
+        month="2024-02", note="开工数有误", returned_at=at, returned_by="测试"))
 
 
 def _plain(value):

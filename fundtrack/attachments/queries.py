@@ -117,3 +117,43 @@ def all_stored() -> list[tuple[int, str, str, str]]:
     return [tuple(r) for r in db.session.execute(
         select(Attachment.id, Attachment.owner_key, Attachment.filename, Attachment.sha256)
         .order_by(Attachment.id))]
+
+
+def documents_of_payment(payment_id: int) -> list[Attachment]:
+    """Every document of one payment, superseded ones included, oldest first."""
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_type == OwnerType.DISBURSEMENT,
+               Attachment.owner_id == payment_id)
+        .order_by(Attachment.id)))
+
+
+def documents_of_project(project_id: int) -> list[Attachment]:
+    """Every document of one project and of its payments (reversals included),
+    superseded ones included: the project's own first, then by payment; one statement."""
+    from ..funds.models import Disbursement
+
+    payments = select(Disbursement.id).where(Disbursement.project_id == project_id)
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(or_(
+            (Attachment.owner_type == OwnerType.PROJECT) & (Attachment.owner_id == project_id),
+            (Attachment.owner_type == OwnerType.DISBURSEMENT)
+            & Attachment.owner_id.in_(payments)))
+        .order_by((Attachment.owner_type != OwnerType.PROJECT), Attachment.owner_key,
+                  Attachment.id)))
+
+
+def public_photos(project_id: int) -> list[Attachment]:
+    """The project's 公示照片 that the public page shows: images (by their checked type),
+    not superseded, oldest first; one statement."""
+    from . import storage
+
+    later = aliased(Attachment)
+    return list(db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_type == OwnerType.PROJECT, Attachment.owner_id == project_id,
+               Attachment.kind == DocumentKind.PHOTO,
+               Attachment.content_type.in_(sorted(storage.PUBLIC_IMAGES)),
+               ~select(later.id).where(later.supersedes_id == Attachment.id).exists())
+        .order_by(Attachment.uploaded_at, Attachment.id)))

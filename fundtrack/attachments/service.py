@@ -160,5 +160,11 @@ def checked_path(attachment: Attachment):
     problem = storage.problem(attachment.sha256)
     if problem is None:
         return storage.path_of(attachment.sha256)
+    raise mismatch(attachment, problem)
+
+
+def mismatch(attachment: Attachment, problem: str) -> Mismatch:
+    """Note in the change history that ``attachment``'s stored bytes are wrong (``problem``,
+    in Chinese) and return the refusal to raise; the caller commits the note."""
     record("mismatch", attachment, before={"problem": problem})
-    raise Mismatch(f"附件「{attachment.filename}」{problem},已停止提供下载并记入修改记录")
+    return Mismatch(f"附件「{attachment.filename}」{problem},已停止提供下载并记入修改记录")

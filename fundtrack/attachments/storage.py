@@ -30,6 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Shown in the browser rather than downloaded: only these, and only by their checked type.
 INLINE = frozenset({PDF, JPEG, PNG})
+#: What the public project page may show of a 公示照片: images only.
+PUBLIC_IMAGES = frozenset({JPEG, PNG})
 ACCEPTED = "PDF、JPEG、PNG、OFD、XLSX、DOCX"
 
 _EXECUTABLES = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe",

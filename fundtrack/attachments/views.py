@@ -1,7 +1,8 @@
 """附件 in the browser: the block on the channel, project, payment and finding pages,
 uploading (several files at once; static/js/attachments.js adds drag and drop and a
-progress bar), a payment's documents page with its checklist (要件清单), and serving a
-stored file, checked against its SHA-256 first.
+progress bar), a payment's documents page with its checklist (要件清单), serving a
+stored file, checked against its SHA-256 first, and the ZIP of a payment's or a
+project's documents with their manifest (bundle.py), checked the same way.
 
 The JSON API (POST/GET /api/v1/attachments) is fundtrack/api/attachments.py; both use
 ``serve`` below.
@@ -9,10 +10,14 @@ The JSON API (POST/GET /api/v1/attachments) is fundtrack/api/attachments.py; bot
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import contextlib
+import os
+import tempfile
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     jsonify,
@@ -28,8 +33,9 @@ from ..access import READ, allow
 from ..database import unit_of_work
 from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
+from ..projects.service import get_project
 from ..web import record_id
-from . import queries, service, storage
+from . import bundle, queries, service, storage
 from ..settings.service import get_checklist
 from .models import DocumentKind, OwnerType
 
@@ -53,6 +59,8 @@ def attachment_block(owner: str) -> dict:
         "kinds": DocumentKind.labels(),
         "default_kind": _default_kind(owner_type).label,
         "max_mb": service.max_file_bytes() // (1024 * 1024),
+        # the ZIP of every document with its manifest (a project's includes its payments')
+        "zip_url": _zip_url(owner_type, obj),
         # the payments of a project whose documents are not all there (要件不全)
         "incomplete": queries.incomplete_payments(queries.payments_of_project(obj.id))
         if owner_type == OwnerType.PROJECT else {},
@@ -66,6 +74,14 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _zip_url(owner_type: OwnerType, obj) -> str | None:
+    if owner_type == OwnerType.PROJECT:
+        return url_for("attachments.project_zip", code=obj.code)
+    if owner_type == OwnerType.DISBURSEMENT:
+        return url_for("attachments.payment_zip", voucher_no=obj.voucher_no)
+    return None
 
 
 def _default_kind(owner_type: OwnerType) -> DocumentKind:
@@ -168,3 +184,69 @@ def payment(voucher_no: str):
     return render_template(
         "attachments/payment.html", payment=p, checklist=checklist.get(p.kind, ()),
         missing=queries.missing_kinds(p, checklist), owner=f"disbursement:{p.voucher_no}")
+
+
+@bp.get("/zip/payments/<path:voucher_no>")
+@allow(*service.READERS)
+def payment_zip(voucher_no: str):
+    """The ZIP of one payment's documents (清单.csv and SHA256SUMS beside them)."""
+    try:
+        p = get_disbursement(voucher_no)
+    except NotFound:
+        abort(404)
+    return _zip(queries.documents_of_payment(p.id), f"要件_{p.voucher_no}", folders=False)
+
+
+@bp.get("/zip/projects/<code>")
+@allow(*service.READERS)
+def project_zip(code: str):
+    """The ZIP of one project's documents and its payments', a folder per owner."""
+    try:
+        p = get_project(code)
+    except NotFound:
+        abort(404)
+    return _zip(queries.documents_of_project(p.id), f"要件_{p.code}", folders=True)
+
+
+def _zip(documents, name: str, *, folders: bool):
+    """Write the archive to a temporary file (every file checked against its SHA-256 on
+    the way) and stream it; a mismatch is committed to the history and answered 409."""
+    fd, path = tempfile.mkstemp(prefix="bundle-", suffix=".zip")
+    os.close(fd)
+    mismatch = None
+    try:
+        with unit_of_work(current_user.username):
+            try:
+                bundle.write(path, documents, folders=folders)
+            except service.Mismatch as e:
+                mismatch = e  # answered once the history line is committed
+    except BaseException:
+        _remove(path)
+        raise
+    if mismatch is not None:
+        _remove(path)
+        return render_template("error.html", code=409, message=mismatch.message), 409
+    file_name = bundle.safe(name) + ".zip"
+    response = Response(_send_and_remove(path), mimetype="application/zip",
+                        direct_passthrough=True)
+    response.content_length = os.path.getsize(path)
+    response.headers.set("Content-Disposition", "attachment", filename=file_name.encode(
+        "ascii", "ignore").decode() or "documents.zip",
+        **{"filename*": f"UTF-8''{quote(file_name)}"})
+    response.headers["Cache-Control"] = "private, no-store"
+    response.call_on_close(lambda: _remove(path))
+    return response
+
+
+def _send_and_remove(path: str, chunk: int = storage.CHUNK):
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(chunk):
+                yield block
+    finally:
+        _remove(path)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

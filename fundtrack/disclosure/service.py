@@ -9,15 +9,17 @@ voucher or a user ever reaches these templates. Notices are computed, not stored
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import segno
 from sqlalchemy import select
 
+from ..attachments.models import Attachment
+from ..attachments.queries import public_photos
 from ..enums import LabelledEnum
 from ..enums import MilestoneKind as K
-from ..errors import Refused
+from ..errors import NotFound, Refused
 from ..extensions import db
 from ..ledger.public import project_channels
 from ..milestones.models import Milestone
@@ -66,6 +68,9 @@ class PublicProject:
     allocated: Decimal
     as_of: dt.date
     milestones: dict[K, Dates]
+    #: The ids of the 公示照片 shown on the public page (never who uploaded them, nor
+    #: their names as uploaded).
+    photos: list[int] = field(default_factory=list)
 
     @property
     def place(self) -> str:
@@ -80,7 +85,7 @@ class PublicProject:
 
 
 def public_project(code: str, as_of: dt.date) -> PublicProject:
-    """The public facts of a project; NotFound for an unknown code. Five statements."""
+    """The public facts of a project; NotFound for an unknown code. Six statements."""
     project = get_project(code)
     channels, allocated = project_channels(as_of, project.code)
     milestones = {
@@ -104,7 +109,18 @@ def public_project(code: str, as_of: dt.date) -> PublicProject:
         allocated=allocated,
         as_of=as_of,
         milestones=milestones,
+        photos=[a.id for a in public_photos(project.id)],
     )
+
+
+def public_photo(code: str, photo_id: int) -> Attachment:
+    """A 公示照片 of the project that its public page shows; NotFound for anything else
+    (another project's document, another kind, a superseded photo, not an image)."""
+    project = get_project(code)
+    for a in public_photos(project.id):
+        if a.id == photo_id:
+            return a
+    raise NotFound(f"项目 {code} 没有编号为 {photo_id} 的公示照片", "id")
 
 
 # --- notices -----------------------------------------------------------------------------

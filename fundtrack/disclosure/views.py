@@ -7,10 +7,13 @@ never a person, a phone number, a payee, a voucher or a user.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask_login import current_user
 
 from ..access import READ, allow, public
+from ..attachments import service as attachments
 from ..clock import today
+from ..database import unit_of_work
 from ..dates import parse_date
 from ..errors import NotFound, Refused
 from ..ledger import LedgerFilter
@@ -59,6 +62,31 @@ def _public_project(code: str):
 @public
 def project(code: str):
     return render_template("disclosure/project.html", p=_public_project(code))
+
+
+@bp.get("/public/projects/<code>/photos/<int:photo_id>")
+@public
+def photo(code: str, photo_id: int):
+    """A 公示照片 of the project's public page, only if its bytes still match their SHA-256:
+    else 409 and a 校验不符 line in the change history, as for staff downloads."""
+    actor = current_user.username if current_user.is_authenticated else "公示页访客"
+    mismatch = None
+    with unit_of_work(actor):
+        try:
+            a = service.public_photo(code, photo_id)
+        except NotFound:
+            abort(404)
+        try:
+            path = attachments.checked_path(a)
+        except attachments.Mismatch:
+            mismatch = True  # answered once the history line is committed
+    if mismatch:
+        return Response("照片文件校验不符,暂停展示", 409, mimetype="text/plain")
+    response = send_file(path, mimetype=a.content_type, as_attachment=False,
+                         conditional=False, etag=a.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.get("/projects/<code>/notice")

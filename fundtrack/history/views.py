@@ -40,6 +40,7 @@ ENTITIES = {
     "report_region": "下级地区",
     "report_package": "上报包",
     "treasury_explanation": "对账差异说明",
+    "report_return": "上报退回",
 }
 ACTIONS = {"insert": "新增", "update": "修改", "reverse": "冲销", "mismatch": "校验不符"}
 PER_PAGE = 50

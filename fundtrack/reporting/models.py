@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, Index, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -56,6 +56,27 @@ class ReportPackage(db.Model):
     started: Mapped[int]
     completed: Mapped[int]
     overdue_count: Mapped[int]
+
+    @property
+    def history_key(self) -> str:
+        return f"{self.region} {self.month}"
+
+
+class ReportReturn(db.Model):
+    """退回: the collecting instance sends a region's month back with a note (who, when).
+    It names the package returned, the latest of that region and month at the time; a
+    package received later for the same month is the correction and supersedes it."""
+
+    __tablename__ = "report_return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("report_package.id"), index=True)
+    region: Mapped[str] = mapped_column(String(100))
+    month: Mapped[str] = mapped_column(String(7))
+    #: Why it is returned: what the region is to correct.
+    note: Mapped[str] = mapped_column(String(500))
+    returned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    returned_by: Mapped[str] = mapped_column(String(100))
 
     @property
     def history_key(self) -> str:

@@ -169,3 +169,11 @@ def _check_regions(regions, summary: dict) -> None:
                      Decimal("0.00") if k in AMOUNTS else 0)
         if summary[k] != summed:
             raise _differs(f"summary.{k}", summary[k], summed)
+
+
+def level_below(level: str) -> str | None:
+    """The level whose packages an instance of ``level`` receives: 市 → 县, 省 → 市; a 县
+    (or an unknown level) has none."""
+    if level not in LEVELS or level == LEVELS[0]:
+        return None
+    return LEVELS[LEVELS.index(level) - 1]

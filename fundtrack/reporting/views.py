@@ -4,6 +4,8 @@ the roll-up of a month, region by region, with its total."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (
     Blueprint,
     Response,
@@ -27,7 +29,9 @@ from ..database import unit_of_work
 from ..errors import Refused
 from ..paging import page_args
 from ..periods.service import closes, parse_month, suggested_month
+from ..workbook.download import file_name, xlsx_response
 from . import keys, package, queries, service
+from .workbook import write_city_workbook
 
 #: A month as YYYY-MM, as periods.parse_month reads it: year 1900-9999, month 01-12.
 MONTH_PATTERN = r"^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$"
@@ -51,8 +55,14 @@ def suggested_month_before() -> str:
 @bp.get("/")
 @allow(*READ)
 def index():
+    upward, upward_error = [], None
+    if current_app.config.get("FUNDTRACK_UPWARD_URL"):
+        try:  # what the upper region says of our packages: received, returned (退回)
+            upward = service.upward_status()
+        except Refused as e:
+            upward_error = e.message
     return render_template(
-        "reporting/index.html",
+        "reporting/index.html", upward=upward, upward_error=upward_error,
         public_key=keys.own_public_key(),
         closes=closes(),
         collects=service.collects(),
@@ -134,6 +144,22 @@ def rollup():
     )
 
 
+@bp.get("/rollup.xlsx")
+@allow(*READ)
+def rollup_workbook():
+    """The city workbook of the month: 上报汇总 (one row per region, 合计 the exact sum),
+    then one sheet per region's package (reporting/workbook.py)."""
+    if (page := _not_collecting()) is not None:
+        return page
+    try:
+        month = parse_month(request.args.get("month") or suggested_month_before())[0]
+    except Refused as e:
+        flash(e.message, "error")
+        return redirect(url_for(".rollup"))
+    name = file_name("上报汇总", [current_app.config["FUNDTRACK_REGION"]], month)
+    return xlsx_response(lambda path: write_city_workbook(path, month), name)
+
+
 @bp.get("/packages/<int:package_id>")
 @allow(*READ)
 def package_view(package_id):
@@ -142,8 +168,28 @@ def package_view(package_id):
     kept = queries.package(package_id)
     if kept is None:
         abort(404)
+    versions = queries.statuses(region=kept.region, month=kept.month)
     return render_template("reporting/package.html", p=kept, body=kept.body,
-                           versions=queries.received(month=kept.month, region=kept.region))
+                           versions=versions, latest=versions[0],
+                           can_return=has_role(*ADMIN), note_length=service.NOTE_LENGTH)
+
+
+@bp.post("/return")
+@allow(*ADMIN)
+def return_month():
+    """退回 a region's month (its latest package) with a note."""
+    if (page := _not_collecting()) is not None:
+        return page, 404
+    region, month = request.form.get("region", ""), request.form.get("month", "")
+    try:
+        with unit_of_work(current_user.username):
+            returned = service.return_month(region, month, request.form.get("note", ""))
+            package_id, region, month = returned.package_id, returned.region, returned.month
+    except Refused as e:
+        flash(f"未退回:{e.message}", "error")
+        return redirect(url_for(".rollup", month=month or None))
+    flash(f"已退回 {region} {month} 的上报包,等待其更正后重报", "success")
+    return redirect(url_for(".package_view", package_id=package_id))
 
 
 @bp.post("/receive")
@@ -219,6 +265,36 @@ def api_receive():
     return jsonify(answer), 201
 
 
+def _utc(moment) -> str:
+    """A stored moment as ISO 8601 with its offset (SQLite keeps UTC without its zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+@api_bp.get("/packages")
+@allow(*READ)
+def api_packages():
+    """The packages received (of a region, a month), newest first, with their status
+    (已接收, 已退回 with the note, 已更正): how a lower region learns of a 退回."""
+    month = request.args.get("month") or None
+    region = (request.args.get("region") or "").strip() or None
+    try:
+        if month is not None:
+            month = parse_month(month)[0]
+    except Refused as e:
+        return api_refused(e)
+    rows = queries.statuses(region=region, month=month)
+    return jsonify({"region": current_app.config["FUNDTRACK_REGION"], "packages": [{
+        **{k: r[k] for k in ("id", "region", "level", "month", "digest", "received_by",
+                             "status")},
+        "received_at": _utc(r["received_at"]),
+        "returned": None if r["returned"] is None else {
+            "note": r["returned"]["note"], "returned_by": r["returned"]["returned_by"],
+            "returned_at": _utc(r["returned"]["returned_at"])},
+    } for r in rows]})
+
+
 @api_bp.get("/rollup")
 @allow(*READ)
 def api_rollup():
@@ -241,8 +317,34 @@ def openapi_paths() -> dict:
         "spending_rate": {"type": ["number", "null"]},
         **{k: {"type": "integer"} for k in queries.COUNTS}}}
     err = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    moment = {"type": "string", "format": "date-time"}
+    listed = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "region": {"type": "string"}, "level": {"type": "string"},
+        "month": {"type": "string"}, "digest": {"type": "string"}, "received_at": moment,
+        "received_by": {"type": "string"},
+        "status": {"type": "string", "enum": [queries.RECEIVED, queries.RETURNED,
+                                              queries.SUPERSEDED]},
+        "returned": {"type": ["object", "null"], "properties": {
+            "note": {"type": "string"}, "returned_by": {"type": "string"},
+            "returned_at": moment}}},
+        "required": ["id", "region", "month", "status", "returned"]}
     return {
-        "/api/v1/packages": {"post": {
+        "/api/v1/packages": {"get": {
+            "summary": "收到的上报包及其状态(已接收、已退回及原因、已更正),最新的在前,至多 100 个",
+            "parameters": [
+                {"name": "region", "in": "query", "description": "只列这个下级地区的",
+                 "schema": {"type": "string"}},
+                {"name": "month", "in": "query", "description": "YYYY-MM,只列这个月份的",
+                 "schema": {"type": "string", "pattern": MONTH_PATTERN}}],
+            "responses": {
+                "200": {"description": "上报包", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "region": {"type": "string"},
+                        "packages": {"type": "array", "items": listed}},
+                    "required": ["region", "packages"]}}}},
+                "401": {"description": "未登录", **err},
+                "422": {"description": "月份无效", **err},
+            }}, "post": {
             "summary": "接收下级上报包(汇总实例的管理员)",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"type": "object"}}}},

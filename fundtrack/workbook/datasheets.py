@@ -12,16 +12,21 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from .. import sheets
+from ..attachments.models import Attachment, OwnerType
 from ..contracts.models import Contract
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..ledger import LedgerFilter
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
+from ..rectification.models import Finding
 
 CHUNK = 1000
 
@@ -167,3 +172,30 @@ DATA = (
     (sheets.CONTRACTS, contracts),
     (sheets.MILESTONES, milestones),
 )
+
+
+def documents(scope=ALL):
+    """The 要件 sheet's rows: every stored document whose owner the scope keeps (a
+    payment when its project and channel are kept, a finding with its project), by id;
+    the upload time in the county's time zone."""
+    stmt = select(Attachment.id, Attachment.owner_key, Attachment.kind, Attachment.filename,
+                  Attachment.sha256, Attachment.size, Attachment.uploaded_by,
+                  Attachment.uploaded_at, Attachment.supersedes_id)
+    if scope.projects or scope.sources:
+        kept_projects = select(Project.id).where(*scope.projects)
+        kept_sources = select(FundSource.id).where(*scope.sources)
+        kept_payments = select(Disbursement.id).where(
+            Disbursement.project_id.in_(kept_projects),
+            Disbursement.source_id.in_(kept_sources))
+        kept_findings = select(Finding.id).where(Finding.project_id.in_(kept_projects))
+        owned = {OwnerType.PROJECT: kept_projects, OwnerType.SOURCE: kept_sources,
+                 OwnerType.DISBURSEMENT: kept_payments, OwnerType.FINDING: kept_findings}
+        stmt = stmt.where(or_(*((Attachment.owner_type == kind) & Attachment.owner_id.in_(ids)
+                                for kind, ids in owned.items())))
+    zone = ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"])
+    for row in _stream(stmt.order_by(Attachment.id), sheets.DOCUMENTS.keys):
+        moment = row["uploaded_at"]
+        if moment.tzinfo is None:  # SQLite keeps UTC times without their zone
+            moment = moment.replace(tzinfo=dt.UTC)
+        row["uploaded_at"] = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        yield row

@@ -1,8 +1,9 @@
 """Export: the audit workbook as of a date, in the format of CONTRACT.md.
 
 The data sheets hold every row whatever the as-of date (``year`` keeps only that
-year's projects and fund sources, and the rows joining only kept ones); the five computed
-sheets follow, from the ledger functions, as of the date. Everything is read in one
+year's projects and fund sources, and the rows joining only kept ones); the computed
+sheets follow, from the ledger functions, as of the date, then 月报, then 要件 (every
+stored document of the kept owners, as a data sheet: header in row 1, no total). Everything is read in one
 read-only transaction, so the sheets agree with each other even while others write.
 
 The workbook is written to a temporary file beside the target and moved onto it at the
@@ -29,7 +30,7 @@ from ..extensions import db
 from ..ledger import LedgerFilter, Report
 from ..ledger.monthly import monthly_report, sheet_rows
 from ..ledger.reports import REGISTRY
-from .datasheets import DATA, Scope
+from .datasheets import DATA, Scope, documents
 from .styles import (
     LINE_HEIGHT,
     WORKBOOK_OPTIONS,
@@ -122,6 +123,8 @@ def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
         for ledger in LEDGERS:
             _computed_sheet(workbook, styles, printing, ledger(as_of, filt), _describe(filt))
         _monthly_sheet(workbook, styles, printing, as_of, filt)
+        # 要件: what is attached to what, laid out as a data sheet (export only)
+        _data_sheet(workbook, styles, printing, sheets.DOCUMENTS, documents(scope))
     finally:
         workbook.close()
 

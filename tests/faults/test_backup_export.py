@@ -67,6 +67,11 @@ def sqlite_source(sqlite_template, tmp_path):  # noqa: F811
         contract("HT-2024-01", get_project("XM001"), "480000.00", "2024-02-20",
                  method=TenderMethod.OPEN, rate="0.03", due="2026-02-20")
         contract("HT-2024-02", get_project("XM002"), "85000.00", method=TenderMethod.DIRECT)
+        # and documents, for the 要件 sheet (backup and restore carry their files)
+        from tests.attachments.samples import JPEG, PDF, attach
+
+        attach("disbursement:PZ0005", "发票", PDF, "结算发票.pdf")
+        attach("project:XM001", "公示照片", JPEG, "施工前.jpg")
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -67,12 +67,19 @@ def _month_not_ended(a, b):
     return _resign(a, body), "尚未结束"
 
 
+def _level_not_below(a, b):
+    """A county's package claiming to be a city's: a 市 sends to a 省, not to a 市."""
+    body = copy.deepcopy(a.body)
+    body["level"] = "市"
+    return _resign(a, body), "只接收下一级(县)的上报"
+
+
 def _not_json(a, b):
     return "{\"region\": \"确山县\", ", "不是有效的 UTF-8 JSON"
 
 
 TAMPERINGS = [_changed_amount, _swapped_key, _unknown_region, _totals_do_not_add_up,
-              _summary_differs_from_ledger, _month_not_ended, _not_json]
+              _summary_differs_from_ledger, _month_not_ended, _level_not_below, _not_json]
 
 
 def _registered(city, counties):
@@ -183,4 +190,16 @@ def test_a_city_package_whose_regions_do_not_add_up_is_refused(city, counties):
         with pytest.raises(Refused) as refused:
             receive(signed)
     assert "数字不相符:summary.amount_issued" in refused.value.message
+    _nothing_kept(city)
+
+
+@pytest.mark.parametrize(("own", "reason"), [
+    ("省", "「县」,本实例是「省」,只接收下一级(市)"), ("县", "没有下级"), ("乡", "没有下级")])
+def test_a_package_from_other_than_the_level_below_is_refused(city, counties, own, reason):
+    """A 县 sends to a 市, a 市 to a 省: a province does not take a county's package, and a
+    county (or an instance of no known level) takes none."""
+    _registered(city, counties)
+    city.config["FUNDTRACK_LEVEL"] = own
+    result = city.test_cli_runner().invoke(args=["receive", str(counties["确山县"].file)])
+    assert result.exit_code == 1 and reason in result.output, result.output
     _nothing_kept(city)

@@ -335,6 +335,9 @@ def _scenarios(county, tmp_path):
         "api.api_receive": (None, lambda c: c.post(
             "/api/v1/packages", data=lower.files[1].read_bytes(),
             headers={**admin_api, "Content-Type": "application/json"})),
+        "reporting.return_month": ("admin", form("/reporting/return", {
+            "region": lower.name, "month": "2024-07", "note": "逾期节点数有误,请核对后重报"},
+            "/reporting/rollup?month=2024-07")),
         # last: they change passwords and tokens the scenarios above use
         "admin.revoke_token": ("admin", form(
             f"/admin/tokens/{county['token_ids'][county['users']['viewer']]}/revoke", {},

@@ -21,7 +21,7 @@ from fundtrack.extensions import db
 from fundtrack.ledger import REPORTS
 from fundtrack.projects.models import Unit
 from fundtrack.rectification.models import Finding
-from tests.attachments.samples import PDF, attach
+from tests.attachments.samples import JPEG, PDF, attach
 from tests.conftest import PASSWORD, login
 
 XSS = "<script>alert(1)</script>"
@@ -72,6 +72,7 @@ def _county(app):
         add_evidence(finding, XSS, dt.date(2025, 5, 10))
         attach("project:XM001", "合同", PDF, f"{XSS}.pdf")
         register_contract(prj, contract_no=XSS, contractor=XSS, amount=d("1000.00"))
+        attach("project:XM001", "公示照片", JPEG, f"{XSS}.jpg")  # the public page's photos
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
@@ -87,7 +88,7 @@ def _values(app) -> dict[str, list]:
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
         "milestone": [MilestoneKind.STARTED.label], "report": list(REPORTS),
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
-        "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
+        "attachment_id": attachment_ids, "photo_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
         "upload": ["00000000-0000-4000-8000-000000000000"], "row": [2],
         "contract_id": contract_ids,
         "job_id": ["0" * 32, XSS],

@@ -62,8 +62,9 @@ def cell_of(ws, header_row: int, first: str, header: str):
 
 
 def test_sheet_names_and_header_rows_are_the_contracts(book):
-    # the contract's sheets, in its order, then the 月报 (tests/ledger/test_monthly.py)
-    assert book.sheetnames == [*CONTRACT, "月报"]
+    # the contract's sheets, in its order, then the 月报 (tests/ledger/test_monthly.py) and
+    # the 要件 (tests/workbook/test_documents_sheet.py)
+    assert book.sheetnames == [*CONTRACT, "月报", "要件"]
     for name, headers in CONTRACT.items():
         header_row = 2 if name in COMPUTED else 1
         assert [c.value for c in book[name][header_row]] == headers.split(), name

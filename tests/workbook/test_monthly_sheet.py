@@ -28,7 +28,7 @@ def test_the_workbook_has_a_monthly_sheet_and_imports_back(county, fresh_app, tm
         export_workbook(path, as_of=AS_OF)
         report = monthly_report(AS_OF)
     book = open_book(path)
-    assert book.sheetnames[-1] == "月报"
+    assert book.sheetnames[-2:] == ["月报", "要件"]
     rows = values(book["月报"])
     assert rows[0][0] == "测试县 月报(截至2024年06月30日)"
     assert rows[1] == ("资金类别", "渠道数", "下达金额", "已到位", "已支出", "支出率")

@@ -33,7 +33,7 @@ def book(ctx, tmp_path):
 
 
 def test_every_sheet_prints_landscape_one_page_wide_headed_on_every_page(book):
-    assert len(book.worksheets) == 15  # 8 data sheets, 6 computed, 月报
+    assert len(book.worksheets) == 16  # 8 data sheets, 6 computed, 月报, 要件
     for ws in book.worksheets:
         setup = ws.page_setup
         assert setup.orientation == "landscape", ws.title
