@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .ledger import views as ledger
     from .main import bp as main_bp
     from .milestones import views as milestones
+    from .performance import views as performance
     from .periods import views as periods
     from .projects import units
     from .projects import views as projects
@@ -96,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting, units):
+                   periods, attachments, reporting, units, performance):
         app.register_blueprint(module.bp)
     api.register(app)
 

@@ -8,6 +8,7 @@ def import_all() -> None:
     from .funds import models as _funds  # noqa: F401
     from .history import models as _history  # noqa: F401
     from .milestones import models as _milestones  # noqa: F401
+    from .performance import models as _performance  # noqa: F401
     from .periods import models as _periods  # noqa: F401
     from .projects import models as _projects  # noqa: F401
     from .rectification import models as _rectification  # noqa: F401

@@ -132,6 +132,17 @@ def build_county() -> None:
                     destination=RecoveryDestination.POOLED, document_no="县财〔2024〕9号",
                     reason="结余收回统筹")
     _plan_adjustment(road)
+    _registry_rows(road, water)
+
+
+def _registry_rows(road, water) -> None:
+    """A performance target with its actual value, and a settled project's asset handed
+    over (the rules are tests/performance's and tests/assets')."""
+    from fundtrack.performance.service import add_target, record_actual
+
+    target = add_target(road, category="产出", name="新建道路长度", measure="公里",
+                        target="3.2")
+    record_actual(target, actual="2.9", met=False, gap_reason="路基塌方改线")
 
 
 def _plan_adjustment(road) -> None:

@@ -44,6 +44,11 @@ FIELDS = {
     "body": "上报包内容", "arrived": "已到位", "spent": "已支出", "recovered": "已收回",
     "projects": "项目数", "started": "已开工", "completed": "已完工",
     "overdue_count": "逾期节点",
+    "measure": "计量单位", "target": "目标值", "actual": "实际值", "met": "是否达成",
+    "gap_reason": "未达成原因", "asset_class": "资产类别", "owner": "产权归属",
+    "maintainer": "管护主体", "caretaker": "管护责任人", "handed_over_on": "移交日期",
+    "baseline_on": "基准计划日期", "stop_reason": "终止原因", "approved_by": "审定人",
+    "approved_at": "审定时间",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
@@ -52,11 +57,13 @@ ENTITY_FIELDS = {
     ("disbursement", "amount"): "支付金额", ("fund_arrival", "amount"): "到位金额",
     ("allocation", "amount"): "安排金额", ("report_package", "level"): "级别",
     ("recovery", "amount"): "收回金额",
+    ("performance_target", "name"): "指标名称", ("performance_target", "category"): "指标类别",
+    ("asset_handover", "name"): "资产名称", ("asset_handover", "value"): "资产价值",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
-MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at"}
+MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at", "approved_at"}
 #: Snapshot keys holding another record's id: the statement naming those records.
 REFERENCES = {
     "project_id": lambda ids: select(Project.id, Project.code + " " + Project.name)

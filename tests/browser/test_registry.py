@@ -38,7 +38,16 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     page.click("button:has-text('申报')")
     main = page.inner_text("main")
     assert "已登记项目「XM2025-01」(状态:储备)" in main
-    assert "审定列入计划" not in main  # approval is the county's
+    assert not page.locator("button:has-text('审定列入计划')").count()  # the county's
+    # its performance target (绩效目标), without which the county cannot approve it
+    page.click("text=添加绩效目标")
+    page.select_option("select[name=category]", "产出")
+    page.fill("input[name=name]", "硬化道路长度")
+    page.fill("input[name=measure]", "公里")
+    page.fill("input[name=target]", "2.5")
+    page.click("button:has-text('保存')")
+    assert "已添加绩效目标「硬化道路长度」" in page.inner_text("main")
+    assert "2.5" in page.inner_text("table.targets")
     # milestones planned while proposed
     page.goto(f"{live_server}/milestones/XM2025-01/edit")
     page.fill("input[aria-label='开工计划日期']", "2025-04-01")

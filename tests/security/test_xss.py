@@ -18,6 +18,7 @@ from fundtrack.database import unit_of_work
 from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
 from fundtrack.ledger import REPORTS
+from fundtrack.performance.models import PerformanceTarget
 from fundtrack.projects.models import Unit
 from fundtrack.rectification.models import Finding
 from tests.attachments.samples import PDF, attach
@@ -69,6 +70,10 @@ def _county(app):
                                  project_code="XM001")
         add_evidence(finding, XSS, dt.date(2025, 5, 10))
         attach("project:XM001", "合同", PDF, f"{XSS}.pdf")
+        from fundtrack.performance.service import add_target, record_actual
+
+        record_actual(add_target(prj, category="产出", name=XSS, measure="<b>", target=XSS),
+                      actual=XSS, met=False, gap_reason=XSS)
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
@@ -78,12 +83,14 @@ def _values(app) -> dict[str, list]:
         finding_ids = list(db.session.scalars(select(Finding.id)))
         attachment_ids = list(db.session.scalars(select(Attachment.id)))
         unit_ids = list(db.session.scalars(select(Unit.id)))
+        target_ids = list(db.session.scalars(select(PerformanceTarget.id)))
     return {
         "code": ["XM001", "ZY01"], "project_code": ["XM001"], "source_code": ["ZY01"],
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
         "milestone": [MilestoneKind.STARTED.label], "report": list(REPORTS),
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
         "attachment_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
+        "target_id": target_ids,
     }
 
 
