@@ -74,6 +74,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts import admin, views
+    from .assets import views as assets
     from .attachments import views as attachments
     from .charts import monthly as monthly_report
     from .charts import views as charts
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
-                   periods, attachments, reporting, units, performance):
+                   periods, attachments, reporting, units, performance, assets):
         app.register_blueprint(module.bp)
     api.register(app)
 

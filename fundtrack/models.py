@@ -3,6 +3,7 @@
 
 def import_all() -> None:
     from .accounts import models as _accounts  # noqa: F401
+    from .assets import models as _assets  # noqa: F401
     from .attachments import models as _attachments  # noqa: F401
     from .cache import models as _cache  # noqa: F401
     from .funds import models as _funds  # noqa: F401

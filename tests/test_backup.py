@@ -143,6 +143,14 @@ def _registry_rows(road, water) -> None:
     target = add_target(road, category="产出", name="新建道路长度", measure="公里",
                         target="3.2")
     record_actual(target, actual="2.9", met=False, gap_reason="路基塌方改线")
+    from fundtrack.assets.service import record_handover
+    from fundtrack.enums import AssetClass
+
+    milestone(water, MilestoneKind.SETTLED, done="2024-05-25")
+    record_handover(water, name="西村供水管网 3 公里", asset_class=AssetClass.PUBLIC,
+                    value=Decimal("88000.88"), owner="西村村民委员会", maintainer="县水利局",
+                    caretaker="王五 13900000000", handed_over_on=dt.date(2024, 6, 1),
+                    document_no="水移〔2024〕3号")
 
 
 def _plan_adjustment(road) -> None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .. import sheets
 from ..access import READ, allow
+from ..assets import service as assets
 from ..clock import today
 from ..database import unit_of_work
 from ..dates import parse_date
@@ -84,6 +85,9 @@ def detail(code: str):
         targets=performance.targets_of(project),
         can_edit_targets=performance.may_edit(current_user, project),
         may_record_actuals=project.status in performance.EVALUATED,
+        handovers=assets.handovers_of(project),
+        settled_on=assets.settled_on(project),
+        can_hand_over=assets.may_hand_over(current_user, project),
         steps=[(to, service.STEP_WORDS[to]) for to in service.STEPS[project.status]
                if service.may_change_status(current_user, project, to)],
         channel_choices=channel_choices() if can_open("funds.allocate_for") else [],

@@ -119,6 +119,7 @@ SPECS: dict[str, tuple[str, Level]] = {
     "idle_funds": ("资金沉淀", Level.YELLOW),
     "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
     "completed_not_settled": ("完工未报账", Level.YELLOW),
+    "not_handed_over": ("报账后未移交", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
 }
 

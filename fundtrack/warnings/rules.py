@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..ledger.filters import LedgerFilter
 from ..settings.service import get_warning_thresholds, tender_threshold
-from . import findings, funding, schedule
+from . import findings, funding, registry, schedule
 from .base import SPECS, Alert, Context, Level, Rule
 
 #: Each rule: its statement (the function named after it) and the function writing a
@@ -36,6 +36,7 @@ _DEFINED = {
     "settlement_without_acceptance": (
         funding.settlement_without_acceptance, funding.describe_settlement_without_acceptance),
     "finding_overdue": (findings.finding_overdue, findings.describe_finding_overdue),
+    "not_handed_over": (registry.not_handed_over, registry.describe_not_handed_over),
 }
 RULES: tuple[Rule, ...] = tuple(
     Rule(code, label, level, *_DEFINED[code]) for code, (label, level) in SPECS.items())

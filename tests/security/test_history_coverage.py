@@ -258,6 +258,10 @@ def _scenarios(county, tmp_path):
         "api.put_target": (None, lambda c: c.put(
             f"/api/v1/projects/XM001/targets/{county['target']}", headers=manager_api,
             json={"actual": "2.9", "met": "否", "gap_reason": "路基塌方改线"})),
+        "assets.new": ("finance", form("/projects/XM004/assets/new", {
+            "name": "村级光伏电站", "asset_class": "经营性", "value": "1000.00",
+            "owner": "北村股份经济合作社", "maintainer": "北村股份经济合作社",
+            "handed_over_on": "2025-10-06", "document_no": "城关〔2025〕3号"})),
         "units.index": ("admin", form("/units/", {
             "name": "城关镇人民政府", "kind": "乡镇", "contact": "李四 0396-1"})),
         "units.edit": ("admin", form(f"/units/{county['unit']}", {
