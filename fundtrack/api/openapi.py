@@ -257,9 +257,9 @@ _YES_NO = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": [YES, NO]}]
 
 
 def _registry_paths(paths: dict, schemas: dict) -> None:
-    """The registry's writes beyond creating a project: 绩效目标 (POST a target, PUT its
-    actual value)."""
-    from ..enums import TargetCategory
+    """The registry's writes beyond creating a project: a step of its status; 绩效目标
+    (POST a target, PUT its actual value)."""
+    from ..enums import ProjectStatus, TargetCategory
 
     schemas["target"] = {
         "type": "object",
@@ -298,6 +298,33 @@ def _registry_paths(paths: dict, schemas: dict) -> None:
             },
             "required": ["category", "name", "target"]}}}},
         "responses": {"201": {"description": "已添加", **target}, **answers},
+    }}
+    status = {**_object(sheets.PROJECTS)}
+    status["properties"] = {**status["properties"],
+                            "status": {"type": "string", "enum": ProjectStatus.labels()},
+                            "stop_reason": _NULLABLE_TEXT, "approved_by": _NULLABLE_TEXT,
+                            "approved_at": {"type": ["string", "null"], "format": "date-time"}}
+    status["required"] = [*status["required"], "stop_reason", "approved_by", "approved_at"]
+    schemas["project_status"] = status
+    paths["/api/v1/projects/{project_code}/status"] = {"post": {
+        "summary": "项目状态的一步:审定列入计划(计划)、开始实施(实施)、完工、终止(须填写原因)。"
+                   "审定和终止:管理员、财政局;实施和完工:也可由本单位项目负责人",
+        "parameters": [code],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "status": {"type": "string", "enum": ProjectStatus.labels(),
+                           "description": "新的项目状态"},
+                "reason": {**_NULLABLE_TEXT, "description": "终止原因(终止时必填)"},
+            },
+            "required": ["status"]}}}},
+        "responses": {
+            "200": {"description": "项目", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/project_status"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("项目不存在"),
+            "409": _err("状态不能这样变更(如储备不能直接实施;审定须先填写绩效目标)"),
+            "422": _err("输入无效(如终止未填写原因)"),
+        },
     }}
     paths["/api/v1/projects/{project_code}/targets/{target_id}"] = {"put": {
         "summary": "填写绩效目标的实际值、是否达成、未达成原因(项目实施或完工后)",

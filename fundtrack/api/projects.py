@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import sheets
 from ..access import allow
 from ..database import unit_of_work
-from ..enums import NO, YES, Role
+from ..enums import NO, YES, ProjectStatus, Role
 from ..errors import Refused
 from ..performance import service as performance
 from ..projects import service as projects
@@ -161,5 +161,51 @@ def put_target(project_code: str, target_id: int):
                                       gap_reason=data.get("gap_reason"))
             body = target_json(item)
     except Refused as e:
+        return refused(e)
+    return jsonify(body), 200
+
+
+# --- 项目状态 -------------------------------------------------------------------------
+
+STATUS_IN = ("status", "reason")
+
+
+def status_json(p) -> dict:
+    return {**project_json(p), "stop_reason": p.stop_reason, "approved_by": p.approved_by,
+            "approved_at": p.approved_at.isoformat() if p.approved_at else None}
+
+
+@bp.post("/projects/<project_code>/status")
+@allow(*PROJECT_WRITERS)
+def post_status(project_code: str):
+    """One step of a project's status (审定 → 计划, 实施, 完工, 终止 with a reason), with
+    the rules of the project page (projects/service.change_status)."""
+    try:
+        project = projects.get_project(project_code)
+    except Refused:
+        return error(404, f"项目编号「{project_code}」不存在", "project_code")
+    if not project.editable_by(current_user):
+        abort(403)  # another unit's manager: whatever the body
+    try:
+        data = _object_with(STATUS_IN)
+        word = data.get("status")
+        if not isinstance(word, str) or not word.strip():
+            raise Refused("缺少必填项「项目状态」", "status")
+        try:
+            to = ProjectStatus.from_text(word)
+        except ValueError as e:
+            raise Refused(f"项目状态{e}", "status") from None
+        if not projects.may_change_status(current_user, project, to):
+            return error(403, f"无权将项目{projects.STEP_WORDS.get(to, to.label)}", "status")
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise Refused("终止原因应为文本", "reason")
+        with unit_of_work(current_user.username):
+            project = projects.get_project(project_code)
+            projects.change_status(project, to, user=current_user, reason=reason)
+            body = status_json(project)
+    except Refused as e:
+        if e.field == "stop_reason":
+            e.field = "reason"
         return refused(e)
     return jsonify(body), 200
