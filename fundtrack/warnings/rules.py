@@ -24,6 +24,7 @@ _DEFINED = {
     "milestone_overdue": (schedule.milestone_overdue, schedule.describe_milestone_overdue),
     "completion_overdue": (schedule.completion_overdue, schedule.describe_completion_overdue),
     "due_soon": (schedule.due_soon, schedule.describe_due_soon),
+    "baseline_overdue": (schedule.baseline_overdue, schedule.describe_baseline_overdue),
     "low_spending_after_completion": (
         funding.low_spending_after_completion, funding.describe_low_spending_after_completion),
     "idle_funds": (funding.idle_funds, funding.describe_idle_funds),
