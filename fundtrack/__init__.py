@@ -74,6 +74,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts import admin, views
+    from .assets import views as assets
     from .attachments import views as attachments
     from .charts import monthly as monthly_report
     from .charts import views as charts
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from .ledger import views as ledger
     from .main import bp as main_bp
     from .milestones import views as milestones
+    from .performance import views as performance
     from .periods import views as periods
     from .projects import units
     from .projects import views as projects
@@ -100,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
                    periods, attachments, reporting, units, treasury, contracts,
-                   county_import):
+                   county_import, performance, assets):
         app.register_blueprint(module.bp)
     api.register(app)
 

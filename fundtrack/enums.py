@@ -107,6 +107,22 @@ class ProjectStatus(LabelledEnum):
     STOPPED = ("stopped", "终止")
 
 
+class TargetCategory(LabelledEnum):
+    """绩效目标的指标类别"""
+
+    OUTPUT = ("output", "产出")
+    BENEFIT = ("benefit", "效益")
+    SATISFACTION = ("satisfaction", "满意度")
+
+
+class AssetClass(LabelledEnum):
+    """资产类别 of a handed-over asset (资产移交/确权)"""
+
+    OPERATING = ("operating", "经营性")
+    PUBLIC = ("public", "公益性")
+    HOUSEHOLD = ("household", "到户类")
+
+
 class UnitKind(LabelledEnum):
     """责任单位的类型"""
 

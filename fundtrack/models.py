@@ -3,12 +3,14 @@
 
 def import_all() -> None:
     from .accounts import models as _accounts  # noqa: F401
+    from .assets import models as _assets  # noqa: F401
     from .attachments import models as _attachments  # noqa: F401
     from .cache import models as _cache  # noqa: F401
     from .contracts import models as _contracts  # noqa: F401
     from .funds import models as _funds  # noqa: F401
     from .history import models as _history  # noqa: F401
     from .milestones import models as _milestones  # noqa: F401
+    from .performance import models as _performance  # noqa: F401
     from .periods import models as _periods  # noqa: F401
     from .projects import models as _projects  # noqa: F401
     from .rectification import models as _rectification  # noqa: F401

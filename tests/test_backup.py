@@ -143,6 +143,7 @@ def build_county() -> None:
         "项目名称": ColumnMap("name"), "资金来源/中央": ColumnMap("allocated", "ZY01", "万元")},
         units={"县交通局": "县交通运输局"}, sheet="2024年"))
     _treasury_explanation()
+    _registry_rows(road, water)
 
 
 def _treasury_explanation() -> None:
@@ -157,6 +158,24 @@ def _treasury_explanation() -> None:
     row = TreasuryRow(2, "PZ0005", ledger.paid_on, ledger.amount + Decimal("0.01"),
                       ledger.payee, "6228480012345678", "2130505 生产发展")
     explain(Pair(row, ledger, ("amount",)), "国库多记一分,已函告国库更正")
+
+
+def _registry_rows(road, water) -> None:
+    """A performance target with its actual value, and a settled project's asset handed
+    over (the rules are tests/performance's and tests/assets')."""
+    from fundtrack.performance.service import add_target, record_actual
+
+    target = add_target(road, category="产出", name="新建道路长度", measure="公里",
+                        target="3.2")
+    record_actual(target, actual="2.9", met=False, gap_reason="路基塌方改线")
+    from fundtrack.assets.service import record_handover
+    from fundtrack.enums import AssetClass
+
+    milestone(water, MilestoneKind.SETTLED, done="2024-05-25")
+    record_handover(water, name="西村供水管网 3 公里", asset_class=AssetClass.PUBLIC,
+                    value=Decimal("88000.88"), owner="西村村民委员会", maintainer="县水利局",
+                    caretaker="王五 13900000000", handed_over_on=dt.date(2024, 6, 1),
+                    document_no="水移〔2024〕3号")
 
 
 def _plan_adjustment(road) -> None:

@@ -290,6 +290,7 @@ def spec() -> dict:
             "409": _err("与台账冲突(节点日期倒序、结算款)"), "422": _err("输入无效"),
         },
     }}
+    _registry_paths(paths, schemas)
     _warnings_path(paths, schemas)
     _attachment_paths(paths, schemas)
     _contract_paths(paths, schemas)
@@ -306,6 +307,96 @@ def spec() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
     }
+
+
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_YES_NO = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": [YES, NO]}]}
+
+
+def _registry_paths(paths: dict, schemas: dict) -> None:
+    """The registry's writes beyond creating a project: a step of its status; 绩效目标
+    (POST a target, PUT its actual value)."""
+    from ..enums import ProjectStatus, TargetCategory
+
+    schemas["target"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "project_code": {"type": "string"},
+            "category": {"type": "string", "enum": TargetCategory.labels()},
+            "name": {"type": "string"},
+            "measure": _NULLABLE_TEXT,
+            "target": {"type": "string"},
+            "actual": _NULLABLE_TEXT,
+            "met": {"type": ["string", "null"], "enum": [YES, NO, None]},
+            "gap_reason": _NULLABLE_TEXT,
+        },
+        "required": ["id", "project_code", "category", "name", "measure", "target",
+                     "actual", "met", "gap_reason"],
+    }
+    code = {"name": "project_code", "in": "path", "required": True,
+            "schema": {"type": "string"}}
+    answers = {"401": _err("未登录"), "403": _err("无权"), "404": _err("项目或绩效目标不存在"),
+               "409": _err("与项目状态冲突(已终止;未实施不能填写实际值)"),
+               "422": _err("输入无效")}
+    target = {"content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/target"}}}}
+    paths["/api/v1/projects/{project_code}/targets"] = {"post": {
+        "summary": "添加项目的一项绩效目标(管理员、财政局、本单位项目负责人)",
+        "parameters": [code],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "category": {"type": "string", "enum": TargetCategory.labels(),
+                             "description": "指标类别"},
+                "name": {"type": "string", "description": "指标名称"},
+                "measure": {**_NULLABLE_TEXT, "description": "计量单位"},
+                "target": {"type": "string", "description": "目标值"},
+            },
+            "required": ["category", "name", "target"]}}}},
+        "responses": {"201": {"description": "已添加", **target}, **answers},
+    }}
+    status = {**_object(sheets.PROJECTS)}
+    status["properties"] = {**status["properties"],
+                            "status": {"type": "string", "enum": ProjectStatus.labels()},
+                            "stop_reason": _NULLABLE_TEXT, "approved_by": _NULLABLE_TEXT,
+                            "approved_at": {"type": ["string", "null"], "format": "date-time"}}
+    status["required"] = [*status["required"], "stop_reason", "approved_by", "approved_at"]
+    schemas["project_status"] = status
+    paths["/api/v1/projects/{project_code}/status"] = {"post": {
+        "summary": "项目状态的一步:审定列入计划(计划)、开始实施(实施)、完工、终止(须填写原因)。"
+                   "审定和终止:管理员、财政局;实施和完工:也可由本单位项目负责人",
+        "parameters": [code],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "status": {"type": "string", "enum": ProjectStatus.labels(),
+                           "description": "新的项目状态"},
+                "reason": {**_NULLABLE_TEXT, "description": "终止原因(终止时必填)"},
+            },
+            "required": ["status"]}}}},
+        "responses": {
+            "200": {"description": "项目", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/project_status"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("项目不存在"),
+            "409": _err("状态不能这样变更(如储备不能直接实施;审定须先填写绩效目标)"),
+            "422": _err("输入无效(如终止未填写原因)"),
+        },
+    }}
+    paths["/api/v1/projects/{project_code}/targets/{target_id}"] = {"put": {
+        "summary": "填写绩效目标的实际值、是否达成、未达成原因(项目实施或完工后)",
+        "parameters": [code, {"name": "target_id", "in": "path", "required": True,
+                              "schema": {"type": "integer"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "actual": {"type": "string", "description": "实际值"},
+                "met": {**_YES_NO, "description": "是否达成"},
+                "gap_reason": {**_NULLABLE_TEXT, "description": "未达成原因(未达成时必填)"},
+            },
+            "required": ["actual", "met"]}}}},
+        "responses": {"200": {"description": "绩效目标", **target}, **answers},
+    }}
 
 
 def _attachment_paths(paths: dict, schemas: dict) -> None:

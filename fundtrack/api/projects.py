@@ -12,11 +12,12 @@ from flask_login import current_user
 from .. import sheets
 from ..access import allow
 from ..database import unit_of_work
-from ..enums import NO, YES, Role
+from ..enums import NO, YES, ProjectStatus, Role
 from ..errors import Refused
+from ..performance import service as performance
 from ..projects import service as projects
 from ..workbook.reading import read_record
-from . import bp, encode, refused
+from . import bp, encode, error, refused
 
 #: Who may create projects: admin and finance for any unit, a manager for their own.
 PROJECT_WRITERS = (Role.ADMIN, Role.FINANCE, Role.MANAGER)
@@ -78,3 +79,133 @@ def post_project():
     except Refused as e:
         return refused(e)
     return jsonify(body), 201
+
+
+# --- 绩效目标 ---------------------------------------------------------------------------
+
+TARGET_IN = ("category", "name", "measure", "target")
+ACTUAL_IN = ("actual", "met", "gap_reason")
+
+
+def target_json(t) -> dict:
+    return {
+        "id": t.id,
+        "project_code": t.project.code,
+        "category": t.category.label,
+        "name": t.name,
+        "measure": t.measure,
+        "target": t.target,
+        "actual": t.actual,
+        "met": None if t.met is None else (YES if t.met else NO),
+        "gap_reason": t.gap_reason,
+    }
+
+
+def _writable_project(code: str):
+    """The project of the URL (404) that the user may change (403), before any body."""
+    try:
+        project = projects.get_project(code)
+    except Refused:
+        return None, error(404, f"项目编号「{code}」不存在", "project_code")
+    if not performance.may_edit(current_user, project):
+        abort(403)
+    return project, None
+
+
+def _object_with(keys: tuple[str, ...]) -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Refused("请求内容应为 JSON 对象", None)
+    unknown = set(data) - set(keys)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise Refused(f"未知字段「{key}」", key)
+    return data
+
+
+@bp.post("/projects/<project_code>/targets")
+@allow(*PROJECT_WRITERS)
+def post_target(project_code: str):
+    """Add one performance indicator (绩效目标) to a project."""
+    project, missing = _writable_project(project_code)
+    if missing:
+        return missing
+    try:
+        data = _object_with(TARGET_IN)
+        with unit_of_work(current_user.username):
+            item = performance.add_target(
+                projects.get_project(project_code), category=data.get("category"),
+                name=data.get("name"), measure=data.get("measure"), target=data.get("target"))
+            body = target_json(item)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body), 201
+
+
+@bp.put("/projects/<project_code>/targets/<int:target_id>")
+@allow(*PROJECT_WRITERS)
+def put_target(project_code: str, target_id: int):
+    """Record an indicator's actual value, whether it was met and why not."""
+    project, missing = _writable_project(project_code)
+    if missing:
+        return missing
+    try:
+        performance.get_target(project, target_id)
+    except Refused as e:
+        return error(404, e.message, "target_id")
+    try:
+        data = _object_with(ACTUAL_IN)
+        with unit_of_work(current_user.username):
+            item = performance.get_target(projects.get_project(project_code), target_id)
+            performance.record_actual(item, actual=data.get("actual"), met=data.get("met"),
+                                      gap_reason=data.get("gap_reason"))
+            body = target_json(item)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body), 200
+
+
+# --- 项目状态 -------------------------------------------------------------------------
+
+STATUS_IN = ("status", "reason")
+
+
+def status_json(p) -> dict:
+    return {**project_json(p), "stop_reason": p.stop_reason, "approved_by": p.approved_by,
+            "approved_at": p.approved_at.isoformat() if p.approved_at else None}
+
+
+@bp.post("/projects/<project_code>/status")
+@allow(*PROJECT_WRITERS)
+def post_status(project_code: str):
+    """One step of a project's status (审定 → 计划, 实施, 完工, 终止 with a reason), with
+    the rules of the project page (projects/service.change_status)."""
+    try:
+        project = projects.get_project(project_code)
+    except Refused:
+        return error(404, f"项目编号「{project_code}」不存在", "project_code")
+    if not project.editable_by(current_user):
+        abort(403)  # another unit's manager: whatever the body
+    try:
+        data = _object_with(STATUS_IN)
+        word = data.get("status")
+        if not isinstance(word, str) or not word.strip():
+            raise Refused("缺少必填项「项目状态」", "status")
+        try:
+            to = ProjectStatus.from_text(word)
+        except ValueError as e:
+            raise Refused(f"项目状态{e}", "status") from None
+        if not projects.may_change_status(current_user, project, to):
+            return error(403, f"无权将项目{projects.STEP_WORDS.get(to, to.label)}", "status")
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise Refused("终止原因应为文本", "reason")
+        with unit_of_work(current_user.username):
+            project = projects.get_project(project_code)
+            projects.change_status(project, to, user=current_user, reason=reason)
+            body = status_json(project)
+    except Refused as e:
+        if e.field == "stop_reason":
+            e.field = "reason"
+        return refused(e)
+    return jsonify(body), 200

@@ -52,6 +52,11 @@ FIELDS = {
     "contract_no": "合同编号", "contractor": "承建单位", "signed_on": "签订日期",
     "tender_method": "招标方式", "retention_rate": "质保金比例",
     "retention_due_on": "质保期满日期",
+    "measure": "计量单位", "target": "目标值", "actual": "实际值", "met": "是否达成",
+    "gap_reason": "未达成原因", "asset_class": "资产类别", "owner": "产权归属",
+    "maintainer": "管护主体", "caretaker": "管护责任人", "handed_over_on": "移交日期",
+    "baseline_on": "基准计划日期", "stop_reason": "终止原因", "approved_by": "审定人",
+    "approved_at": "审定时间",
 }
 #: Where a key means something particular to one record type: (table, key) → name.
 ENTITY_FIELDS = {
@@ -62,13 +67,15 @@ ENTITY_FIELDS = {
     ("treasury_explanation", "voucher_no"): "国库支付凭证号",
     ("treasury_explanation", "note"): "说明",
     ("recovery", "amount"): "收回金额", ("contract", "amount"): "合同金额",
+    ("performance_target", "name"): "指标名称", ("performance_target", "category"): "指标类别",
+    ("asset_handover", "name"): "资产名称", ("asset_handover", "value"): "资产价值",
 }
 #: Snapshot keys holding money (元), shown with thousands separators and two decimals.
 MONEY = {"amount", "amount_issued", "total_investment", "arrived", "spent", "recovered"}
 #: Snapshot keys holding a rate (0.0300), shown as a percentage (3.00%).
 RATES = {"retention_rate"}
 #: Snapshot keys holding a moment (stored in UTC), shown in the county's time.
-MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at"}
+MOMENTS = {"created_at", "closed_at", "at", "registered_at", "received_at", "approved_at"}
 #: Snapshot keys holding another record's id: the statement naming those records.
 REFERENCES = {
     "project_id": lambda ids: select(Project.id, Project.code + " " + Project.name)

@@ -30,6 +30,8 @@ ENTITIES = {
     "contract": "合同",
     "milestone": "项目节点",
     "unit": "责任单位",
+    "performance_target": "绩效目标",
+    "asset_handover": "资产移交",
     "app_user": "用户",
     "api_token": "令牌",
     "setting": "设置",

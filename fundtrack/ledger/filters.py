@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ..assets.models import AssetHandover
 from ..enums import MilestoneKind, ProjectStatus
 from ..funds.models import FundSource
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
+
+
+#: The values of ``LedgerFilter.handover``, as the 项目库's filter shows them.
+HANDED_OVER, NOT_HANDED_OVER = "已移交", "未移交"
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,14 @@ class LedgerFilter:
     #: The registry's own lists (项目库, the data sheets) show 储备 projects too; every
     #: ledger, rate and warning leaves them out.
     include_proposed: bool = False
+    #: 资产移交 as of the report's date: HANDED_OVER (an asset handed over by then) or
+    #: NOT_HANDED_OVER (报账 done by then, no asset handed over by then).
+    handover: str | None = None
 
     @property
     def depends_on_date(self) -> bool:
         """Whether the projects in scope depend on the as-of date (milestone filters)."""
-        return self.reached is not None or self.overdue_only
+        return self.reached is not None or self.overdue_only or self.handover is not None
 
     def status_conditions(self) -> list:
         """The one scope rule of the registry: a 储备 project is in the registry only,
@@ -117,6 +125,19 @@ class LedgerFilter:
                 .correlate(Project)
                 .exists()
             )
+        if self.handover is not None:
+            handed = (select(AssetHandover.id)
+                      .where(AssetHandover.project_id == Project.id,
+                             AssetHandover.handed_over_on <= as_of)
+                      .correlate(Project).exists())
+            if self.handover == HANDED_OVER:
+                conds.append(handed)
+            else:
+                settled = (select(m.id)
+                           .where(m.project_id == Project.id,
+                                  m.kind == MilestoneKind.SETTLED, m.is_done(as_of))
+                           .correlate(Project).exists())
+                conds.extend([settled, ~handed])
         return conds
 
     def source_conditions(self) -> list:

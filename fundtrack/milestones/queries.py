@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..enums import MilestoneKind
 from ..extensions import db
-from ..projects.models import Project
-from .models import Milestone
+from ..projects.models import Project, Unit
+from .models import Milestone, PlanAdjustment
 
 
 def milestone_states(project: Project, as_of):
@@ -76,3 +76,23 @@ def next_milestones(rows: list[dict], as_of) -> dict[str, NextMilestone | None]:
         else:
             out[code] = None
     return out
+
+
+def adjustments(*, unit: str | None = None, project: str | None = None):
+    """计划调整 of the whole county, newest first: each with its milestone's kind and
+    baseline, its project and unit; ``unit`` by name, ``project`` a part of a project's
+    code or name. A statement, for paging."""
+    stmt = (
+        select(PlanAdjustment, Milestone.kind, Milestone.planned_on, Milestone.baseline_on,
+               Project.code, Project.name.label("project_name"), Unit.name.label("unit"))
+        .join(Milestone, Milestone.id == PlanAdjustment.milestone_id)
+        .join(Project, Project.id == Milestone.project_id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .order_by(PlanAdjustment.at.desc(), PlanAdjustment.id.desc())
+    )
+    if unit:
+        stmt = stmt.where(Unit.name == unit)
+    if project:
+        stmt = stmt.where(Project.code.contains(project, autoescape=True)
+                          | Project.name.contains(project, autoescape=True))
+    return stmt

@@ -139,8 +139,9 @@ def set_milestone(
     """Create or change one milestone of a project; only the values given change.
 
     A planned date of a project in 实施 with a baseline (基准计划, kept as the project
-    entered 实施) is changed only with a ``reason``, and the change is kept as a plan
-    adjustment (计划调整); the baseline stays."""
+    entered 实施, or the planned date imported with a project imported as 实施) is
+    changed only with a ``reason``, and the change is kept as a plan adjustment
+    (计划调整); the baseline stays."""
     if note is not UNSET:
         note = clean("note", note)
     milestone = _milestone(project, kind)
@@ -169,6 +170,11 @@ def set_milestone(
         update("schedule", project.id, lambda schedule: {**schedule, kind: milestone})
     if planned_on is not UNSET:
         milestone.planned_on = planned_on
+        if (planned_on is not None and milestone.baseline_on is None and is_new(project)
+                and project.status == ProjectStatus.IMPLEMENTING):
+            # a project imported as 实施: the imported plan is its baseline, so that a
+            # later change is a plan adjustment
+            milestone.baseline_on = planned_on
     if done_on is not UNSET:
         milestone.done_on = done_on
     if note is not UNSET:

@@ -14,6 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import MILESTONES, READ, allow
+from ..ledger.dashboard import filter_choices
+from ..paging import paginate
 from ..clock import today
 from ..database import unit_of_work
 from ..enums import MilestoneKind, Role
@@ -27,6 +29,7 @@ from ..settings.service import get_durations
 from ..web import or_404
 from .forms import DeadlineForm, DoneForm, EditForm, ScheduleForm, field_name
 from .models import Milestone
+from .queries import adjustments as adjustment_rows
 from .queries import milestone_states, next_milestones
 from .schedule import DEADLINE_KIND, propose
 from .service import milestones_of, set_milestone
@@ -255,3 +258,22 @@ def schedule(code: str):
         states=states,
         durations=durations,
     )
+
+
+#: Who see the county's plan adjustments in one list: the county (admin, finance), its
+#: auditors and its leaders.
+ADJUSTMENT_READERS = (Role.ADMIN, Role.FINANCE, Role.AUDITOR, Role.VIEWER)
+
+
+@bp.get("/adjustments")
+@allow(*ADJUSTMENT_READERS)
+def adjustments():
+    """计划调整: every moved planned date of the county (who, when, old, new, why),
+    filtered by unit and project, a page at a time."""
+    args = request.args
+    page, per_page = page_args(args)
+    rows = paginate(adjustment_rows(unit=args.get("unit") or None,
+                                    project=(args.get("project") or "").strip() or None),
+                    page, per_page, scalars=False)
+    return render_template("milestones/adjustments.html", rows=rows, args=args,
+                           units=filter_choices()["units"])

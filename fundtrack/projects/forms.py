@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice as C
 from ..enums import NO, YES, MilestoneKind, ProjectStatus, Role
 from ..errors import Refused
 from ..extensions import db
+from ..ledger.filters import HANDED_OVER, NOT_HANDED_OVER
 from ..projects.models import Project, Unit
 
 ANY = C("", "全部")
@@ -37,6 +38,7 @@ class ProjectFilterForm(FlaskForm):
     )
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
     status = SelectField("项目状态", choices=[ANY, *(C(s.label) for s in ProjectStatus)])
+    handover = SelectField("资产移交", choices=[ANY, C(HANDED_OVER), C(NOT_HANDED_OVER, "报账未移交")])
     money = SelectField("金额单位", choices=[C("yuan", "元"), C("wan", "万元")])
 
 
@@ -68,7 +70,8 @@ def filter_options() -> dict[str, list]:
 
 
 def read_milestone_filters(args) -> dict:
-    """``reached`` (a milestone's label) and ``overdue`` (1) as LedgerFilter fields."""
+    """``reached`` (a milestone's label), ``overdue`` (1), ``status`` and ``handover``
+    (已移交 / 未移交) as LedgerFilter fields."""
     reached = None
     if args.get("reached"):
         try:
@@ -82,9 +85,12 @@ def read_milestone_filters(args) -> dict:
             status = ProjectStatus.from_text(args["status"])
         except ValueError as e:
             raise Refused(str(e), "status") from None
+    handover = args.get("handover") or None
+    if handover not in (None, HANDED_OVER, NOT_HANDED_OVER):
+        raise Refused(f"资产移交应为:{HANDED_OVER}、{NOT_HANDED_OVER}", "handover")
     # 项目库 is the registry: 储备 projects are listed too
     return {"reached": reached, "overdue_only": overdue_only, "status": status,
-            "include_proposed": True}
+            "include_proposed": True, "handover": handover}
 
 
 class ProjectForm(FlaskForm):

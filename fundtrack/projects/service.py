@@ -154,6 +154,13 @@ def change_status(project: Project, to: ProjectStatus, *, user,
         raise Refused(f"项目「{project.code}」状态为{project.status.label},不能改为{to.label}",
                       "status", conflict=True)
     reason = (reason or "").strip() or None
+    if to == S.PLANNED:
+        from ..performance.service import has_targets  # performance imports this module
+
+        if not has_targets(project):
+            raise Refused(f"项目「{project.code}」尚未填写绩效目标:至少填写一项绩效目标"
+                          "(产出、效益或满意度指标)后才能审定列入计划", "targets",
+                          conflict=True)
     if to == S.STOPPED:
         if not reason:
             raise Refused("终止项目须填写终止原因", "stop_reason")

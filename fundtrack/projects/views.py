@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .. import sheets
 from ..access import READ, allow
+from ..assets import service as assets
 from ..clock import today
 from ..database import unit_of_work
 from ..dates import parse_date
@@ -24,6 +25,8 @@ from ..milestones.queries import milestone_states
 from ..milestones.schedule import timeline
 from ..milestones.service import adjustments_of
 from ..paging import DEFAULT_PER_PAGE
+from ..performance import service as performance
+from ..performance.queries import targets_of_year
 from ..web import can_open, or_404
 from ..workbook.reading import read_record
 from . import queries, service
@@ -81,6 +84,12 @@ def detail(code: str):
         can_edit=project.milestones_editable_by(current_user),
         can_edit_project=project.editable_by(current_user),
         adjustments=adjustments_of(project),
+        targets=performance.targets_of(project),
+        can_edit_targets=performance.may_edit(current_user, project),
+        may_record_actuals=project.status in performance.EVALUATED,
+        handovers=assets.handovers_of(project),
+        settled_on=assets.settled_on(project),
+        can_hand_over=assets.may_hand_over(current_user, project),
         steps=[(to, service.STEP_WORDS[to]) for to in service.STEPS[project.status]
                if service.may_change_status(current_user, project, to)],
         channel_choices=channel_choices() if can_open("funds.allocate_for") else [],
@@ -230,4 +239,4 @@ def plan():
             channels.setdefault(row["project_code"], []).append(row)
     return render_template("projects/plan.html", error=None, year=year, years=years,
                            report=report, channels=channels, as_of=as_of,
-                           statuses=queries.statuses_of(year))
+                           statuses=queries.statuses_of(year), targets=targets_of_year(year))

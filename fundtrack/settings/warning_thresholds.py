@@ -30,6 +30,8 @@ class WarningThresholds:
     start_after_allocation_days: int = 60
     #: Yellow when 报账 is not done MORE than this many days after 完工.
     settle_after_completion_days: int = 60
+    #: Yellow when no asset is handed over MORE than this many days after 报账.
+    handover_after_settlement_days: int = 90
 
 
 #: Field name → Chinese label, in the order of the settings page.
@@ -40,6 +42,7 @@ WARNING_FIELDS: dict[str, str] = {
     "idle_days": "资金沉淀超过(天)标黄",
     "start_after_allocation_days": "资金安排后未开工超过(天)标黄",
     "settle_after_completion_days": "完工后未报账超过(天)标黄",
+    "handover_after_settlement_days": "报账后资产未移交超过(天)标黄",
 }
 
 

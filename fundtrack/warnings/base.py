@@ -125,6 +125,7 @@ SPECS: dict[str, tuple[str, Level]] = {
     "finding_overdue": ("整改逾期", Level.RED),
     "direct_award_above_threshold": ("应招标未招标", Level.RED),
     "idle_over_two_years": ("结存2年以上", Level.RED),
+    "baseline_overdue": ("按基准计划逾期", Level.YELLOW),
     "low_spending_after_completion": ("完工支出滞后", Level.YELLOW),
     "idle_funds": ("资金沉淀", Level.YELLOW),
     "allocated_not_started": ("资金安排后未开工", Level.YELLOW),
@@ -134,9 +135,20 @@ SPECS: dict[str, tuple[str, Level]] = {
     "idle_over_one_year": ("结存1年以上", Level.YELLOW),
     "leftover_not_reduced": ("报账后结余未调减", Level.YELLOW),
     "documents_missing": ("要件不全", Level.YELLOW),
+    "not_handed_over": ("报账后未移交", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
     "retention_due": ("质保金到期", Level.BLUE),
 }
+
+
+def baseline_note(r, as_of: dt.date) -> str:
+    """What the baseline (基准计划) says of a milestone whose plan was moved: "" when it
+    has none or it equals the current plan."""
+    if r.baseline_on is None or r.baseline_on == r.planned_on:
+        return ""
+    if r.baseline_on < as_of:
+        return f";基准计划 {r.baseline_on},按基准计划逾期 {(as_of - r.baseline_on).days} 天"
+    return f";基准计划 {r.baseline_on}"
 
 
 def alert(rule: str, reason: str, **kw) -> Alert:
@@ -152,7 +164,7 @@ def project_alert(rule: str, r, reason: str, **kw) -> Alert:
 def milestones(as_of: dt.date, filt: LedgerFilter, *where) -> Select:
     """The milestones matching ``where`` among the filter's projects, with their project."""
     return (
-        select(*project_head(), Milestone.kind, Milestone.planned_on)
+        select(*project_head(), Milestone.kind, Milestone.planned_on, Milestone.baseline_on)
         .join(Project, Project.id == Milestone.project_id)
         .join(Unit, Unit.id == Project.unit_id)
         .where(*where, *filt.project_conditions(as_of))

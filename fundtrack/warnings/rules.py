@@ -20,7 +20,7 @@ from ..settings.service import (
     get_year_thresholds,
     tender_threshold,
 )
-from . import carryover, contracts, documents, findings, funding, schedule
+from . import carryover, contracts, documents, findings, funding, registry, schedule
 from .base import SPECS, Alert, Context, Level, Rule
 
 #: Each rule: its statement (the function named after it) and the function writing a
@@ -29,6 +29,7 @@ _DEFINED = {
     "milestone_overdue": (schedule.milestone_overdue, schedule.describe_milestone_overdue),
     "completion_overdue": (schedule.completion_overdue, schedule.describe_completion_overdue),
     "due_soon": (schedule.due_soon, schedule.describe_due_soon),
+    "baseline_overdue": (schedule.baseline_overdue, schedule.describe_baseline_overdue),
     "low_spending_after_completion": (
         funding.low_spending_after_completion, funding.describe_low_spending_after_completion),
     "idle_funds": (funding.idle_funds, funding.describe_idle_funds),
@@ -56,6 +57,7 @@ _DEFINED = {
     "leftover_not_reduced": (
         carryover.leftover_not_reduced, carryover.describe_leftover_not_reduced),
     "documents_missing": (documents.documents_missing, documents.describe_documents_missing),
+    "not_handed_over": (registry.not_handed_over, registry.describe_not_handed_over),
 }
 RULES: tuple[Rule, ...] = tuple(
     Rule(code, label, level, *_DEFINED[code]) for code, (label, level) in SPECS.items())

@@ -38,7 +38,16 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     page.click("button:has-text('申报')")
     main = page.inner_text("main")
     assert "已登记项目「XM2025-01」(状态:储备)" in main
-    assert "审定列入计划" not in main  # approval is the county's
+    assert not page.locator("button:has-text('审定列入计划')").count()  # the county's
+    # its performance target (绩效目标), without which the county cannot approve it
+    page.click("text=添加绩效目标")
+    page.select_option("select[name=category]", "产出")
+    page.fill("input[name=name]", "硬化道路长度")
+    page.fill("input[name=measure]", "公里")
+    page.fill("input[name=target]", "2.5")
+    page.click("button:has-text('保存')")
+    assert "已添加绩效目标「硬化道路长度」" in page.inner_text("main")
+    assert "2.5" in page.inner_text("table.targets")
     # milestones planned while proposed
     page.goto(f"{live_server}/milestones/XM2025-01/edit")
     page.fill("input[aria-label='开工计划日期']", "2025-04-01")
@@ -77,3 +86,75 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     assert "征地协调延误" in table and "2025-04-01" in table and "2025-05-15" in table
     assert users["manager"] in table
     shoot(page, "registry-adjustment")
+
+
+def test_a_project_from_completion_to_its_asset(app, live_server, page, users):
+    """The unit records its targets' actual values and hands the settled project's asset
+    over; the county finds the asset in the 资产台账 and the moved dates in 计划调整."""
+    import datetime as dt
+
+    from fundtrack.enums import MilestoneKind as K
+    from fundtrack.milestones.service import keep_baseline, set_milestone
+    from fundtrack.performance.service import add_target
+    from fundtrack.projects.service import get_project
+    from tests.factories import allocate, arrive, milestone, pay, project
+
+    with app.app_context(), unit_of_work("测试"):
+        src = source("ZY01", "1000000.00")
+        arrive(src, "500000.00", "2025-03-01")
+        road = project("XM001", unit="县交通运输局", year=2025)
+        allocate(road, src, "300000.00", "2025-03-02")
+        pay("PZ0001", road, src, "288000.00", "2025-04-01")
+        add_target(road, category="产出", name="硬化道路长度", measure="公里", target="3.2")
+        milestone(road, K.COMPLETED, planned="2025-08-31")
+        keep_baseline(road)
+    with app.app_context(), unit_of_work(users["manager"]):
+        set_milestone(get_project("XM001"), K.COMPLETED, planned_on=dt.date(2025, 9, 30),
+                      reason="雨季停工一个月")
+        set_milestone(get_project("XM001"), K.COMPLETED, done_on=dt.date(2025, 9, 28))
+        set_milestone(get_project("XM001"), K.SETTLED, done_on=dt.date(2025, 10, 20))
+    page.on("dialog", lambda d: d.accept())
+
+    sign_in(page, live_server, users["manager"], PASSWORD)
+    page.goto(f"{live_server}/projects/XM001")
+    assert "资产尚未移交" in page.inner_text("main")
+    page.click("table.targets >> text=填写实际值")
+    page.fill("input[name=actual]", "2.9")
+    page.select_option("select[name=met]", "否")
+    page.click("button:has-text('保存')")
+    assert "须填写未达成原因" in page.inner_text("main")
+    page.fill("textarea[name=gap_reason]", "一段路基塌方改线")
+    page.click("button:has-text('保存')")
+    targets = page.inner_text("table.targets")
+    assert "2.9" in targets and "未达成" in targets and "一段路基塌方改线" in targets
+    page.click("text=登记资产移交")
+    assert page.input_value("input[name=value]") == "288000.00"  # the project's spent
+    page.fill("input[name=name]", "东村道路 2.9 公里")
+    page.select_option("select[name=asset_class]", "公益性")
+    page.fill("input[name=owner]", "东村村民委员会")
+    page.fill("input[name=maintainer]", "东村村民委员会")
+    page.fill("input[name=caretaker]", "李四 13900000000")
+    page.fill("input[name=handed_over_on]", "2025-11-01")
+    page.fill("input[name=document_no]", "城关〔2025〕21号")
+    page.click("button:has-text('登记移交')")
+    main = page.inner_text("main")
+    assert "已登记资产移交「东村道路 2.9 公里」" in main and "资产尚未移交" not in main
+    assert "288,000.00" in page.inner_text("table.handovers")
+    shoot(page, "registry-handover")
+    sign_out(page)
+
+    sign_in(page, live_server, users["finance"], PASSWORD)
+    page.goto(f"{live_server}/projects/")
+    page.click("text=资产台账")
+    ledger = page.inner_text("table.assets")
+    assert "东村道路 2.9 公里" in ledger and "合计(1 项)" in ledger and "288,000.00" in ledger
+    page.goto(f"{live_server}/projects/")
+    page.click("a:has-text('计划调整')")
+    page.select_option("select[name=unit]", "县交通运输局")
+    page.click("button:has-text('查询')")
+    row = page.inner_text("table.adjustments tbody tr")
+    assert "雨季停工一个月" in row and "2025-08-31" in row and "2025-09-30" in row
+    assert users["manager"] in row
+    shoot(page, "registry-adjustments")
+    page.goto(f"{live_server}/projects/plan?year=2025")
+    assert "硬化道路长度 3.2公里 / 2.9公里(未达成:一段路基塌方改线)" in page.inner_text("main")

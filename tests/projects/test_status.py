@@ -16,6 +16,7 @@ from fundtrack.funds import service as funds
 from fundtrack.history.models import Change
 from fundtrack.ledger import LedgerFilter, project_ledger
 from fundtrack.ledger.reports import summary_total
+from fundtrack.performance.service import add_target
 from fundtrack.projects import service
 from fundtrack.projects.service import get_project
 from tests.conftest import csrf_token, login
@@ -32,6 +33,8 @@ def county(app, users):
         project("XM001", unit="县交通运输局")
         p = project("XM002", unit="县交通运输局", total_investment="90000.00")
         p.status = S.PROPOSED
+        # 审定 needs a performance target (tests/performance has the rule)
+        add_target(p, category="产出", name="新建道路长度", measure="公里", target="3.2")
     return users
 
 
@@ -137,4 +140,4 @@ def test_the_year_plan_runs_as_many_statements_for_many_projects(client, county,
             project(f"XN{i:03}", unit="县交通运输局")
             allocate(f"XN{i:03}", "10.00")
     many = count_statements(client, "/projects/plan?year=2024")
-    assert few == many == 5, (few, many)  # none per row
+    assert few == many == 6, (few, many)  # none per row (the 6th: the 绩效目标)

@@ -20,6 +20,7 @@ from fundtrack.extensions import db
 from fundtrack.history.models import Change
 from fundtrack.milestones.service import keep_baseline
 from fundtrack.projects.models import Unit
+from fundtrack.performance.service import add_target
 from fundtrack.projects.service import create_project
 from fundtrack.rectification.models import FindingSource
 from fundtrack.rectification.service import record_finding
@@ -119,6 +120,9 @@ def county(app, users, tokens, lower):
         settled = project("XM004")
         allocate(settled, src, "1000.00", "2025-09-12")
         milestone(settled, MilestoneKind.SETTLED, planned="2025-10-05", done="2025-10-05")
+        # a performance target of XM001 (in 实施): its actual value is recorded below
+        target_id = add_target(prj, category="产出", name="新建道路长度", measure="公里",
+                               target="3.2").id
         finding = record_finding(source=FindingSource.AUDIT, description="资金拨付滞后",
                                  found_on=dt.date(2025, 9, 1), deadline=dt.date(2025, 9, 30),
                                  project_code="XM001")
@@ -132,7 +136,8 @@ def county(app, users, tokens, lower):
             ApiToken, ApiToken.user_id == User.id)).all())
     return {"users": users, "tokens": tokens, "durations": durations, "ids": user_ids,
             "finding": finding_id, "token_ids": token_ids, "unit": unit_id, "lower": lower,
-            "contract": contract_id}
+            "contract": contract_id,
+            "target": target_id}
 
 
 def _import_book(tmp_path) -> bytes:
@@ -315,6 +320,23 @@ def _scenarios(county, tmp_path):
             "project_code": "XM0101", "name": "东村道路硬化", "year": 2025,
             "township": "城关镇", "unit": "县交通运输局", "total_investment": "120000.50",
             "village": "东村", "priority": "是"})),
+        "performance.new_target": ("manager", form("/projects/XM001/targets/new", {
+            "category": "效益", "name": "受益人口", "measure": "人", "target": "≥1200"})),
+        "performance.actual": ("manager", form(f"/projects/XM001/targets/{county['target']}", {
+            "actual": "3.2", "met": "是"})),
+        "api.post_target": (None, lambda c: c.post(
+            "/api/v1/projects/XM001/targets", headers=manager_api, json={
+                "category": "满意度", "name": "群众满意度", "measure": "%", "target": "≥95"})),
+        "api.put_target": (None, lambda c: c.put(
+            f"/api/v1/projects/XM001/targets/{county['target']}", headers=manager_api,
+            json={"actual": "2.9", "met": "否", "gap_reason": "路基塌方改线"})),
+        "assets.new": ("finance", form("/projects/XM004/assets/new", {
+            "name": "村级光伏电站", "asset_class": "经营性", "value": "1000.00",
+            "owner": "北村股份经济合作社", "maintainer": "北村股份经济合作社",
+            "handed_over_on": "2025-10-06", "document_no": "城关〔2025〕3号"})),
+        # after the writes that need XM001 in 实施 (an allocation, its targets)
+        "api.post_status": (None, lambda c: c.post(
+            "/api/v1/projects/XM001/status", headers=api, json={"status": "完工"})),
         "units.index": ("admin", form("/units/", {
             "name": "城关镇人民政府", "kind": "乡镇", "contact": "李四 0396-1"})),
         "units.edit": ("admin", form(f"/units/{county['unit']}", {

@@ -19,6 +19,7 @@ from fundtrack.database import unit_of_work
 from fundtrack.enums import FundCategory, Level, MilestoneKind, PaymentKind, Role
 from fundtrack.extensions import db
 from fundtrack.ledger import REPORTS
+from fundtrack.performance.models import PerformanceTarget
 from fundtrack.projects.models import Unit
 from fundtrack.rectification.models import Finding
 from tests.attachments.samples import JPEG, PDF, attach
@@ -73,6 +74,10 @@ def _county(app):
         attach("project:XM001", "合同", PDF, f"{XSS}.pdf")
         register_contract(prj, contract_no=XSS, contractor=XSS, amount=d("1000.00"))
         attach("project:XM001", "公示照片", JPEG, f"{XSS}.jpg")  # the public page's photos
+        from fundtrack.performance.service import add_target, record_actual
+
+        record_actual(add_target(prj, category="产出", name=XSS, measure="<b>", target=XSS),
+                      actual=XSS, met=False, gap_reason=XSS)
 
 
 #: Values to try for each URL argument, by its name (unknown names get all of them).
@@ -83,6 +88,7 @@ def _values(app) -> dict[str, list]:
         attachment_ids = list(db.session.scalars(select(Attachment.id)))
         unit_ids = list(db.session.scalars(select(Unit.id)))
         contract_ids = list(db.session.scalars(select(Contract.id)))
+        target_ids = list(db.session.scalars(select(PerformanceTarget.id)))
     return {
         "code": ["XM001", "ZY01"], "project_code": ["XM001"], "source_code": ["ZY01"],
         "voucher_no": ["PZ0001", XSS], "kind": [MilestoneKind.STARTED.label, "started"],
@@ -90,7 +96,7 @@ def _values(app) -> dict[str, list]:
         "user_id": user_ids, "month": ["2025-04"], "finding_id": finding_ids,
         "attachment_id": attachment_ids, "photo_id": attachment_ids, "package_id": [1], "unit_id": unit_ids,
         "upload": ["00000000-0000-4000-8000-000000000000"], "row": [2],
-        "contract_id": contract_ids,
+        "contract_id": contract_ids, "target_id": target_ids,
         "job_id": ["0" * 32, XSS],
     }
 
