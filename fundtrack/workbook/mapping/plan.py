@@ -295,6 +295,7 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
         heads = dict(headers)
         heads.setdefault("*", p.headers.get("name"))
         heads.setdefault("project_code", p.headers.get("project_code") or p.headers.get("name"))
+        values = {key: None for key in kind.keys} | values  # a column the county lacks
         out[kind.name].append(CountyRow(kind, p.number, values, county_sheet=sheet,
                                         headers=heads))
 
