@@ -310,3 +310,18 @@ def test_a_moved_plan_of_a_project_in_implementation_needs_a_reason(county, tmp_
     adjustment = db.session.scalar(select(PlanAdjustment))
     assert (adjustment.old_on, adjustment.new_on, adjustment.reason) == (
         dt.date(2024, 7, 31), dt.date(2024, 8, 31), "按县级台账调整")
+
+
+def test_one_check_reports_cell_ledger_and_rule_problems_together(county, tmp_path):
+    """A bad cell, an unknown unit and a payment beyond the allocation, in one run."""
+    ledger = books.queshan(tmp_path / "qs.xlsx", broken=True)
+    db.session.execute(Unit.__table__.delete().where(Unit.name == "确山县住房和城乡建设局"))
+    db.session.commit()
+    mapping = proposed(ledger)
+    mapping.columns["资金来源/省级"].field = ""  # 省级 paid without its allocation
+    before = table_counts()
+    check = run(ledger, mapping)
+    found = [(p.row, p.column) for p in check.report.problems]
+    assert found == [(6, "已拨付/省级"), (7, "资金来源/中央"), (9, "实际开工时间"),
+                     (9, "责任单位")], [str(p) for p in check.report.problems]
+    assert table_counts() == before

@@ -125,7 +125,7 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
     converted = convert(grid, header, mapping, sheet=sheet, year=check.year)
     check.converted = converted
     report.problems += converted.problems
-    if report.problems:
+    if report.problems and not converted.projects:  # the mapping itself is unusable
         return check
     if check.as_of is None and any(a.kind == "paid" for p in converted.projects
                                    for a in p.amounts):
@@ -145,8 +145,8 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
             report.warnings.append(Note(sheet, converted.total_row, (
                 f"「{header_name}」合计行为 {total} 元,各项目行之和为 "
                 f"{converted.sums.get(header_name, ZERO)} 元,二者不符")))
-    if report.problems:
-        return check
+    # the rows that could be read go through the services even when others could not,
+    # so that one check reports every problem; anything refused rolls all of it back
     rows = _rows(check, mapping, sheet)
     apply_rows(rows, report, actor=actor, dry_run=dry_run)
     return check
@@ -164,10 +164,13 @@ def _against_ledger(check: CountyCheck, mapping: Mapping, sheet: str) -> None:
         if c.source and c.source not in known_sources:
             report.problems.append(Problem(sheet, header.rows[0], name, (
                 f"资金渠道「{c.source}」不存在:请先在「资金渠道」中新建,或对应到已有渠道")))
-    names = {p.values["unit"] for p in projects}
+    named = [p for p in converted.projects if p.values["unit"]]
+    names = {p.values["unit"] for p in named}
     known_units = set(db.session.scalars(select(Unit.name).where(Unit.name.in_(names))))
     for unit in sorted(names - known_units):
-        rows = [p for p in projects if p.values["unit"] == unit]
+        rows = [p for p in named if p.values["unit"] == unit]
+        for p in rows:  # never created: the rows wait for the unit
+            p.ok = False
         check.unknown_units.append(unit)
         first = rows[0]
         more = f"等 {len(rows)} 行" if len(rows) > 1 else ""
@@ -321,6 +324,8 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
             headers["reason"] = headers.get("planned_on")
             row(sheets.MILESTONES, p, values, headers)
         for a in p.amounts:
+            if a.source not in sources:  # an unknown channel: reported once, at its header
+                continue
             had_allocated, had_paid = pairs.get(
                 (p.existing.id, sources[a.source]), (ZERO, ZERO)) if p.existing else (ZERO, ZERO)
             if a.kind == "allocated":
