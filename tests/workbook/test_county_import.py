@@ -66,6 +66,8 @@ def test_three_layouts_import_and_equal_their_own_totals(county, tmp_path, book,
     assert problems(check) == []
     assert check.new_projects == ledger.projects
     assert (check.allocated, check.paid) == (ledger.allocated, ledger.paid)
+    # the sheet's own 合计 row is held to its rows, column by column (or by group)
+    assert check.total_lines and all(t == s for _, t, s in check.total_lines)
     db.session.rollback()
     total = project_ledger(LATER).total
     assert total["allocated"] == ledger.allocated
@@ -325,3 +327,11 @@ def test_one_check_reports_cell_ledger_and_rule_problems_together(county, tmp_pa
     assert found == [(6, "已拨付/省级"), (7, "资金来源/中央"), (9, "实际开工时间"),
                      (9, "责任单位")], [str(p) for p in check.report.problems]
     assert table_counts() == before
+
+
+def test_zhengyangs_group_totals_are_checked(county, tmp_path):
+    ledger = books.zhengyang(tmp_path / "zy.xlsx")
+    check = run(ledger, dry_run=True)
+    assert check.total_lines == [
+        ("财政衔接资金(万元)/小计", ledger.allocated, ledger.allocated),
+        ("累计拨付(万元)/小计", ledger.paid, ledger.paid)]

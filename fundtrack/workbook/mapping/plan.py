@@ -82,6 +82,8 @@ class CountyCheck:
     allocated: Decimal = ZERO
     paid: Decimal = ZERO
     totals_differ: list[str] = field(default_factory=list)
+    #: The sheet's 合计 row against the sum of its project rows: (header, 合计, Σ rows).
+    total_lines: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     #: The reason given for changed planned dates (计划调整), if any.
     reason: str | None = None
 
@@ -139,12 +141,17 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
                 check.allocated += a.amount
             else:
                 check.paid += a.amount
-    for header_name, total in converted.totals.items():
-        if converted.sums.get(header_name, ZERO) != total:
+    lines = [(name, total, converted.sums.get(name, ZERO))
+             for name, total in converted.totals.items()]
+    lines += [(name, total, sum((converted.sums.get(m, ZERO) for m in members), ZERO))
+              for name, (total, members) in converted.group_totals.items()]
+    check.total_lines = lines
+    for header_name, total, rows_sum in lines:
+        if rows_sum != total:
             check.totals_differ.append(header_name)
             report.warnings.append(Note(sheet, converted.total_row, (
                 f"「{header_name}」合计行为 {total} 元,各项目行之和为 "
-                f"{converted.sums.get(header_name, ZERO)} 元,二者不符")))
+                f"{rows_sum} 元,二者不符")))
     # the rows that could be read go through the services even when others could not,
     # so that one check reports every problem; anything refused rolls all of it back
     rows = _rows(check, mapping, sheet)
