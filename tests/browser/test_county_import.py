@@ -55,6 +55,7 @@ def test_finance_maps_checks_and_imports_a_county_ledger(app, live_server, page,
     page.click("button[value=check]")
     main = page.inner_text("main")
     assert "检查通过(尚未写入):新增项目 3 个" in main and "无凭证明细" in main
+    assert "台账合计行核对" in main and "不一致" not in main
     shoot(page, "county-import-check")
     with app.app_context():
         assert project_ledger(dt.date(2025, 1, 1)).count == 0

@@ -66,6 +66,8 @@ def test_three_layouts_import_and_equal_their_own_totals(county, tmp_path, book,
     assert problems(check) == []
     assert check.new_projects == ledger.projects
     assert (check.allocated, check.paid) == (ledger.allocated, ledger.paid)
+    # the sheet's own 合计 row is held to its rows, column by column (or by group)
+    assert check.total_lines and all(t == s for _, t, s in check.total_lines)
     db.session.rollback()
     total = project_ledger(LATER).total
     assert total["allocated"] == ledger.allocated
@@ -310,3 +312,26 @@ def test_a_moved_plan_of_a_project_in_implementation_needs_a_reason(county, tmp_
     adjustment = db.session.scalar(select(PlanAdjustment))
     assert (adjustment.old_on, adjustment.new_on, adjustment.reason) == (
         dt.date(2024, 7, 31), dt.date(2024, 8, 31), "按县级台账调整")
+
+
+def test_one_check_reports_cell_ledger_and_rule_problems_together(county, tmp_path):
+    """A bad cell, an unknown unit and a payment beyond the allocation, in one run."""
+    ledger = books.queshan(tmp_path / "qs.xlsx", broken=True)
+    db.session.execute(Unit.__table__.delete().where(Unit.name == "确山县住房和城乡建设局"))
+    db.session.commit()
+    mapping = proposed(ledger)
+    mapping.columns["资金来源/省级"].field = ""  # 省级 paid without its allocation
+    before = table_counts()
+    check = run(ledger, mapping)
+    found = [(p.row, p.column) for p in check.report.problems]
+    assert found == [(6, "已拨付/省级"), (7, "资金来源/中央"), (9, "实际开工时间"),
+                     (9, "责任单位")], [str(p) for p in check.report.problems]
+    assert table_counts() == before
+
+
+def test_zhengyangs_group_totals_are_checked(county, tmp_path):
+    ledger = books.zhengyang(tmp_path / "zy.xlsx")
+    check = run(ledger, dry_run=True)
+    assert check.total_lines == [
+        ("财政衔接资金(万元)/小计", ledger.allocated, ledger.allocated),
+        ("累计拨付(万元)/小计", ledger.paid, ledger.paid)]

@@ -171,3 +171,23 @@ def test_each_layout_imports_through_the_page_as_proposed(app, county, tmp_path,
         total = project_ledger(dt.date(2025, 1, 1)).total
         assert (total["allocated"], total["spent"]) == (ledger.allocated, ledger.paid)
         assert project_ledger(dt.date(2025, 1, 1)).count == ledger.projects
+
+
+def test_save_the_mapping_alone_and_it_needs_a_name(app, county, tmp_path):
+    from fundtrack.workbook.mapping.service import get_mapping
+
+    client = app.test_client()
+    login(client, county["finance"])
+    page = upload(client, books.queshan(tmp_path / "qs.xlsx").path).headers["Location"]
+    data = form_values(client.get(page).get_data(as_text=True))
+    r = client.post(page, data={**data, "action": "save", "save_as": "  "})
+    assert "请填写映射名称" in r.get_data(as_text=True)
+    data["col-4-field"] = ""  # 建设内容及规模 left out
+    r = client.post(page, data={**data, "action": "save", "save_as": "确山县 台账"})
+    assert "映射「确山县 台账」已保存" in r.get_data(as_text=True)
+    with app.app_context():
+        saved, mapping = get_mapping("确山县 台账")
+        assert saved.sheet == "2024年项目台账"
+        assert mapping.columns["建设内容及规模"].field == ""
+        assert mapping.columns["资金来源/县级"].source == "XJ2024"
+        assert project_ledger(dt.date(2025, 1, 1)).count == 0  # nothing imported

@@ -68,6 +68,9 @@ class Converted:
     sums: dict[str, Decimal] = field(default_factory=dict)
     #: The Excel row of the 合计 row, if any.
     total_row: int | None = None
+    #: A group's own sum column ("资金来源/小计", not imported) → its 合计 cell in yuan
+    #: and the group's mapped columns, whose sums it should equal.
+    group_totals: dict[str, tuple[Decimal, list[str]]] = field(default_factory=dict)
     #: Rows left out: (Excel row, why).
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
@@ -192,6 +195,7 @@ def convert(grid: list[tuple[int, list]], header: Header, mapping: Mapping, *,
                             out.totals[name] = read_amount(cells[at], c.unit)
                     except CellError:
                         pass  # a total that is no number is the county's, not ours
+                _group_totals(out, header, mapping, cells)
             out.skipped.append((number, "合计行"))
             continue
         if is_section_row(cells) or is_blank(cells[name_at]):
@@ -199,6 +203,23 @@ def convert(grid: list[tuple[int, list]], header: Header, mapping: Mapping, *,
             continue
         out.projects.append(_project(number, cells, columns, mapping, sheet, year, out))
     return out
+
+
+def _group_totals(out: Converted, header: Header, mapping: Mapping, cells: list) -> None:
+    """The 合计 row's cells under a group's own 小计 / 合计 column."""
+    mapped = mapping.mapped()
+    for j, name in enumerate(header.names):
+        group, _, lower = name.rpartition("/")
+        if not group or lower not in ("小计", "合计") or name in mapped or is_blank(cells[j]):
+            continue
+        members = [n for n, c in mapped.items() if n.rpartition("/")[0] == group
+                   and TARGETS[c.field].kind in ("money", "channel")]
+        if not members:
+            continue
+        try:
+            out.group_totals[name] = (read_amount(cells[j], mapped[members[0]].unit), members)
+        except CellError:
+            pass
 
 
 def _project(number, cells, columns, mapping, sheet, year, out) -> CountyProject:

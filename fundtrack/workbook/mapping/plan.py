@@ -82,6 +82,8 @@ class CountyCheck:
     allocated: Decimal = ZERO
     paid: Decimal = ZERO
     totals_differ: list[str] = field(default_factory=list)
+    #: The sheet's 合计 row against the sum of its project rows: (header, 合计, Σ rows).
+    total_lines: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     #: The reason given for changed planned dates (计划调整), if any.
     reason: str | None = None
 
@@ -125,7 +127,7 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
     converted = convert(grid, header, mapping, sheet=sheet, year=check.year)
     check.converted = converted
     report.problems += converted.problems
-    if report.problems:
+    if report.problems and not converted.projects:  # the mapping itself is unusable
         return check
     if check.as_of is None and any(a.kind == "paid" for p in converted.projects
                                    for a in p.amounts):
@@ -139,14 +141,19 @@ def check_county(path, *, sheet: str, mapping: Mapping, actor: str, as_of=None,
                 check.allocated += a.amount
             else:
                 check.paid += a.amount
-    for header_name, total in converted.totals.items():
-        if converted.sums.get(header_name, ZERO) != total:
+    lines = [(name, total, converted.sums.get(name, ZERO))
+             for name, total in converted.totals.items()]
+    lines += [(name, total, sum((converted.sums.get(m, ZERO) for m in members), ZERO))
+              for name, (total, members) in converted.group_totals.items()]
+    check.total_lines = lines
+    for header_name, total, rows_sum in lines:
+        if rows_sum != total:
             check.totals_differ.append(header_name)
             report.warnings.append(Note(sheet, converted.total_row, (
                 f"「{header_name}」合计行为 {total} 元,各项目行之和为 "
-                f"{converted.sums.get(header_name, ZERO)} 元,二者不符")))
-    if report.problems:
-        return check
+                f"{rows_sum} 元,二者不符")))
+    # the rows that could be read go through the services even when others could not,
+    # so that one check reports every problem; anything refused rolls all of it back
     rows = _rows(check, mapping, sheet)
     apply_rows(rows, report, actor=actor, dry_run=dry_run)
     return check
@@ -164,10 +171,13 @@ def _against_ledger(check: CountyCheck, mapping: Mapping, sheet: str) -> None:
         if c.source and c.source not in known_sources:
             report.problems.append(Problem(sheet, header.rows[0], name, (
                 f"资金渠道「{c.source}」不存在:请先在「资金渠道」中新建,或对应到已有渠道")))
-    names = {p.values["unit"] for p in projects}
+    named = [p for p in converted.projects if p.values["unit"]]
+    names = {p.values["unit"] for p in named}
     known_units = set(db.session.scalars(select(Unit.name).where(Unit.name.in_(names))))
     for unit in sorted(names - known_units):
-        rows = [p for p in projects if p.values["unit"] == unit]
+        rows = [p for p in named if p.values["unit"] == unit]
+        for p in rows:  # never created: the rows wait for the unit
+            p.ok = False
         check.unknown_units.append(unit)
         first = rows[0]
         more = f"等 {len(rows)} 行" if len(rows) > 1 else ""
@@ -322,6 +332,8 @@ def _rows(check: CountyCheck, mapping: Mapping, sheet: str) -> dict[str, list[Ro
             headers["reason"] = headers.get("planned_on")
             row(sheets.MILESTONES, p, values, headers)
         for a in p.amounts:
+            if a.source not in sources:  # an unknown channel: reported once, at its header
+                continue
             had_allocated, had_paid = pairs.get(
                 (p.existing.id, sources[a.source]), (ZERO, ZERO)) if p.existing else (ZERO, ZERO)
             if a.kind == "allocated":
