@@ -62,7 +62,8 @@ def write_city_workbook(path: str, month: str) -> None:
                  "status": queries.RETURNED if r["returned"] else queries.RECEIVED}
                 for r in roll["rows"]]
         total = {**roll["total"], "level": "", "received_at": "", "status": ""}
-        title = f"{region} 上报汇总({month},截至{ends_on.year}年{ends_on.month:02d}月{ends_on.day:02d}日)"
+        as_of = f"{ends_on.year}年{ends_on.month:02d}月{ends_on.day:02d}日"
+        title = f"{region} 上报汇总({month},截至{as_of})"
         after = [f"尚未上报:{'、'.join(missing)}"] if missing else []
         _table(workbook, styles, setup, sheets.CITY_ROLLUP, sheets.CITY_ROLLUP.name, title,
                rows, total, after)

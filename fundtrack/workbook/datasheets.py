@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-
 from zoneinfo import ZoneInfo
 
 from flask import current_app

@@ -3,8 +3,9 @@
 The data sheets hold every row whatever the as-of date (``year`` keeps only that
 year's projects and fund sources, and the rows joining only kept ones); the computed
 sheets follow, from the ledger functions, as of the date, then 月报, then 要件 (every
-stored document of the kept owners, as a data sheet: header in row 1, no total). Everything is read in one
-read-only transaction, so the sheets agree with each other even while others write.
+stored document of the kept owners, as a data sheet: header in row 1, no total).
+Everything is read in one read-only transaction, so the sheets agree with each other
+even while others write.
 
 The workbook is written to a temporary file beside the target and moved onto it at the
 end: a reader never sees half a workbook, and a failed export leaves the old file alone.

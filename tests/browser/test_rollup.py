@@ -18,8 +18,7 @@ def _table(page) -> list[str]:
             for row in page.query_selector_all("table#rollup tbody tr")]
 
 
-def test_the_city_ranks_drills_down_and_returns_a_month(city, counties, live_server, page,
-                                                        users):
+def test_ranking_drill_down_and_return(city, counties, live_server, page, users):  # noqa: F811
     run = city.test_cli_runner()
     for county in counties.values():
         assert run.invoke(args=["add-region", county.name, county.key]).exit_code == 0

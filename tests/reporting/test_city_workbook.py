@@ -85,3 +85,38 @@ def test_sheet_names_are_what_excel_allows():
     long = "县" * 40
     assert sheet_name(long, taken) == "县" * 31
     assert sheet_name(long, taken) == "县" * 28 + "(2)"
+
+
+def test_a_provinces_workbook_shows_each_citys_regions(city, counties, tmp_path,
+                                                       county_template):
+    """Upward again: the city's roll-up received by a province; the province's workbook
+    has the city's sheet listing its counties, the 合计 the city's summary."""
+    from tests.reporting.conftest import County
+
+    run = city.test_cli_runner()
+    for county in counties.values():
+        run.invoke(args=["add-region", county.name, county.key])
+        assert run.invoke(args=["receive", str(county.file)]).exit_code == 0
+    city.instance_path = str(tmp_path / "city-data")
+    city_key = run.invoke(args=["keygen"]).output.strip().splitlines()[-1]
+    out = tmp_path / "city.json"
+    assert run.invoke(args=["package", "--month", MONTH, str(out)]).exit_code == 0
+    province = County(tmp_path / "province", county_template, "河南省")
+    try:
+        province.app.config.update(FUNDTRACK_COLLECTS=True, FUNDTRACK_LEVEL="省")
+        assert province.cli("add-region", "驻马店市", city_key).exit_code == 0
+        assert province.cli("receive", str(out)).exit_code == 0
+        path = tmp_path / "province.xlsx"
+        with province.app.test_request_context():
+            from fundtrack.reporting.workbook import write_city_workbook
+
+            write_city_workbook(str(path), MONTH)
+        book = openpyxl.load_workbook(path)
+        assert book.sheetnames == ["上报汇总", "驻马店市"]
+        assert _rows(book["上报汇总"])[2][:2] == ("驻马店市", "市")
+        sheet = _rows(book["驻马店市"])
+        assert sheet[0][0] == "驻马店市(市)2024-06 上报包 · 下级地区"
+        assert [r[0] for r in sheet[2:]] == ["泌阳县", "确山县", "合计"]
+        assert Decimal(str(sheet[-1][3])) == Decimal("800000.00")
+    finally:
+        province.dispose()
