@@ -48,8 +48,17 @@ class Result:
     differ: list[Pair] = field(default_factory=list)
 
 
-def _same_text(a: str, b: str) -> bool:
-    return a == b or normalize(a) == normalize(b)
+#: Brackets a 文号 is written with (〔2024〕, [2024], 【2024】, (2024)): one document.
+_BRACKETS = str.maketrans({"〔": "(", "【": "(", "[": "(", "〕": ")", "】": ")", "]": ")"})
+
+
+def _same_text(a: str, b: str, key: str = "") -> bool:
+    if a == b:
+        return True
+    a, b = normalize(a), normalize(b)
+    if key == "document_no":
+        a, b = a.translate(_BRACKETS), b.translate(_BRACKETS)
+    return a == b
 
 
 def differing(t: TreasuryRow, p: LedgerPayment) -> tuple[str, ...]:
@@ -60,7 +69,7 @@ def differing(t: TreasuryRow, p: LedgerPayment) -> tuple[str, ...]:
         if a is None or b is None:
             continue
         if key in _TEXT:
-            if not _same_text(a, b):
+            if not _same_text(a, b, key):
                 out.append(key)
         elif a != b:
             out.append(key)

@@ -51,7 +51,7 @@ def reconcile(path, *, name: str | None = None,
     return Reconciliation(export, match(export.rows, ledger_payments(start, end)))
 
 
-# --- the answer as JSON (the command's --json, the screen's download) ----------------
+# --- the answer as JSON (the command's --json and text) ---------------------------------
 
 
 def _values(item) -> dict:

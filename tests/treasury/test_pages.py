@@ -188,3 +188,18 @@ def test_who_may_reconcile_and_who_may_act(ledger, client, users, tmp_path, role
     if reads:
         assert ("保存表头对应" in client.get("/treasury/").get_data(as_text=True)) == writes
         del html
+
+
+def test_uploading_filtering_and_downloading_write_nothing(ledger, client, users, tmp_path):
+    def counts():
+        with ledger.app_context():
+            return (db.session.scalar(select(func.count()).select_from(Change)),
+                    db.session.scalar(select(func.count()).select_from(Disbursement)))
+
+    before = counts()
+    finance = _signed_in(client, users, "finance")
+    url = result_url(finance, changed_export(tmp_path))
+    assert finance.get(url, query_string={"show": "differ"}).status_code == 200
+    assert finance.get(f"{url}/result.xlsx").status_code == 200
+    assert finance.get(f"{url}/register/11").status_code == 200
+    assert counts() == before
