@@ -35,7 +35,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import UniqueConstraint, inspect, select
 
 from .extensions import db
 
@@ -104,7 +104,7 @@ def import_session(*, kinds: Iterable[str] = (), batched: bool = True
     the name kinds are held from then on (``database.hold_kinds``). Leaving it normally
     writes what is still staged and the change history; leaving it by an exception
     writes nothing (the transaction is to be rolled back)."""
-    from . import bulk
+    from . import bulk  # these import this module: imported when a session begins
     from .database import hold_kinds
     from .history.service import write_deferred
 
@@ -120,16 +120,6 @@ def import_session(*, kinds: Iterable[str] = (), batched: bool = True
     finally:
         _current.reset(token)
     write_deferred(session)
-
-
-@contextmanager
-def leave() -> Iterator[None]:
-    """What follows runs as a single entry, outside the session now running."""
-    token = _current.set(None)
-    try:
-        yield
-    finally:
-        _current.reset(token)
 
 
 # --- what the services call -----------------------------------------------------------
@@ -207,14 +197,14 @@ def holds_kind(kind: str) -> bool:
 
 
 def _unique_keys(model) -> list[tuple[str, ...]]:
+    """The attributes of each unique key of ``model`` (a column, a constraint, an index)."""
     keys = _UNIQUE.get(model)
     if keys is None:
         mapper = inspect(model)
         table = mapper.local_table
         columns = [(c,) for c in table.columns if c.unique]
-        columns += [tuple(c for c in constraint.columns)
-                    for constraint in table.constraints
-                    if type(constraint).__name__ == "UniqueConstraint"]
+        columns += [tuple(constraint.columns) for constraint in table.constraints
+                    if isinstance(constraint, UniqueConstraint)]
         columns += [tuple(index.columns) for index in table.indexes if index.unique]
         keys = _UNIQUE[model] = sorted({
             tuple(mapper.get_property_by_column(c).key for c in cols) for cols in columns
