@@ -10,6 +10,9 @@ duplicate 合同编号 refuses one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -29,6 +32,30 @@ from .models import Contract
 #: contract everywhere and is not changed).
 EDITABLE = ("project", "contractor", "amount", "signed_on", "tender_method",
             "retention_rate", "retention_due_on")
+
+
+#: For one bulk writer (the importer): the 合同编号 taken, read once (``known_contracts``).
+_taken: ContextVar[set[str] | None] = ContextVar("fundtrack_contracts_taken", default=None)
+#: Numbers looked up per statement (well below every database's parameter limit).
+_LOOKUP_BATCH = 500
+
+
+@contextmanager
+def known_contracts(numbers: Iterable[str]) -> Iterator[None]:
+    """For one writer adding many contracts in one transaction: which of ``numbers``
+    already exist is read at once, and the numbers it adds are noted, so that a duplicate
+    is found without a statement per contract. Enter it after the writer holds the kind
+    of name whole (database.bulk_names)."""
+    wanted = sorted({normalize(n) for n in numbers if n})
+    taken: set[str] = set()
+    for i in range(0, len(wanted), _LOOKUP_BATCH):
+        taken.update(db.session.scalars(select(Contract.contract_no).where(
+            Contract.contract_no.in_(wanted[i:i + _LOOKUP_BATCH]))))
+    token = _taken.set(taken)
+    try:
+        yield
+    finally:
+        _taken.reset(token)
 
 
 def find_contract(contract_no: str) -> Contract | None:
@@ -83,11 +110,16 @@ def register_contract(
                            tender_method=tender_method, retention_rate=retention_rate,
                            retention_due_on=retention_due_on))
     lock_name("contract", contract_no)
-    if find_contract(contract_no) is not None:
+    taken = _taken.get()
+    exists = (contract_no in taken if taken is not None
+              else find_contract(contract_no) is not None)
+    if exists:
         raise Refused(f"合同编号「{contract_no}」已存在", "contract_no", conflict=True)
     contract = Contract(contract_no=contract_no, project=project, project_id=project.id,
                         **values)
     add(contract)
+    if taken is not None:
+        taken.add(contract_no)
     record("insert", contract)
     return contract
 

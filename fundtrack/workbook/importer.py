@@ -121,6 +121,8 @@ def _bulk_writer(rows: dict[str, list[Row]]) -> Iterator[None]:
             units=named("unit", sheets.PROJECTS.name),
         ))
         stack.enter_context(kept_schedules())
+        stack.enter_context(contracts.known_contracts(
+            named("contract_no", sheets.CONTRACTS.name)))
         stack.enter_context(balances.running_balances(
             sources=named("source_code", *(s.name for s in sheets.DATA_SHEETS
                                            if "source_code" in s.keys)),
