@@ -21,6 +21,7 @@ from ..errors import NotFound, Refused
 from ..extensions import db
 from ..fields import clean, normalize
 from ..history.service import record, snapshot
+from ..importsession import find_by
 from ..projects.models import Project
 from ..settings.percent import parse_percent
 from .models import Contract
@@ -32,8 +33,9 @@ EDITABLE = ("project", "contractor", "amount", "signed_on", "tender_method",
 
 
 def find_contract(contract_no: str) -> Contract | None:
-    return db.session.scalar(
-        select(Contract).where(Contract.contract_no == normalize(contract_no)))
+    """The contract with that number, or None (within an import session, looked up once
+    and found at once when the import added it)."""
+    return find_by(Contract, contract_no=normalize(contract_no))
 
 
 def get_contract(contract_no: str, field: str = "contract_no") -> Contract:

@@ -28,10 +28,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
 from ..contracts import service as contracts
+from ..contracts.models import Contract
 from ..database import acting_as
 from ..enums import PaymentKind, ProjectStatus
 from ..errors import NotFound, Refused
 from ..extensions import db
+from ..fields import normalize
 from ..funds import service as funds
 from ..funds.models import Disbursement, FundSource
 from ..importsession import import_session
@@ -139,6 +141,8 @@ def _session(rows: dict[str, list[Row]]) -> Iterator[None]:
         session.preload(Disbursement, "voucher_no",
                         named("voucher_no", sheets.DISBURSEMENTS.name)
                         | named("reverses", sheets.DISBURSEMENTS.name))
+        session.preload(Contract, "contract_no",
+                        {normalize(n) for n in named("contract_no", sheets.CONTRACTS.name)})
         yield
 
 

@@ -71,3 +71,18 @@ def test_bad_contract_rows_are_reported_and_nothing_is_written(ctx, tmp_path):
 def test_a_workbook_without_the_contract_sheet_imports_as_before(ctx, tmp_path):
     report = import_workbook(_book().save(tmp_path / "in.xlsx"), actor="导入员")
     assert report.problems == [] and "合同" not in report.counts
+
+
+def test_a_number_already_in_the_database_is_refused_on_import(ctx, tmp_path):
+    from fundtrack.projects.service import create_project
+    from tests.factories import contract
+
+    old = create_project(code="XM000", name="旧项目", year=2023, township="城关镇",
+                         unit="县交通运输局", total_investment=D("1000.00"))
+    contract("ＨＴ-001", old, "500.00")  # stored as HT-001 (NFKC)
+    db.session.commit()
+    report = import_workbook(_book(GOOD, {**GOOD, "contract_no": "HT-002"}).save(
+        tmp_path / "in.xlsx"), actor="导入员")
+    assert [(p.sheet, p.row, p.column, p.message) for p in report.problems] == [
+        ("合同", 2, "合同编号", "合同编号「HT-001」已存在")]
+    assert db.session.scalar(select(func.count()).select_from(Contract)) == 1
