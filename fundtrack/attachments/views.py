@@ -28,9 +28,9 @@ from ..access import READ, allow
 from ..database import unit_of_work
 from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
+from ..settings.service import get_checklist
 from ..web import record_id
 from . import queries, service, storage
-from ..settings.service import get_checklist
 from .models import DocumentKind, OwnerType
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")
