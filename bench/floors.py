@@ -65,6 +65,46 @@ FROM ({PROJECTS}) x GROUP BY township
 """
 LEDGER_FLOOR = (PROJECTS, PAIRS, SOURCES, SUMMARY)
 
+#: Per channel of 年度 <= Y (结转结余): arrivals, payments and recoveries before the year
+#: (dated <= :ye, 31 December of Y-1) and in it (<= :d), and the arrivals dated by the
+#: one- and two-year cuts (:y1, :y2) the ages subtract the money used from.
+CARRYOVER = """
+SELECT s.id, s.code, s.year, r.before AS arrived_before, r.this_year AS arrived_now,
+       r.upto1, r.upto2, d.before AS spent_before, d.this_year AS spent_now,
+       c.before AS recovered_before, c.this_year AS recovered_now
+FROM fund_source s
+LEFT JOIN (SELECT source_id, SUM(CASE WHEN arrived_on <= :ye THEN amount ELSE 0 END) AS before,
+                  SUM(CASE WHEN arrived_on > :ye THEN amount ELSE 0 END) AS this_year,
+                  SUM(CASE WHEN arrived_on <= :y1 THEN amount ELSE 0 END) AS upto1,
+                  SUM(CASE WHEN arrived_on <= :y2 THEN amount ELSE 0 END) AS upto2
+           FROM fund_arrival WHERE arrived_on <= :d GROUP BY source_id) r ON r.source_id = s.id
+LEFT JOIN (SELECT source_id, SUM(CASE WHEN paid_on <= :ye THEN amount ELSE 0 END) AS before,
+                  SUM(CASE WHEN paid_on > :ye THEN amount ELSE 0 END) AS this_year
+           FROM disbursement WHERE paid_on <= :d GROUP BY source_id) d ON d.source_id = s.id
+LEFT JOIN (SELECT source_id, SUM(CASE WHEN recovered_on <= :ye THEN amount ELSE 0 END) AS before,
+                  SUM(CASE WHEN recovered_on > :ye THEN amount ELSE 0 END) AS this_year
+           FROM recovery WHERE recovered_on <= :d GROUP BY source_id) c ON c.source_id = s.id
+WHERE s.year <= :y
+"""
+
+
+def carryover_params(as_of: dt.date) -> dict:
+    """The floor's dates: D, its year, the end of the year before, the two cuts (29
+    February → 28 February, as the report)."""
+    def back(years):
+        try:
+            return as_of.replace(year=as_of.year - years)
+        except ValueError:
+            return as_of.replace(year=as_of.year - years, day=28)
+
+    return {"d": as_of, "y": as_of.year, "ye": dt.date(as_of.year - 1, 12, 31),
+            "y1": back(1), "y2": back(2)}
+
+
+def carryover_floor(session, as_of: dt.date) -> int:
+    """The hand-written 结转结余 query; the number of rows fetched."""
+    return len(session.execute(text(CARRYOVER), carryover_params(as_of)).all())
+
 
 def ledger_floor(session, as_of: dt.date) -> int:
     """Run the four hand-written queries; the number of rows fetched."""

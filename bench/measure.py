@@ -20,7 +20,7 @@ from fundtrack import sheets
 from fundtrack.database import read_only
 from fundtrack.extensions import db
 
-from .floors import ledger_floor, reconcile_floor
+from .floors import carryover_floor, ledger_floor, reconcile_floor
 from .generate import AS_OF
 from .load import BENCH_PASSWORD, BENCH_USER, WORK, drop_database, fresh_database, make_app
 
@@ -54,9 +54,18 @@ def ledger(app, runs: int) -> dict:
         t_app, rows = median_time(all_reports, runs)
         t_floor, _ = median_time(floor, runs)
         each = {r.__name__: median_time(lambda r=r: r(AS_OF), runs)[0] for r in reports}
+        # 结转结余: the report computed each time (not the figure kept by @cached)
+        from fundtrack.ledger import carryover
+
+        carryover.uncached(AS_OF)
+        t_carry, report = median_time(lambda: carryover.uncached(AS_OF), runs)
+        t_carry_floor, floor_rows = median_time(
+            lambda: carryover_floor(db.session, AS_OF), runs)
+        assert report.count == floor_rows, (report.count, floor_rows)
         db.session.rollback()
     return {"ledger_s": t_app, "ledger_floor_s": t_floor, "ledger_rows": rows,
-            "ledger_each_s": each}
+            "ledger_each_s": each, "carryover_s": t_carry, "carryover_floor_s": t_carry_floor,
+            "carryover_rows": report.count}
 
 
 # --- 2. pages -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ ORDER = ("county", "county_real", "city", "province")
 #: (label, key, floor key or None, target text, unit)
 ROWS = (
     ("ledger: 4 reports, all rows", "ledger_s", "ledger_floor_s", "≤ 3× floor", "s"),
+    ("ledger: 结转结余, all rows", "carryover_s", "carryover_floor_s", "≤ 3× floor", "s"),
     *(
         (f"page: {label}{way_label}", f"page_{way}{key}", None,
          "< 150 ms county; ≤ 3× county", "ms")

@@ -34,9 +34,9 @@ from ..database import unit_of_work
 from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
 from ..projects.service import get_project
+from ..settings.service import get_checklist
 from ..web import record_id
 from . import bundle, queries, service, storage
-from ..settings.service import get_checklist
 from .models import DocumentKind, OwnerType
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")

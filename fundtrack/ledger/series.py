@@ -4,8 +4,8 @@ month (cumulative, all dates up to then, so the month of the as-of date ends on 
 ledger's 合计: its 已支出, 已收回 and 已到位).
 
 One statement: payments, recoveries and arrivals summed by SQL per month of the year,
-with one more bucket (month 0) for everything dated before the year. Months after the as-of date have
-no figures. The channels in scope are those of the fund ledger (``per_source``).
+with one more bucket (month 0) for everything dated before the year. Months after the
+as-of date have no figures. The channels in scope are those of the fund ledger (``per_source``).
 """
 
 from __future__ import annotations

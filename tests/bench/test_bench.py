@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from bench.floors import PROJECTS, SOURCES
+from bench.floors import CARRYOVER, PROJECTS, SOURCES, carryover_params
 from bench.generate import AS_OF, generate
 from bench.load import load
 from bench.table import render
 from fundtrack.enums import MilestoneKind, PaymentKind
 from fundtrack.extensions import db
 from fundtrack.funds.models import Allocation, Disbursement, FundArrival, FundSource
-from fundtrack.ledger import fund_ledger, project_ledger
+from fundtrack.ledger import carryover, fund_ledger, project_ledger
 from fundtrack.milestones.models import Milestone
 from fundtrack.money import ZERO
 
@@ -101,6 +101,33 @@ def test_ledger_figures_equal_a_direct_sql_recomputation(loaded):
         assert report.count == len(direct)
         assert report.total["spent"] == sum((_money(app, r.spent) for r in direct), ZERO)
         assert report.total["overdue_count"] == sum(int(r.overdue or 0) for r in direct) > 0
+        db.session.rollback()
+
+
+def test_carryover_equals_the_floor_query_worked_by_hand(loaded):
+    """The 结转结余 rows against the benchmark's hand-written query, the ages worked out
+    in Python from its sums (first in, first out), at the benchmark's date and a year
+    later (the older money then carried over)."""
+    app, _, _ = loaded
+    with app.app_context():
+        for as_of in (AS_OF, AS_OF.replace(year=AS_OF.year + 1)):
+            rows = {r["source_code"]: r for r in carryover.uncached(as_of).rows}
+            floor = db.session.execute(text(CARRYOVER), carryover_params(as_of)).all()
+            assert len(rows) == len(floor) > 0
+            for f in floor:
+                m = {k: _money(app, getattr(f, k)) for k in (
+                    "arrived_before", "arrived_now", "upto1", "upto2", "spent_before",
+                    "spent_now", "recovered_before", "recovered_now")}
+                used = m["spent_before"] + m["spent_now"] + m["recovered_before"] \
+                    + m["recovered_now"]
+                carried = m["arrived_before"] - m["spent_before"] - m["recovered_before"]
+                r = rows[f.code]
+                assert (r["carried_in"], r["arrived_this_year"], r["spent_this_year"],
+                        r["balance"], r["idle_over_1y"], r["idle_over_2y"]) == (
+                    carried, m["arrived_now"], m["spent_now"],
+                    carried + m["arrived_now"] - m["spent_now"] - m["recovered_now"],
+                    max(ZERO, m["upto1"] - used), max(ZERO, m["upto2"] - used)), f.code
+            assert any(r["carried_in"] > 0 for r in rows.values())
         db.session.rollback()
 
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 
 import pytest
 
-from fundtrack.formatting import wan
 from fundtrack.database import unit_of_work
+from fundtrack.formatting import wan
 from fundtrack.ledger import LedgerFilter, by_category, summary
-from fundtrack.ledger.reports import carryover
 from fundtrack.ledger.dashboard import category_total
 from fundtrack.ledger.monthly import date_words, monthly_report
+from fundtrack.ledger.reports import carryover
 from fundtrack.money import format_rate
 from tests import factories as f
 from tests.dashboard.county import build_county
