@@ -141,3 +141,18 @@ def test_a_settled_project_not_handed_over_after_n_days_is_a_warning(ctx, county
     assert warned("2024-06-30") == ["XM003"]  # handed over 07-01: by 06-30 nothing was
     alert = next(a for a in all_warnings(day("2024-07-02")) if a.rule == "not_handed_over")
     assert "已于 2024-05-01 报账,已 62 天仍未登记资产移交(超过 30 天)" in alert.reason
+
+
+def test_the_asset_ledger_runs_as_many_statements_for_many_assets(client, county, app,
+                                                                  count_statements):
+    login(client, county["viewer"])
+    with app.app_context(), unit_of_work("测试"):
+        _hand_over()
+    few = count_statements(client, "/assets/")
+    with app.app_context(), unit_of_work("测试"):
+        for i in range(30):
+            _hand_over("XM003", name=f"西村供水设施 {i}", value=Decimal("100.00"))
+    many = count_statements(client, "/assets/")
+    assert few == many, (few, many)  # none per row
+    print("statements: /assets/", many, "/projects/XM003 with 30 assets",
+          count_statements(client, "/projects/XM003"))

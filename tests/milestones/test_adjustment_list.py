@@ -3,6 +3,8 @@ filtered by unit and project, a page at a time: for the county, auditors and lea
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from fundtrack.database import unit_of_work
@@ -100,3 +102,18 @@ def test_the_project_page_and_the_wall_chart_show_the_delay_behind_the_baseline(
     # not moved: no baseline note
     page = client.get("/projects/XM002?as_of=2024-04-15").get_data(as_text=True)
     assert "基准 2024-04-01" not in page
+
+
+def test_the_list_runs_as_many_statements_for_many_adjustments(client, county, app,
+                                                               count_statements):
+    login(client, county["finance"])
+    few = count_statements(client, "/milestones/adjustments")
+    with app.app_context():
+        for i in range(30):
+            with unit_of_work("jiaotong"):
+                set_milestone(get_project("XM001"), K.COMPLETED,
+                              planned_on=day("2024-11-01") + dt.timedelta(days=i),
+                              reason=f"第 {i} 次调整")
+    many = count_statements(client, "/milestones/adjustments")
+    assert few == many, (few, many)  # none per row
+    print("statements: /milestones/adjustments", many)
