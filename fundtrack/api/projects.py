@@ -11,9 +11,14 @@ from flask_login import current_user
 
 from .. import sheets
 from ..access import allow
+from ..assets import service as assets
+from ..clock import today
 from ..database import unit_of_work
 from ..enums import NO, YES, ProjectStatus, Role
+from ..dates import parse_date
 from ..errors import Refused
+from ..ledger import LedgerFilter, project_ledger
+from ..money import MoneyError, parse_money
 from ..performance import service as performance
 from ..projects import service as projects
 from ..workbook.reading import read_record
@@ -209,3 +214,61 @@ def post_status(project_code: str):
             e.field = "reason"
         return refused(e)
     return jsonify(body), 200
+
+
+# --- 资产移交 -------------------------------------------------------------------------
+
+HANDOVER_IN = ("name", "asset_class", "value", "owner", "maintainer", "caretaker",
+               "handed_over_on", "document_no")
+
+
+def handover_json(a) -> dict:
+    return {
+        "id": a.id,
+        "project_code": a.project.code,
+        "name": a.name,
+        "asset_class": a.asset_class.label,
+        "value": encode.value("money", a.value),
+        "owner": a.owner,
+        "maintainer": a.maintainer,
+        "caretaker": a.caretaker,
+        "handed_over_on": a.handed_over_on.isoformat(),
+        "document_no": a.document_no,
+    }
+
+
+@bp.post("/projects/<project_code>/assets")
+@allow(*PROJECT_WRITERS)
+def post_handover(project_code: str):
+    """Register one asset of a settled project handed over (资产移交); ``value`` defaults
+    to the project's spent as of today."""
+    project, missing = _writable_project(project_code)
+    if missing:
+        return missing
+    try:
+        data = _object_with(HANDOVER_IN)
+        day = data.get("handed_over_on")
+        if day is None or (isinstance(day, str) and not day.strip()):
+            raise Refused("移交日期不能为空", "handed_over_on")
+        if not isinstance(day, str):
+            raise Refused("移交日期应为 YYYY-MM-DD", "handed_over_on")
+        handed_over_on = parse_date(day, "handed_over_on")
+        if data.get("value") is None:
+            rows = project_ledger(today(), LedgerFilter(project_code=project.code,
+                                                        include_proposed=True)).rows
+            value = rows[0]["spent"] if rows else None
+        else:
+            try:
+                value = parse_money(data["value"])
+            except MoneyError as e:
+                raise Refused(f"资产价值{e}", "value") from None
+        with unit_of_work(current_user.username):
+            item = assets.record_handover(
+                projects.get_project(project_code), name=data.get("name"),
+                asset_class=data.get("asset_class"), value=value, owner=data.get("owner"),
+                maintainer=data.get("maintainer"), caretaker=data.get("caretaker"),
+                handed_over_on=handed_over_on, document_no=data.get("document_no"))
+            body = handover_json(item)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body), 201

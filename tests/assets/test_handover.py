@@ -156,3 +156,32 @@ def test_the_asset_ledger_runs_as_many_statements_for_many_assets(client, county
     assert few == many, (few, many)  # none per row
     print("statements: /assets/", many, "/projects/XM003 with 30 assets",
           count_statements(client, "/projects/XM003"))
+
+
+def test_the_api_registers_an_asset_its_value_defaulting_to_the_spent(client, county,
+                                                                        tokens):
+    from tests.conftest import bearer
+
+    manager = bearer(tokens["manager"])
+    body = {"name": "东村道路", "asset_class": "公益性", "owner": "东村村民委员会",
+            "maintainer": "东村村民委员会", "handed_over_on": "2024-07-01"}
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager, json=body)
+    assert r.status_code == 201, r.get_json()
+    got = r.get_json()
+    assert got["value"] == "123456.78" and got["asset_class"] == "公益性"
+    assert got["project_code"] == "XM001" and got["handed_over_on"] == "2024-07-01"
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager,
+                    json={**body, "value": "1.234"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "value"
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager,
+                    json={**body, "handed_over_on": "昨天"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "handed_over_on"
+    r = client.post("/api/v1/projects/XM002/assets", headers=manager, json=body)
+    assert r.status_code == 409 and "尚未报账" in r.get_json()["errors"][0]["message"]
+    # another unit's project, a viewer, no such project
+    assert client.post("/api/v1/projects/XM003/assets", headers=manager,
+                       json=body).status_code == 403
+    assert client.post("/api/v1/projects/XM001/assets", headers=bearer(tokens["viewer"]),
+                       json=body).status_code == 403
+    assert client.post("/api/v1/projects/NOPE/assets", headers=bearer(tokens["admin"]),
+                       json=body).status_code == 404
