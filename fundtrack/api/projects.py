@@ -21,6 +21,7 @@ from ..ledger import LedgerFilter, project_ledger
 from ..money import MoneyError, parse_money
 from ..performance import service as performance
 from ..projects import service as projects
+from ..web import record_id
 from ..workbook.reading import read_record
 from . import bp, encode, error, refused
 
@@ -147,13 +148,17 @@ def post_target(project_code: str):
     return jsonify(body), 201
 
 
-@bp.put("/projects/<project_code>/targets/<int:target_id>")
+@bp.put("/projects/<project_code>/targets/<target_id>")
 @allow(*PROJECT_WRITERS)
-def put_target(project_code: str, target_id: int):
+def put_target(project_code: str, target_id: str):
     """Record an indicator's actual value, whether it was met and why not."""
     project, missing = _writable_project(project_code)
     if missing:
         return missing
+    number = record_id(target_id)
+    if number is None:
+        return error(404, f"没有编号为 {target_id} 的绩效目标", "target_id")
+    target_id = number
     try:
         performance.get_target(project, target_id)
     except Refused as e:
