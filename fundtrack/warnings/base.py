@@ -122,6 +122,7 @@ SPECS: dict[str, tuple[str, Level]] = {
     "completed_not_settled": ("完工未报账", Level.YELLOW),
     "not_handed_over": ("报账后未移交", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
+    "without_targets": ("实施项目无绩效目标", Level.BLUE),
 }
 
 

@@ -37,6 +37,7 @@ _DEFINED = {
     "settlement_without_acceptance": (
         funding.settlement_without_acceptance, funding.describe_settlement_without_acceptance),
     "finding_overdue": (findings.finding_overdue, findings.describe_finding_overdue),
+    "without_targets": (registry.without_targets, registry.describe_without_targets),
     "not_handed_over": (registry.not_handed_over, registry.describe_not_handed_over),
 }
 RULES: tuple[Rule, ...] = tuple(
