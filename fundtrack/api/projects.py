@@ -14,8 +14,8 @@ from ..access import allow
 from ..assets import service as assets
 from ..clock import today
 from ..database import unit_of_work
-from ..enums import NO, YES, ProjectStatus, Role
 from ..dates import parse_date
+from ..enums import NO, YES, ProjectStatus, Role
 from ..errors import Refused
 from ..ledger import LedgerFilter, project_ledger
 from ..money import MoneyError, parse_money
