@@ -383,6 +383,42 @@ def _registry_paths(paths: dict, schemas: dict) -> None:
             "422": _err("输入无效(如终止未填写原因)"),
         },
     }}
+    from ..enums import AssetClass
+
+    handover_props = {
+        "name": {"type": "string", "description": "资产名称"},
+        "asset_class": {"type": "string", "enum": AssetClass.labels(), "description": "资产类别"},
+        "owner": {"type": "string", "description": "产权归属(接收单位)"},
+        "maintainer": {"type": "string", "description": "管护主体"},
+        "caretaker": {**_NULLABLE_TEXT, "description": "管护责任人"},
+        "handed_over_on": {"type": "string", "format": "date", "description": "移交日期"},
+        "document_no": {**_NULLABLE_TEXT, "description": "移交文号"},
+    }
+    schemas["asset_handover"] = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "project_code": {"type": "string"},
+                       **handover_props,
+                       "value": {"type": "string", "pattern": r"^-?\d+\.\d{2}$",
+                                 "description": "资产价值(元)"}},
+        "required": ["id", "project_code", "name", "asset_class", "value", "owner",
+                     "maintainer", "caretaker", "handed_over_on", "document_no"],
+    }
+    paths["/api/v1/projects/{project_code}/assets"] = {"post": {
+        "summary": "登记报账后移交的一项资产(管理员、财政局、本单位项目负责人)",
+        "parameters": [code],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {**handover_props,
+                           "value": {"type": ["string", "number", "null"],
+                                     "description": "资产价值(元),默认为项目已支出"}},
+            "required": ["name", "asset_class", "owner", "maintainer", "handed_over_on"]}}}},
+        "responses": {
+            "201": {"description": "已登记", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/asset_handover"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("项目不存在"),
+            "409": _err("项目尚未报账"), "422": _err("输入无效"),
+        },
+    }}
     paths["/api/v1/projects/{project_code}/targets/{target_id}"] = {"put": {
         "summary": "填写绩效目标的实际值、是否达成、未达成原因(项目实施或完工后)",
         "parameters": [code, {"name": "target_id", "in": "path", "required": True,

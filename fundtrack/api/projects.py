@@ -11,11 +11,17 @@ from flask_login import current_user
 
 from .. import sheets
 from ..access import allow
+from ..assets import service as assets
+from ..clock import today
 from ..database import unit_of_work
+from ..dates import parse_date
 from ..enums import NO, YES, ProjectStatus, Role
 from ..errors import Refused
+from ..ledger import LedgerFilter, project_ledger
+from ..money import MoneyError, parse_money
 from ..performance import service as performance
 from ..projects import service as projects
+from ..web import record_id
 from ..workbook.reading import read_record
 from . import bp, encode, error, refused
 
@@ -142,13 +148,17 @@ def post_target(project_code: str):
     return jsonify(body), 201
 
 
-@bp.put("/projects/<project_code>/targets/<int:target_id>")
+@bp.put("/projects/<project_code>/targets/<target_id>")
 @allow(*PROJECT_WRITERS)
-def put_target(project_code: str, target_id: int):
+def put_target(project_code: str, target_id: str):
     """Record an indicator's actual value, whether it was met and why not."""
     project, missing = _writable_project(project_code)
     if missing:
         return missing
+    number = record_id(target_id)
+    if number is None:
+        return error(404, f"没有编号为 {target_id} 的绩效目标", "target_id")
+    target_id = number
     try:
         performance.get_target(project, target_id)
     except Refused as e:
@@ -209,3 +219,61 @@ def post_status(project_code: str):
             e.field = "reason"
         return refused(e)
     return jsonify(body), 200
+
+
+# --- 资产移交 -------------------------------------------------------------------------
+
+HANDOVER_IN = ("name", "asset_class", "value", "owner", "maintainer", "caretaker",
+               "handed_over_on", "document_no")
+
+
+def handover_json(a) -> dict:
+    return {
+        "id": a.id,
+        "project_code": a.project.code,
+        "name": a.name,
+        "asset_class": a.asset_class.label,
+        "value": encode.value("money", a.value),
+        "owner": a.owner,
+        "maintainer": a.maintainer,
+        "caretaker": a.caretaker,
+        "handed_over_on": a.handed_over_on.isoformat(),
+        "document_no": a.document_no,
+    }
+
+
+@bp.post("/projects/<project_code>/assets")
+@allow(*PROJECT_WRITERS)
+def post_handover(project_code: str):
+    """Register one asset of a settled project handed over (资产移交); ``value`` defaults
+    to the project's spent as of today."""
+    project, missing = _writable_project(project_code)
+    if missing:
+        return missing
+    try:
+        data = _object_with(HANDOVER_IN)
+        day = data.get("handed_over_on")
+        if day is None or (isinstance(day, str) and not day.strip()):
+            raise Refused("移交日期不能为空", "handed_over_on")
+        if not isinstance(day, str):
+            raise Refused("移交日期应为 YYYY-MM-DD", "handed_over_on")
+        handed_over_on = parse_date(day, "handed_over_on")
+        if data.get("value") is None:
+            rows = project_ledger(today(), LedgerFilter(project_code=project.code,
+                                                        include_proposed=True)).rows
+            value = rows[0]["spent"] if rows else None
+        else:
+            try:
+                value = parse_money(data["value"])
+            except MoneyError as e:
+                raise Refused(f"资产价值{e}", "value") from None
+        with unit_of_work(current_user.username):
+            item = assets.record_handover(
+                projects.get_project(project_code), name=data.get("name"),
+                asset_class=data.get("asset_class"), value=value, owner=data.get("owner"),
+                maintainer=data.get("maintainer"), caretaker=data.get("caretaker"),
+                handed_over_on=handed_over_on, document_no=data.get("document_no"))
+            body = handover_json(item)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body), 201

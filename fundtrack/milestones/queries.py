@@ -22,6 +22,7 @@ def milestone_states(project: Project, as_of):
             Milestone.planned_on,
             Milestone.done_on,
             Milestone.note,
+            Milestone.baseline_on,
             Milestone.is_done(as_of).label("done"),
             Milestone.is_overdue(as_of).label("overdue"),
         )

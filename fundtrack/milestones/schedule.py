@@ -73,6 +73,11 @@ class TimelineRow:
     actual: Bar | None = None
     #: From the planned date to the as-of date, for an overdue milestone.
     late: Bar | None = None
+    #: 基准计划 of a milestone whose plan was moved (else None), and how many days it is
+    #: (or will be) behind it: its actual date, or the later of the as-of date and its
+    #: planned date, minus the baseline (0: not behind).
+    baseline_on: dt.date | None = None
+    baseline_days_late: int = 0
 
 
 @dataclass
@@ -83,6 +88,11 @@ class Timeline:
     #: Where the as-of date falls, in %, when inside the range.
     marker: float | None = None
     ticks: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def baseline_days_late(self) -> int:
+        """The longest delay of a milestone behind its baseline (0: none)."""
+        return max((r.baseline_days_late for r in self.rows), default=0)
 
 
 def date_range(states, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -126,6 +136,11 @@ def timeline(states, as_of: dt.date,
             continue
         status = "done" if s.done else "overdue" if s.overdue else "pending"
         row = TimelineRow(kind, s.planned_on, s.done_on, s.note, status)
+        baseline = getattr(s, "baseline_on", None)
+        if baseline is not None and baseline != s.planned_on:  # a moved plan (计划调整)
+            row.baseline_on = baseline
+            until = s.done_on if s.done else max(d for d in (as_of, s.planned_on) if d)
+            row.baseline_days_late = max((until - baseline).days, 0)
         if status == "overdue":
             row.days_overdue = (as_of - s.planned_on).days
             row.late = bar(s.planned_on, as_of, f"逾期 {row.days_overdue} 天")

@@ -14,15 +14,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import MILESTONES, READ, allow
-from ..ledger.dashboard import filter_choices
-from ..paging import paginate
 from ..clock import today
 from ..database import unit_of_work
 from ..enums import MilestoneKind, Role
 from ..errors import Refused
 from ..extensions import db
 from ..ledger import LedgerFilter, project_ledger
-from ..paging import page_args
+from ..ledger.dashboard import filter_choices
+from ..paging import page_args, paginate
 from ..projects.models import Project, Unit
 from ..projects.service import get_project
 from ..settings.service import get_durations

@@ -58,6 +58,7 @@ def milestone_states(project_codes: list[str], as_of: dt.date) -> dict[str, list
             Milestone.planned_on,
             Milestone.done_on,
             Milestone.note,
+            Milestone.baseline_on,
             Milestone.is_done(as_of).label("done"),
             Milestone.is_overdue(as_of).label("overdue"),
         )

@@ -138,6 +138,7 @@ SPECS: dict[str, tuple[str, Level]] = {
     "not_handed_over": ("报账后未移交", Level.YELLOW),
     "due_soon": ("节点临近", Level.BLUE),
     "retention_due": ("质保金到期", Level.BLUE),
+    "without_targets": ("实施项目无绩效目标", Level.BLUE),
 }
 
 

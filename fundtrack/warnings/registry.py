@@ -1,5 +1,5 @@
 """Rules of the registry (项目库), one statement each: a settled project whose assets are
-not handed over (资产移交)."""
+not handed over (资产移交), a project in 实施 without performance targets (绩效目标)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from sqlalchemy.orm import aliased
 
 from ..assets.models import AssetHandover
 from ..enums import MilestoneKind as K
+from ..enums import ProjectStatus
 from ..milestones.models import Milestone
+from ..performance.models import PerformanceTarget
 from ..projects.models import Project, Unit
 from .base import Alert, ago, project_alert, project_head
 
@@ -36,3 +38,23 @@ def describe_not_handed_over(r, as_of, ctx) -> Alert:
     return project_alert("not_handed_over", r, (
         f"已于 {r.done_on} 报账,已 {days} 天仍未登记资产移交"
         f"(超过 {ctx.thresholds.handover_after_settlement_days} 天)"), days=days)
+
+
+def without_targets(as_of, filt, ctx):
+    """Blue: a project whose status is 实施 and which has no performance target (a
+    workbook loads such a project; DOMAIN.md makes it a warning). The status is
+    today's, not dated."""
+    return (
+        select(*project_head())
+        .join(Unit, Unit.id == Project.unit_id)
+        .where(Project.status == ProjectStatus.IMPLEMENTING,
+               ~select(PerformanceTarget.id)
+               .where(PerformanceTarget.project_id == Project.id)
+               .correlate(Project).exists(),
+               *filt.project_conditions(as_of))
+        .order_by(Project.code)
+    )
+
+
+def describe_without_targets(r, as_of, ctx) -> Alert:
+    return project_alert("without_targets", r, "项目正在实施,尚未填写绩效目标")

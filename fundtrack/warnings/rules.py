@@ -57,6 +57,7 @@ _DEFINED = {
     "leftover_not_reduced": (
         carryover.leftover_not_reduced, carryover.describe_leftover_not_reduced),
     "documents_missing": (documents.documents_missing, documents.describe_documents_missing),
+    "without_targets": (registry.without_targets, registry.describe_without_targets),
     "not_handed_over": (registry.not_handed_over, registry.describe_not_handed_over),
 }
 RULES: tuple[Rule, ...] = tuple(

@@ -141,3 +141,47 @@ def test_a_settled_project_not_handed_over_after_n_days_is_a_warning(ctx, county
     assert warned("2024-06-30") == ["XM003"]  # handed over 07-01: by 06-30 nothing was
     alert = next(a for a in all_warnings(day("2024-07-02")) if a.rule == "not_handed_over")
     assert "已于 2024-05-01 报账,已 62 天仍未登记资产移交(超过 30 天)" in alert.reason
+
+
+def test_the_asset_ledger_runs_as_many_statements_for_many_assets(client, county, app,
+                                                                  count_statements):
+    login(client, county["viewer"])
+    with app.app_context(), unit_of_work("测试"):
+        _hand_over()
+    few = count_statements(client, "/assets/")
+    with app.app_context(), unit_of_work("测试"):
+        for i in range(30):
+            _hand_over("XM003", name=f"西村供水设施 {i}", value=Decimal("100.00"))
+    many = count_statements(client, "/assets/")
+    assert few == many, (few, many)  # none per row
+    print("statements: /assets/", many, "/projects/XM003 with 30 assets",
+          count_statements(client, "/projects/XM003"))
+
+
+def test_the_api_registers_an_asset_its_value_defaulting_to_the_spent(client, county,
+                                                                        tokens):
+    from tests.conftest import bearer
+
+    manager = bearer(tokens["manager"])
+    body = {"name": "东村道路", "asset_class": "公益性", "owner": "东村村民委员会",
+            "maintainer": "东村村民委员会", "handed_over_on": "2024-07-01"}
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager, json=body)
+    assert r.status_code == 201, r.get_json()
+    got = r.get_json()
+    assert got["value"] == "123456.78" and got["asset_class"] == "公益性"
+    assert got["project_code"] == "XM001" and got["handed_over_on"] == "2024-07-01"
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager,
+                    json={**body, "value": "1.234"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "value"
+    r = client.post("/api/v1/projects/XM001/assets", headers=manager,
+                    json={**body, "handed_over_on": "昨天"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "handed_over_on"
+    r = client.post("/api/v1/projects/XM002/assets", headers=manager, json=body)
+    assert r.status_code == 409 and "尚未报账" in r.get_json()["errors"][0]["message"]
+    # another unit's project, a viewer, no such project
+    assert client.post("/api/v1/projects/XM003/assets", headers=manager,
+                       json=body).status_code == 403
+    assert client.post("/api/v1/projects/XM001/assets", headers=bearer(tokens["viewer"]),
+                       json=body).status_code == 403
+    assert client.post("/api/v1/projects/NOPE/assets", headers=bearer(tokens["admin"]),
+                       json=body).status_code == 404

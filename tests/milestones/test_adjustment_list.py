@@ -3,6 +3,8 @@ filtered by unit and project, a page at a time: for the county, auditors and lea
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from fundtrack.database import unit_of_work
@@ -86,3 +88,32 @@ def test_a_date_moved_later_still_warns_against_its_baseline(ctx, county):
     assert found("2024-06-30", "baseline_overdue") == {}
     red = found("2024-06-30", "milestone_overdue")["XM001"]
     assert red.endswith(";基准计划 2024-04-01,按基准计划逾期 90 天")
+
+
+def test_the_project_page_and_the_wall_chart_show_the_delay_behind_the_baseline(client,
+                                                                               county):
+    """XM001's 开工 moved from 04-01 to 05-20: as of 04-15 it will be 49 days behind its
+    baseline; XM002's 完工 moved from 10-31 to 12-31: 61 days."""
+    login(client, county["viewer"])
+    page = client.get("/projects/XM001?as_of=2024-04-15").get_data(as_text=True)
+    assert "基准 2024-04-01" in page and "较基准推迟49天" in page
+    chart = client.get("/wallchart/?as_of=2024-04-15").get_data(as_text=True)
+    assert "较基准计划推迟 49 天" in chart and "较基准计划推迟 61 天" in chart
+    # not moved: no baseline note
+    page = client.get("/projects/XM002?as_of=2024-04-15").get_data(as_text=True)
+    assert "基准 2024-04-01" not in page
+
+
+def test_the_list_runs_as_many_statements_for_many_adjustments(client, county, app,
+                                                               count_statements):
+    login(client, county["finance"])
+    few = count_statements(client, "/milestones/adjustments")
+    with app.app_context():
+        for i in range(30):
+            with unit_of_work("jiaotong"):
+                set_milestone(get_project("XM001"), K.COMPLETED,
+                              planned_on=day("2024-11-01") + dt.timedelta(days=i),
+                              reason=f"第 {i} 次调整")
+    many = count_statements(client, "/milestones/adjustments")
+    assert few == many, (few, many)  # none per row
+    print("statements: /milestones/adjustments", many)

@@ -334,6 +334,11 @@ def _scenarios(county, tmp_path):
             "name": "村级光伏电站", "asset_class": "经营性", "value": "1000.00",
             "owner": "北村股份经济合作社", "maintainer": "北村股份经济合作社",
             "handed_over_on": "2025-10-06", "document_no": "城关〔2025〕3号"})),
+        "api.post_handover": (None, lambda c: c.post(
+            "/api/v1/projects/XM004/assets", headers=api, json={
+                "name": "村级光伏电站二期", "asset_class": "经营性", "value": "500.00",
+                "owner": "北村股份经济合作社", "maintainer": "北村股份经济合作社",
+                "handed_over_on": "2025-10-07"})),
         # after the writes that need XM001 in 实施 (an allocation, its targets)
         "api.post_status": (None, lambda c: c.post(
             "/api/v1/projects/XM001/status", headers=api, json={"status": "完工"})),

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from fundtrack.database import unit_of_work
 from fundtrack.enums import MilestoneKind as K
-from fundtrack.enums import PaymentKind
+from fundtrack.enums import PaymentKind, ProjectStatus
 from fundtrack.extensions import db
 from fundtrack.ledger.filters import LedgerFilter
 from fundtrack.milestones.models import Milestone
@@ -288,12 +288,33 @@ def test_open_finding_past_its_deadline_is_red(county):
                      LedgerFilter(township="城关镇"))) == {ids["open"]}
 
 
+def with_target(project) -> None:
+    """A performance target, so that 实施项目无绩效目标 (undated) stays out of a count."""
+    from fundtrack.performance.service import add_target
+
+    add_target(project, category="产出", name="道路长度", measure="公里", target="3")
+
+
+def test_a_project_in_implementation_without_targets(county):
+    def data():
+        f.project("XM001")
+        f.project("XM002")
+        with_target(f.project("XM003"))
+        p = f.project("XM004")
+        p.status = ProjectStatus.PLANNED
+    build(county, data)
+    got = {code: a.reason for code, a in found(county, "2024-06-01", "without_targets").items()}
+    assert got == {"XM001": "项目正在实施,尚未填写绩效目标",
+                   "XM002": "项目正在实施,尚未填写绩效目标"}
+
+
 def test_the_first_and_last_dates_there_are_give_warnings_not_errors(county):
     """Thresholds reach back or ahead N days from D; from year 1 or to year 9999 that
     falls outside the calendar: nothing is that old, everything is due."""
     def data():
         p = f.project("XM001")
         f.milestone(p, K.STARTED, planned="2024-03-01")
+        with_target(p)
     build(county, data)
     assert found(county, dt.date.min.isoformat(), "milestone_overdue") == {}
     assert list(found(county, dt.date.max.isoformat(), "milestone_overdue")) == ["XM001"]
@@ -309,6 +330,7 @@ def test_counts_are_the_rules_counted(county):
         p = f.project("XM001")
         f.milestone(p, K.STARTED, planned="2024-03-01")
         f.milestone(p, K.COMPLETED, planned="2024-06-05")
+        with_target(p)
     build(county, data)
     with county.app_context():
         got = counts(day("2024-06-01"))
