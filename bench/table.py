@@ -74,7 +74,10 @@ def render(results: dict | None = None) -> str:
             v = _value(r, key)
             text = _fmt(v, unit)
             if floor and v is not None and r.get(floor):
-                text += f" ({v / r[floor]:.1f}× floor {_fmt(r[floor], unit)})"
+                which = ""
+                if key == "import_s":  # results before issue 21: pandas with openpyxl
+                    which = f"{r.get('import_floor', 'openpyxl')} "
+                text += f" ({v / r[floor]:.1f}× {which}floor {_fmt(r[floor], unit)})"
             if key.startswith("page_") and v is not None:
                 way, name = _page_key(key)
                 text += f", {r['pages'][name][f'{way}statements']} stmts"
