@@ -110,6 +110,9 @@ def main(argv=None) -> int:
     ce = sub.add_parser("child-export")
     ce.add_argument("url")
     ce.add_argument("out")
+    cv = sub.add_parser("child-floor-values")
+    cv.add_argument("source")
+    cv.add_argument("out")
     cf = sub.add_parser("child-floor")
     cf.add_argument("shape")
     cf.add_argument("out")
@@ -119,6 +122,9 @@ def main(argv=None) -> int:
 
     if args.command == "child-export":
         print(json.dumps(measure.child_export(args.url, args.out)))
+        return 0
+    if args.command == "child-floor-values":
+        print(json.dumps(measure.child_floor_values(args.source, args.out)))
         return 0
     if args.command == "child-floor":
         print(json.dumps(measure.child_floor(args.shape, args.out)))

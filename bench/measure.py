@@ -199,12 +199,14 @@ def export(url: str, app, runs: int, out: Path) -> dict:
     floor_out = out.with_suffix(".floor.xlsx")
     apps = [_child(["child-export", url, str(out)]) for _ in range(runs)]
     floors = [_child(["child-floor", json.dumps(shape), str(floor_out)]) for _ in range(runs)]
+    same = [_child(["child-floor-values", str(out), str(floor_out)]) for _ in range(runs)]
     floor_out.unlink(missing_ok=True)
     return {
         "export_s": statistics.median(a["s"] for a in apps),
         "export_peak_mb": max(a["peak_mb"] for a in apps),
         "export_floor_s": statistics.median(f["s"] for f in floors),
         "export_floor_peak_mb": max(f["peak_mb"] for f in floors),
+        "export_values_floor_s": statistics.median(f["s"] for f in same),
         "export_cells": cells, "export_bytes": out.stat().st_size,
         "export_sheets": apps[-1]["sheets"],
     }
@@ -231,6 +233,13 @@ def child_floor(shape: str, out: str) -> dict:
     t = time.perf_counter()
     cells = write_cells(out, [tuple(x) for x in json.loads(shape)])
     return {"s": time.perf_counter() - t, "cells": cells, "peak_mb": peak_mb()}
+
+
+def child_floor_values(source: str, out: str) -> dict:
+    from .floors import write_values
+
+    s, cells = write_values(source, out)
+    return {"s": s, "cells": cells, "peak_mb": peak_mb()}
 
 
 # --- 4. import ----------------------------------------------------------------------
