@@ -6,8 +6,8 @@ projects already in 实施
 - milestone.baseline_on: a milestone of a project in 实施 that has a planned date and no
   baseline yet (imported, or made before the registry) takes that date as its baseline
 
-Revision ID: 0013_registry
-Revises: 0012_recoveries
+Revision ID: 0018_targets_assets
+Revises: 0017_report_returns
 Create Date: 2026-11-30
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 from fundtrack.money import Money
 
 # revision identifiers, used by Alembic.
-revision = '0013_registry'
-down_revision = '0013_docsupward'
+revision = '0018_targets_assets'
+down_revision = '0017_report_returns'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """退回: a collecting instance returns a region's month (its latest package) with a note
 
-Revision ID: 0013_docsupward
-Revises: 0012_recoveries
+Revision ID: 0017_report_returns
+Revises: 0016_year_close
 Create Date: 2026-11-30
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013_docsupward'
-down_revision = '0013_yeardocs'
+revision = '0017_report_returns'
+down_revision = '0016_year_close'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """import_mapping: saved mappings of a county's own ledger layout (导入映射)
 
-Revision ID: 0013_countyimport
-Revises: 0012_recoveries
+Revision ID: 0015_import_mappings
+Revises: 0014_contracts
 Create Date: 2026-11-30
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013_countyimport'
-down_revision = '0013_contracts'
+revision = '0015_import_mappings'
+down_revision = '0014_contracts'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """contracts (合同) of a project: what its payments are checked against
 
-Revision ID: 0013_contracts
-Revises: 0012_recoveries
+Revision ID: 0014_contracts
+Revises: 0013_treasury
 Create Date: 2026-11-30
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 from fundtrack.money import Money, Rate
 
 # revision identifiers, used by Alembic.
-revision = '0013_contracts'
+revision = '0014_contracts'
 down_revision = '0013_treasury'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """yeardocs: December's close (月结) also stores the 结转结余 and its digest
 
-Revision ID: 0013_yeardocs
-Revises: 0012_recoveries
+Revision ID: 0016_year_close
+Revises: 0015_import_mappings
 Create Date: 2026-11-30
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013_yeardocs'
-down_revision = '0013_countyimport'
+revision = '0016_year_close'
+down_revision = '0015_import_mappings'
 branch_labels = None
 depends_on = None
 
