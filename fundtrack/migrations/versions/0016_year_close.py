@@ -1,4 +1,4 @@
-"""yeardocs: December's close (月结) also stores the 结转结余 and its digest
+"""the year close: December's close (月结) also stores the 结转结余 and its digest
 
 Revision ID: 0016_year_close
 Revises: 0015_import_mappings
