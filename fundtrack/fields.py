@@ -90,8 +90,8 @@ class FieldError(Refused):
     """A value its field does not allow; ``reason`` says why without naming the field
     (the importer names the column itself)."""
 
-    def __init__(self, key: str, reason: str):
-        super().__init__(f"{FIELDS[key].label}{reason}", key)
+    def __init__(self, key: str, reason: str, label: str | None = None):
+        super().__init__(f"{label or FIELDS[key].label}{reason}", key)
         self.reason = reason
 
 
@@ -106,7 +106,21 @@ def clean(key: str, value, *, required: bool = False) -> str | None:
     """The value of field ``key`` as it is stored and compared: normalised, None when
     nothing is left; raises FieldError when it is too long, holds characters it may
     not, or (``required``) is empty."""
-    field = FIELDS[key]
+    return _clean(FIELDS[key], key, value, required)
+
+
+def clean_name(label: str, max_length: int, key: str, value, *,
+               required: bool = False) -> str | None:
+    """A name-like value (normalised as a name) of a field that only one record type has
+    and so no entry of its own in FIELDS (a target's 计量单位, an asset's 管护主体):
+    ``clean``'s rule with the record's own label and column length. A value that is not
+    text (a JSON list, a true) is refused."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise Refused(f"{label}应为文本", key)
+    return _clean(Field(label, NAME, max_length), key, value, required)
+
+
+def _clean(field: Field, key: str, value, required: bool) -> str | None:
     if value is None:
         text = ""
     elif field.kind == TEXT:
@@ -115,18 +129,20 @@ def clean(key: str, value, *, required: bool = False) -> str | None:
         text = normalize(str(value))
     if not text:
         if required:
-            raise FieldError(key, "不能为空")
+            raise FieldError(key, "不能为空", field.label)
         return None
     if len(text) > field.max_length:
-        raise FieldError(key, f"长度为 {len(text)} 个字符,超过上限 {field.max_length} 个字符")
+        raise FieldError(key, f"长度为 {len(text)} 个字符,超过上限 {field.max_length} 个字符",
+                         field.label)
     if field.kind == CODE:
         if _CODE.fullmatch(text) is None:
             bad = next((ch for ch in text if not (ch.isalnum() or ch in "-_.")), text[0])
-            raise FieldError(key, f"「{text}」含有不允许的字符「{bad}」:{_CODE_RULE}")
+            raise FieldError(key, f"「{text}」含有不允许的字符「{bad}」:{_CODE_RULE}", field.label)
     elif not text.isprintable():
         hidden = next((ch for ch in text if _hidden(ch, field.kind)), None)
         if hidden is not None:
-            raise FieldError(key, f"含有不可见的控制字符(U+{ord(hidden):04X}),请删除")
+            raise FieldError(key, f"含有不可见的控制字符(U+{ord(hidden):04X}),请删除",
+                             field.label)
     return text
 
 

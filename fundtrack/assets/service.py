@@ -12,7 +12,7 @@ from ..clock import today
 from ..enums import AssetClass, MilestoneKind
 from ..errors import Refused
 from ..extensions import db
-from ..fields import normalize
+from ..fields import clean_name
 from ..history.service import record
 from ..milestones.service import done_date
 from ..projects.models import Project
@@ -32,18 +32,7 @@ LIMITS = {
 
 def _text(key: str, value, *, required: bool = False) -> str | None:
     label, limit = LIMITS[key]
-    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
-        raise Refused(f"{label}应为文本", key)
-    text = normalize(str(value)) if value is not None else ""
-    if not text:
-        if required:
-            raise Refused(f"{label}不能为空", key)
-        return None
-    if len(text) > limit:
-        raise Refused(f"{label}长度为 {len(text)} 个字符,超过上限 {limit} 个字符", key)
-    if not text.isprintable():
-        raise Refused(f"{label}含有不可见的控制字符,请删除", key)
-    return text
+    return clean_name(label, limit, key, value, required=required)
 
 
 def _asset_class(value) -> AssetClass:
