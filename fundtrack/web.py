@@ -3,10 +3,13 @@ work, the database being unreachable, and the number formats of the templates.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from typing import TypeVar
+from urllib.parse import quote
 
-from flask import Flask, abort, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter
@@ -214,3 +217,33 @@ def or_404(find: Callable[..., T], *args, missing: type[Exception] = NotFound) -
         return find(*args)
     except missing:
         abort(404)
+
+
+def send_temporary(path: str, mimetype: str, name: str, fallback: str, *,
+                   chunk: int = 256 * 1024) -> Response:
+    """A download of the temporary file ``path``: streamed from disk in chunks (never
+    whole in memory), named ``name`` (RFC 5987; ``fallback`` for clients reading only
+    the ASCII name) and removed once sent, or when the response is closed unread (a
+    HEAD request, a client gone)."""
+    response = Response(_send_and_remove(path, chunk), mimetype=mimetype,
+                        direct_passthrough=True)
+    response.content_length = os.path.getsize(path)
+    response.headers.set("Content-Disposition", "attachment", filename=name.encode(
+        "ascii", "ignore").decode() or fallback, **{"filename*": f"UTF-8''{quote(name)}"})
+    response.call_on_close(lambda: remove_quietly(path))
+    return response
+
+
+def _send_and_remove(path: str, chunk: int) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(chunk):
+                yield block
+    finally:
+        remove_quietly(path)
+
+
+def remove_quietly(path: str) -> None:
+    """Remove a temporary file that may be gone already."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

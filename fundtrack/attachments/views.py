@@ -10,14 +10,12 @@ The JSON API (POST/GET /api/v1/attachments) is fundtrack/api/attachments.py; bot
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -35,7 +33,7 @@ from ..errors import NotFound, Refused
 from ..funds.service import get_disbursement
 from ..projects.service import get_project
 from ..settings.service import get_checklist
-from ..web import record_id
+from ..web import record_id, remove_quietly, send_temporary
 from . import bundle, queries, service, storage
 from .models import DocumentKind, OwnerType
 
@@ -221,32 +219,12 @@ def _zip(documents, name: str, *, folders: bool):
             except service.Mismatch as e:
                 mismatch = e  # answered once the history line is committed
     except BaseException:
-        _remove(path)
+        remove_quietly(path)
         raise
     if mismatch is not None:
-        _remove(path)
+        remove_quietly(path)
         return render_template("error.html", code=409, message=mismatch.message), 409
-    file_name = bundle.safe(name) + ".zip"
-    response = Response(_send_and_remove(path), mimetype="application/zip",
-                        direct_passthrough=True)
-    response.content_length = os.path.getsize(path)
-    response.headers.set("Content-Disposition", "attachment", filename=file_name.encode(
-        "ascii", "ignore").decode() or "documents.zip",
-        **{"filename*": f"UTF-8''{quote(file_name)}"})
+    response = send_temporary(path, "application/zip", bundle.safe(name) + ".zip",
+                              "documents.zip", chunk=storage.CHUNK)
     response.headers["Cache-Control"] = "private, no-store"
-    response.call_on_close(lambda: _remove(path))
     return response
-
-
-def _send_and_remove(path: str, chunk: int = storage.CHUNK):
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(chunk):
-                yield block
-    finally:
-        _remove(path)
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path)

@@ -14,11 +14,11 @@ from sqlalchemy import and_, or_, select
 
 from ..accounts.models import User
 from ..accounts.service import names_of
+from ..contracts.models import Contract
 from ..extensions import db
 from ..formatting import money
-from ..money import format_rate
-from ..contracts.models import Contract
 from ..funds.models import Disbursement, FundSource
+from ..money import format_rate
 from ..projects.models import Project, Unit
 from ..rectification.models import Finding, FindingNote
 from .models import Change

@@ -14,7 +14,6 @@ from ..funds.models import FundSource
 from ..milestones.models import Milestone
 from ..projects.models import Project, Unit
 
-
 #: The values of ``LedgerFilter.handover``, as the 项目库's filter shows them.
 HANDED_OVER, NOT_HANDED_OVER = "已移交", "未移交"
 

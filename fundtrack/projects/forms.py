@@ -38,7 +38,8 @@ class ProjectFilterForm(FlaskForm):
     )
     overdue = BooleanField("只看逾期", false_values=("", "0", "false"))
     status = SelectField("项目状态", choices=[ANY, *(C(s.label) for s in ProjectStatus)])
-    handover = SelectField("资产移交", choices=[ANY, C(HANDED_OVER), C(NOT_HANDED_OVER, "报账未移交")])
+    handover = SelectField("资产移交",
+                           choices=[ANY, C(HANDED_OVER), C(NOT_HANDED_OVER, "报账未移交")])
     money = SelectField("金额单位", choices=[C("yuan", "元"), C("wan", "万元")])
 
 

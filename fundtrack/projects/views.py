@@ -11,10 +11,10 @@ from .. import sheets
 from ..access import READ, allow
 from ..assets import service as assets
 from ..clock import today
+from ..contracts.service import contracts_of
 from ..database import unit_of_work
 from ..dates import parse_date
 from ..enums import NO, YES, ProjectStatus, Role
-from ..contracts.service import contracts_of
 from ..errors import Refused
 from ..funds.queries import channel_choices, payments_of
 from ..funds.service import project_payment_warnings

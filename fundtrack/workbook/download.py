@@ -4,17 +4,16 @@ that says what it holds (a filtered download never takes the whole one's name)."
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
-from urllib.parse import quote
 
 import xlsxwriter
 from flask import Response
 
 from .. import sheets
+from ..web import remove_quietly, send_temporary
 from .styles import WORKBOOK_OPTIONS, Styles, write_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,17 +34,10 @@ def xlsx_response(write: Callable[[str], None], name: str) -> Response:
     os.close(fd)
     try:
         write(path)
-        size = os.path.getsize(path)
     except BaseException:
-        _remove(path)
+        remove_quietly(path)
         raise
-    response = Response(_send_and_remove(path), mimetype=XLSX, direct_passthrough=True)
-    response.content_length = size
-    response.headers.set("Content-Disposition", "attachment", filename=name.encode(
-        "ascii", "ignore").decode() or "fundtrack.xlsx", **{"filename*": f"UTF-8''{quote(name)}"})
-    # a response closed before it was read (a HEAD request, a client gone) removes it too
-    response.call_on_close(lambda: _remove(path))
-    return response
+    return send_temporary(path, XLSX, name, "fundtrack.xlsx")
 
 
 def write_sheet(path: str, sheet: sheets.Sheet, rows: Iterable[dict], title: str,
@@ -68,17 +60,3 @@ def write_sheet(path: str, sheet: sheets.Sheet, rows: Iterable[dict], title: str
         for i, c in enumerate(sheet.columns):
             write_cell(ws, row, i, c.kind, total.get(c.key), styles.total[c.kind])
     workbook.close()
-
-
-def _send_and_remove(path: str, chunk: int = 256 * 1024):
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(chunk):
-                yield block
-    finally:
-        _remove(path)
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path)

@@ -57,7 +57,8 @@ def test_finance_registers_and_corrects_a_contract(app, client, county):
     with app.app_context():
         cid = db.session.scalar(select(Contract.id))
     r = client.get(f"/contracts/{cid}/edit")
-    assert input_value(r, "retention_rate") == "5" and input_value(r, "contractor") == "某某路桥公司"
+    assert input_value(r, "retention_rate") == "5"
+    assert input_value(r, "contractor") == "某某路桥公司"
     assert '<option selected value="open">' in r.get_data(as_text=True)
     r = post_form(client, f"/contracts/{cid}/edit", {
         "contract_no": "ignored", "project_code": "XM001", "contractor": "某某路桥公司",

@@ -58,7 +58,8 @@ def test_stopping_needs_a_reason_and_the_steps_keep_their_order(client, county):
     assert r.status_code == 422
     assert r.get_json()["errors"] == [{"field": "reason", "message": "终止项目须填写终止原因"}]
     r = post(client, county["admin"], "XM002", {"status": "实施"})
-    assert r.status_code == 409 and "状态为储备,不能改为实施" in r.get_json()["errors"][0]["message"]
+    assert r.status_code == 409
+    assert "状态为储备,不能改为实施" in r.get_json()["errors"][0]["message"]
     r = post(client, county["admin"], "XM002", {"status": "终止", "reason": "群众意愿变化"})
     assert r.status_code == 200
     assert r.get_json()["status"] == "终止" and r.get_json()["stop_reason"] == "群众意愿变化"

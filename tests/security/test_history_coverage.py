@@ -19,8 +19,8 @@ from fundtrack.enums import MilestoneKind, ProjectStatus
 from fundtrack.extensions import db
 from fundtrack.history.models import Change
 from fundtrack.milestones.service import keep_baseline
-from fundtrack.projects.models import Unit
 from fundtrack.performance.service import add_target
+from fundtrack.projects.models import Unit
 from fundtrack.projects.service import create_project
 from fundtrack.rectification.models import FindingSource
 from fundtrack.rectification.service import record_finding

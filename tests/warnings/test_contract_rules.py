@@ -4,18 +4,30 @@ the other rules are (``found``): paid beyond the contracts, a 质保金 paid ear
 
 from __future__ import annotations
 
+import pytest
+
+from fundtrack.database import unit_of_work
 from fundtrack.enums import MilestoneKind as K
 from fundtrack.enums import PaymentKind, TenderMethod
 from fundtrack.ledger.filters import LedgerFilter
+from fundtrack.settings.service import set_warning_thresholds
 from fundtrack.warnings import Level
 from tests import factories as f
 from tests.factories import D
 from tests.warnings.test_rules import (
+    THRESHOLDS,
     build,
-    county,  # noqa: F401  (the fixture)
     found,
     funded_project,
 )
+
+
+@pytest.fixture
+def county(app):
+    """As tests/warnings/test_rules.py's: its warning thresholds set."""
+    with app.app_context(), unit_of_work("测试"):
+        set_warning_thresholds(THRESHOLDS)
+    return app
 
 
 def test_paid_beyond_the_contracts_is_yellow(county):
@@ -70,7 +82,8 @@ def test_retention_paid_before_its_date_is_yellow(county):
     assert set(got) == {"XM001"}
     a = got["XM001"]
     assert a.level == Level.YELLOW and a.days == 1 and a.amount == D("1000.00")
-    assert a.reason == "质保金 P1 于 2024-06-09 支付 1,000.00 元,合同质保期 2024-06-10 才满(提前 1 天)"
+    assert a.reason == ("质保金 P1 于 2024-06-09 支付 1,000.00 元,"
+                        "合同质保期 2024-06-10 才满(提前 1 天)")
 
 
 def test_one_warning_per_early_retention_payment(county):
