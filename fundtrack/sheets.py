@@ -258,6 +258,23 @@ DOCUMENTS = Sheet("要件", (
     C("supersedes", "替换附件编号", "int", width=12),
 ), computed=True)
 
+#: 绩效自评 (performance self-evaluation): one row per project (not 储备) with its
+#: indicators counted, then one 小计 row per 责任单位, then the 合计 row; from
+#: performance/evaluation.py. Export only, after 要件; import ignores it.
+SELF_EVALUATION = Sheet("绩效自评", (
+    C("project_code", "项目编号", "code", width=16),
+    C("year", "年度", "int", width=8),
+    C("name", "项目名称", width=36),
+    C("unit", "责任单位", width=18),
+    C("status", "项目状态", width=8),
+    C("targets", "指标数", "int", width=8),
+    C("met", "已达成", "int", width=8),
+    C("not_met", "未达成", "int", width=8),
+    C("pending", "未评价", "int", width=8),
+    C("met_rate", "达成率", "rate", width=9),
+    C("gap_reasons", "未达成原因", width=40),
+), computed=True)
+
 # --- the city workbook (上报汇总, reporting/workbook.py) ------------------------------------
 
 #: One row per lower region: the figures of its latest package for the month.

@@ -6,14 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import allow
+from ..access import READ, allow
+from ..clock import today
 from ..database import unit_of_work
 from ..enums import NO, YES, Role
 from ..errors import Refused
 from ..forms import show_refusal
+from ..ledger import LedgerFilter
+from ..ledger.dashboard import filter_choices
+from ..projects.queries import plan_years
 from ..projects.service import get_project
 from ..web import or_404
 from . import service
+from .evaluation import self_evaluation
 from .forms import ActualForm, TargetForm
 
 #: Who may keep targets: admin, finance, the manager of the project's own unit.
@@ -89,3 +94,23 @@ def actual(code: str, target_id: int):
             return _back(code)
     return render_template("performance/target_form.html", form=form, project=project,
                            item=item), status
+
+
+@bp.get("/evaluation")
+@allow(*READ)
+def evaluation():
+    """绩效自评: for a year, each project's indicators (met, not met, not yet evaluated,
+    why not) and the totals per 责任单位; printable."""
+    years = plan_years()
+    unit = request.args.get("unit") or None
+    options = filter_choices()
+    try:
+        year = int(request.args["year"]) if request.args.get("year") else \
+            (years[0] if years else today().year)
+    except ValueError:
+        return render_template("performance/evaluation.html", error="年度应为数字,如 2025",
+                               year=None, years=years, unit=unit, units=options["units"],
+                               report=None), 400
+    report = self_evaluation(today(), LedgerFilter(project_year=year, unit=unit))
+    return render_template("performance/evaluation.html", error=None, year=year, years=years,
+                           unit=unit, units=options["units"], report=report)

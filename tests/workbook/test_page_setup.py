@@ -16,7 +16,8 @@ from tests.workbook.sample import build_county
 
 AS_OF = dt.date(2024, 6, 30)
 A4, A3 = 9, 8  # the printer's paper codes
-COMPUTED = {"项目台账", "项目资金台账", "资金台账", "结转结余", "逾期清单", "汇总", "月报"}
+COMPUTED = {"项目台账", "项目资金台账", "资金台账", "结转结余", "逾期清单", "汇总", "月报",
+            "绩效自评"}
 LONG_SCOPE = "新建混凝土道路" + "，路面宽4.5米、厚0.2米，配套排水边沟和错车道" * 6
 
 
@@ -33,7 +34,7 @@ def book(ctx, tmp_path):
 
 
 def test_every_sheet_prints_landscape_one_page_wide_headed_on_every_page(book):
-    assert len(book.worksheets) == 16  # 8 data sheets, 6 computed, 月报, 要件
+    assert len(book.worksheets) == 17  # 8 data sheets, 6 computed, 月报, 要件, 绩效自评
     for ws in book.worksheets:
         setup = ws.page_setup
         assert setup.orientation == "landscape", ws.title

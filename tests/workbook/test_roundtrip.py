@@ -36,7 +36,7 @@ def test_export_import_export_is_the_same_workbook(ctx, fresh_app, tmp_path):
     report, a, b = round_trip(tmp_path, fresh_app)
     assert report.counts == {"资金来源": 3, "资金到位": 4, "项目": 4, "资金安排": 7,
                              "支出明细": 8, "项目节点": 8}
-    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 16  # 14 + 月报, 要件
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 17  # 14 + 月报, 要件, 绩效自评
     for name in a.sheetnames:
         assert cells(a[name]) == cells(b[name]), name
     # and the figures are the county's, not empty sheets
