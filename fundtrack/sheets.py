@@ -136,10 +136,36 @@ MILESTONES = Sheet("项目节点", (
     C("note", "备注", "text", False, 30),
 ))
 
+#: 绩效目标 (performance targets), optional on import: one row per indicator, in the
+#: order entered; the actual value, 是否达成 and 未达成原因 empty until evaluated.
+TARGETS = Sheet("绩效目标", (
+    C("project_code", "项目编号", "code", True, 16),
+    C("target_category", "指标类别", "enum", True, 10),
+    C("name", "指标名称", "text", True, 24),
+    C("measure", "计量单位", "text", False, 10),
+    C("target", "目标值", "text", True, 12),
+    C("actual", "实际值", "text", False, 12),
+    C("met", "是否达成", "yesno", False, 10),
+    C("gap_reason", "未达成原因", "text", False, 30),
+))
+
+#: 资产台账 (asset handovers, 资产移交), optional on import: one row per asset handed over.
+ASSETS = Sheet("资产台账", (
+    C("project_code", "项目编号", "code", True, 16),
+    C("name", "资产名称", "text", True, 28),
+    C("asset_class", "资产类别", "enum", True, 10),
+    C("value", "资产价值", "money", True, 16),
+    C("owner", "产权归属", "text", True, 20),
+    C("maintainer", "管护主体", "text", True, 20),
+    C("caretaker", "管护责任人", "text", False, 16),
+    C("handed_over_on", "移交日期", "date", True, 12),
+    C("document_no", "移交文号", "text", False, 24),
+))
+
 DATA_SHEETS = (SOURCES, ARRIVALS, PROJECTS, ALLOCATIONS, DISBURSEMENTS, RECOVERIES,
-               CONTRACTS, MILESTONES)
+               CONTRACTS, MILESTONES, TARGETS, ASSETS)
 #: Data sheets a workbook may lack: an import reports their rows only when there are some.
-OPTIONAL_SHEETS = (RECOVERIES, CONTRACTS)
+OPTIONAL_SHEETS = (RECOVERIES, CONTRACTS, TARGETS, ASSETS)
 
 # --- computed sheets (export only) -------------------------------------------------------
 
@@ -260,7 +286,8 @@ DOCUMENTS = Sheet("要件", (
 
 #: 绩效自评 (performance self-evaluation): one row per project (not 储备) with its
 #: indicators counted, then one 小计 row per 责任单位, then the 合计 row; from
-#: performance/evaluation.py. Export only, after 要件; import ignores it.
+#: performance/evaluation.py. Export only, after the contract's computed sheets and
+#: before 月报; import ignores it.
 SELF_EVALUATION = Sheet("绩效自评", (
     C("project_code", "项目编号", "code", width=16),
     C("year", "年度", "int", width=8),

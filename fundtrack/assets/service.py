@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..bulk import add
 from ..clock import today
 from ..enums import AssetClass, MilestoneKind
 from ..errors import Refused
@@ -87,8 +88,7 @@ def record_handover(project: Project, *, name, asset_class, value: Decimal | Non
                          asset_class=asset_class, value=value, owner=owner,
                          maintainer=maintainer, caretaker=caretaker,
                          handed_over_on=handed_over_on, document_no=document_no)
-    db.session.add(item)
-    db.session.flush()
+    add(item)
     record("insert", item)
     return item
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ..bulk import add
 from ..enums import NO, YES, ProjectStatus, TargetCategory, parse_yes_no
 from ..errors import NotFound, Refused
 from ..extensions import db
@@ -65,20 +66,48 @@ def may_edit(user, project: Project) -> bool:
     return project.editable_by(user)
 
 
-def add_target(project: Project, *, category, name, target, measure=None) -> PerformanceTarget:
-    """Add one indicator to the project (any status but 终止)."""
+def _checked_actual(project: Project, actual, met, gap_reason, *,
+                    statuses=EVALUATED) -> tuple[str, bool, str | None]:
+    """The rules of an actual value: when it may be recorded, and why a miss."""
+    if project.status not in statuses:
+        raise Refused(f"项目「{project.code}」状态为{project.status.label},"
+                      "实施或完工后才能填写绩效目标的实际值", "status", conflict=True)
+    actual = _text("actual", actual, required=True)
+    met = read_met(met)
+    gap_reason = _text("gap_reason", gap_reason)
+    if not met and not gap_reason:
+        raise Refused("未达成目标的须填写未达成原因", "gap_reason")
+    return actual, met, (None if met else gap_reason)
+
+
+def add_target(project: Project, *, category, name, target, measure=None,
+               actual=None, met=None, gap_reason=None,
+               from_workbook: bool = False) -> PerformanceTarget:
+    """Add one indicator to the project (any status but 终止).
+
+    The workbook's 绩效目标 sheet (workbook/importer.py) gives an indicator with its
+    actual value at once (``actual``, ``met``, ``gap_reason``: the rules of
+    ``record_actual``). A workbook states each project's end state, written before its
+    indicators (``from_workbook``): a 终止 project keeps the indicators, and the actual
+    values, it had before it stopped."""
     category = _category(category)
     name = _text("name", name, required=True)
     measure = _text("measure", measure)
     target = _text("target", target, required=True)
-    if project.status == ProjectStatus.STOPPED:
+    if project.status == ProjectStatus.STOPPED and not from_workbook:
         raise Refused(f"项目「{project.code}」已终止,不能再添加绩效目标", "status",
                       conflict=True)
+    evaluated = None
+    if any(v is not None and str(v).strip() for v in (actual, met, gap_reason)):
+        evaluated = _checked_actual(
+            project, actual, met, gap_reason,
+            statuses=(*EVALUATED, ProjectStatus.STOPPED) if from_workbook else EVALUATED)
     lock_project(project)
     item = PerformanceTarget(project=project, project_id=project.id, category=category,
                              name=name, measure=measure, target=target)
-    db.session.add(item)
-    db.session.flush()
+    if evaluated is not None:
+        item.actual, item.met, item.gap_reason = evaluated
+    add(item)
     record("insert", item)
     return item
 
@@ -87,16 +116,7 @@ def record_actual(item: PerformanceTarget, *, actual, met, gap_reason=None) -> b
     """The indicator's actual value, whether it was met and, when not, why (required).
     Only for a project in 实施 or 完工. False when nothing changed."""
     project = item.project
-    if project.status not in EVALUATED:
-        raise Refused(f"项目「{project.code}」状态为{project.status.label},"
-                      "实施或完工后才能填写绩效目标的实际值", "status", conflict=True)
-    actual = _text("actual", actual, required=True)
-    met = read_met(met)
-    gap_reason = _text("gap_reason", gap_reason)
-    if not met and not gap_reason:
-        raise Refused("未达成目标的须填写未达成原因", "gap_reason")
-    if met:
-        gap_reason = None
+    actual, met, gap_reason = _checked_actual(project, actual, met, gap_reason)
     lock_project(project)
     before = snapshot(item)
     item.actual, item.met, item.gap_reason = actual, met, gap_reason

@@ -15,12 +15,14 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from ..enums import (
+    AssetClass,
     FundCategory,
     Level,
     MilestoneKind,
     PaymentKind,
     ProjectStatus,
     RecoveryDestination,
+    TargetCategory,
     TenderMethod,
     parse_yes_no,
 )
@@ -40,6 +42,8 @@ ENUMS = {
     "status": ProjectStatus,
     "destination": RecoveryDestination,
     "tender_method": TenderMethod,
+    "target_category": TargetCategory,
+    "asset_class": AssetClass,
 }
 
 #: Years outside this range are typing errors, not years of a county's budget.

@@ -18,12 +18,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from .. import sheets
+from ..assets.models import AssetHandover
 from ..attachments.models import Attachment, OwnerType
 from ..contracts.models import Contract
 from ..extensions import db
 from ..funds.models import Allocation, Disbursement, FundArrival, FundSource, Recovery
 from ..ledger import LedgerFilter
 from ..milestones.models import Milestone
+from ..performance.models import PerformanceTarget
 from ..projects.models import Project, Unit
 from ..rectification.models import Finding
 
@@ -160,6 +162,33 @@ def milestones(scope=ALL):
     return _stream(stmt, sheets.MILESTONES.keys)
 
 
+def targets(scope=ALL):
+    """By project, then in the order entered (the order import adds them in)."""
+    stmt = (
+        select(Project.code, PerformanceTarget.category, PerformanceTarget.name,
+               PerformanceTarget.measure, PerformanceTarget.target, PerformanceTarget.actual,
+               PerformanceTarget.met, PerformanceTarget.gap_reason)
+        .join(Project, Project.id == PerformanceTarget.project_id)
+        .where(*scope.projects)
+        .order_by(Project.code, PerformanceTarget.id)
+    )
+    return _stream(stmt, sheets.TARGETS.keys)
+
+
+def assets(scope=ALL):
+    """By project, then handover date and order entered."""
+    stmt = (
+        select(Project.code, AssetHandover.name, AssetHandover.asset_class,
+               AssetHandover.value, AssetHandover.owner, AssetHandover.maintainer,
+               AssetHandover.caretaker, AssetHandover.handed_over_on,
+               AssetHandover.document_no)
+        .join(Project, Project.id == AssetHandover.project_id)
+        .where(*scope.projects)
+        .order_by(Project.code, AssetHandover.handed_over_on, AssetHandover.id)
+    )
+    return _stream(stmt, sheets.ASSETS.keys)
+
+
 #: The data sheets with the function that yields their rows.
 DATA = (
     (sheets.SOURCES, sources),
@@ -170,6 +199,8 @@ DATA = (
     (sheets.RECOVERIES, recoveries),
     (sheets.CONTRACTS, contracts),
     (sheets.MILESTONES, milestones),
+    (sheets.TARGETS, targets),
+    (sheets.ASSETS, assets),
 )
 
 

@@ -2,9 +2,9 @@
 
 The data sheets hold every row whatever the as-of date (``year`` keeps only that
 year's projects and fund sources, and the rows joining only kept ones); the computed
-sheets follow, from the ledger functions, as of the date, then 月报, then 要件 (every
-stored document of the kept owners, as a data sheet: header in row 1, no total), then
-绩效自评 (performance/evaluation.py).
+sheets follow, from the ledger functions, as of the date, then 绩效自评
+(performance/evaluation.py), then 月报, then 要件 (every stored document of the kept
+owners, as a data sheet: header in row 1, no total).
 Everything is read in one read-only transaction, so the sheets agree with each other
 even while others write.
 
@@ -125,12 +125,12 @@ def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
             _data_sheet(workbook, styles, printing, sheet, rows(scope))
         for ledger in LEDGERS:
             _computed_sheet(workbook, styles, printing, ledger(as_of, filt), _describe(filt))
+        # 绩效自评: the projects' indicators counted, 小计 per unit, 合计
+        _computed_sheet(workbook, styles, printing, self_evaluation(as_of, filt),
+                        _describe(filt))
         _monthly_sheet(workbook, styles, printing, as_of, filt)
         # 要件: what is attached to what, laid out as a data sheet (export only)
         _data_sheet(workbook, styles, printing, sheets.DOCUMENTS, documents(scope))
-        # 绩效自评: the projects' indicators counted, 小计 per unit, 合计 (export only)
-        _computed_sheet(workbook, styles, printing, self_evaluation(as_of, filt),
-                        _describe(filt), whole=True)
     finally:
         workbook.close()
 

@@ -1,8 +1,9 @@
 """Import: add a workbook's rows to the database through the services, all or nothing.
 
 Every row goes through the service that owns its rules, in one transaction: fund sources,
-arrivals, projects, milestones, allocations, payments, then recoveries (资金收回) and
-contracts (合同), two optional sheets. A refused row becomes a
+arrivals, projects, milestones, allocations, payments, then recoveries (资金收回),
+contracts (合同), performance targets (绩效目标) and asset handovers (资产台账), four
+optional sheets. A refused row becomes a
 Problem naming its sheet, Excel row and column, and the import carries on with the next
 row, so that one run reports every problem of the workbook. At the end the transaction is
 committed only when nothing was refused and this is not a dry run.
@@ -27,6 +28,7 @@ from decimal import Decimal
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import sheets
+from ..assets import service as assets
 from ..contracts import service as contracts
 from ..contracts.models import Contract
 from ..database import acting_as
@@ -38,6 +40,7 @@ from ..funds import service as funds
 from ..funds.models import Disbursement, FundSource
 from ..importsession import import_session
 from ..milestones.service import set_milestone
+from ..performance import service as performance
 from ..projects.models import Project, Unit
 from ..projects.service import create_project, get_project
 from .order import allocation_order, disbursement_order
@@ -49,6 +52,8 @@ _FIELD_ALIASES = {
     sheets.SOURCES.name: {"code": "source_code"},
     sheets.PROJECTS.name: {"code": "project_code"},
     sheets.MILESTONES.name: {"kind": "milestone"},
+    sheets.TARGETS.name: {"category": "target_category", "status": "project_code"},
+    sheets.ASSETS.name: {"status": "project_code"},
 }
 #: The code a row of these sheets adds, which rows of other sheets refer to.
 _OWN_KEY = {
@@ -172,6 +177,8 @@ class _Import:
              lambda rows: disbursement_order(rows, _is_reversal)),
             (sheets.RECOVERIES, self.add_recovery, None),
             (sheets.CONTRACTS, self.add_contract, None),
+            (sheets.TARGETS, self.add_target, None),
+            (sheets.ASSETS, self.add_asset, None),
         )
         total = sum(r.ok for rows in self.rows.values() for r in rows)
         done = 0
@@ -306,6 +313,22 @@ class _Import:
             contractor=row["contractor"], amount=row["amount"], signed_on=row["signed_on"],
             tender_method=row["tender_method"], retention_rate=row["retention_rate"],
             retention_due_on=row["retention_due_on"],
+        )
+
+    def add_target(self, row: Row):
+        performance.add_target(
+            get_project(row["project_code"]), category=row["target_category"],
+            name=row["name"], measure=row["measure"], target=row["target"],
+            actual=row["actual"], met=row["met"], gap_reason=row["gap_reason"],
+            from_workbook=True,
+        )
+
+    def add_asset(self, row: Row):
+        assets.record_handover(
+            get_project(row["project_code"]), name=row["name"],
+            asset_class=row["asset_class"], value=row["value"], owner=row["owner"],
+            maintainer=row["maintainer"], caretaker=row["caretaker"],
+            handed_over_on=row["handed_over_on"], document_no=row["document_no"],
         )
 
 

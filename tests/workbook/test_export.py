@@ -28,6 +28,8 @@ CONTRACT = {
     "资金收回": "资金来源编号 收回日期 收回金额 去向 文号 原因",
     "合同": "合同编号 项目编号 承建单位 合同金额 签订日期 招标方式 质保金比例 质保期满日期",
     "项目节点": "项目编号 节点 计划日期 实际日期 备注",
+    "绩效目标": "项目编号 指标类别 指标名称 计量单位 目标值 实际值 是否达成 未达成原因",
+    "资产台账": "项目编号 资产名称 资产类别 资产价值 产权归属 管护主体 管护责任人 移交日期 移交文号",
     "项目台账": "项目编号 项目名称 乡镇 责任单位 责任人 总投资 安排资金 已支出 支出率 当前节点 "
                 "逾期节点数 最长逾期天数",
     "项目资金台账": "项目编号 项目名称 资金来源编号 资金名称 安排资金 已支出 支出率 结余",
@@ -62,9 +64,10 @@ def cell_of(ws, header_row: int, first: str, header: str):
 
 
 def test_sheet_names_and_header_rows_are_the_contracts(book):
-    # the contract's sheets, in its order, then the 月报 (tests/ledger/test_monthly.py) and
-    # the 要件 (tests/workbook/test_documents_sheet.py)
-    assert book.sheetnames == [*CONTRACT, "月报", "要件"]
+    # the contract's sheets, in its order, then the 绩效自评 (tests/performance/
+    # test_evaluation.py), the 月报 (tests/ledger/test_monthly.py) and the 要件
+    # (tests/workbook/test_documents_sheet.py)
+    assert book.sheetnames == [*CONTRACT, "绩效自评", "月报", "要件"]
     for name, headers in CONTRACT.items():
         header_row = 2 if name in COMPUTED else 1
         assert [c.value for c in book[name][header_row]] == headers.split(), name

@@ -63,7 +63,8 @@ def test_every_printed_page_carries_its_sheets_whole_header_row(ctx, tmp_path):
     book = tmp_path / "台账.xlsx"
     export_workbook(book, as_of=day(AS_OF))
     pages = _pages(book, tmp_path)
-    by_name = {s.name: s for s in (*sheets.DATA_SHEETS, *sheets.COMPUTED_SHEETS)}
+    by_name = {s.name: s for s in (*sheets.DATA_SHEETS, *sheets.COMPUTED_SHEETS,
+                                          sheets.SELF_EVALUATION, sheets.DOCUMENTS)}
     seen = set()
     for number, page in enumerate(pages, 1):
         name = _sheet_of(page, [*by_name, "月报"])
