@@ -72,6 +72,10 @@ def sqlite_source(sqlite_template, tmp_path):  # noqa: F811
 
         attach("disbursement:PZ0005", "发票", PDF, "结算发票.pdf")
         attach("project:XM001", "公示照片", JPEG, "施工前.jpg")
+        # and 绩效目标 and 资产移交, for their sheets and the 绩效自评
+        from tests.workbook.sample import add_targets_and_assets
+
+        add_targets_and_assets()
     yield app
     with app.app_context():
         db.engine.dispose()

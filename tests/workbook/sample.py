@@ -60,3 +60,38 @@ def build_county() -> None:
     f.pay("PZ0007", road, zy, "1234.56", "2024-07-01")  # after the as-of date
     f.pay("0008", idle, old, "30000.00", "2023-06-01")
     db.session.commit()
+
+
+def add_targets_and_assets():
+    """build_county's projects with 绩效目标 (one met, one missed, one not evaluated, one
+    of a project since stopped) and 资产移交 of a settled project."""
+    from fundtrack.enums import MilestoneKind as K
+    from fundtrack.enums import ProjectStatus as S
+    from fundtrack.performance import service as performance
+    from fundtrack.projects.service import get_project
+    from tests import factories as f
+    from tests.factories import day
+
+    road, water, other = get_project("XM001"), get_project("XM002"), get_project("0042")
+    length = performance.add_target(road, category="产出", name="新建道路长度",
+                                    measure="公里", target="3.2")
+    performance.record_actual(length, actual="3.3", met="是")
+    performance.add_target(road, category="满意度", name="受益群众满意度", measure="%",
+                           target="≥95")  # not yet evaluated
+    canal = performance.add_target(water, category="效益", name="新增灌溉面积",
+                                   measure="亩", target="1200")
+    performance.record_actual(canal, actual="1100", met="否", gap_reason="部分地块未流转")
+    stopped = performance.add_target(other, category="产出", name="=新建桥梁",
+                                     target="1")
+    performance.record_actual(stopped, actual="0", met="否", gap_reason="项目终止")
+    other.status = S.STOPPED
+    other.stop_reason = "选址调整"
+    f.milestone(water, K.SETTLED, done="2024-05-20")
+    from fundtrack.assets import service as assets
+    assets.record_handover(water, name="灌溉渠道 2.1 公里", asset_class="公益性",
+                           value=f.D("84999.99"), owner="西村村民委员会",
+                           maintainer="西村村民委员会", caretaker="李四 13800000000",
+                           handed_over_on=day("2024-06-01"), document_no="确农移〔2024〕1号")
+    assets.record_handover(water, name="泵站", asset_class="经营性", value=f.D("0"),
+                           owner="西村集体经济合作社", maintainer="西村集体经济合作社",
+                           handed_over_on=day("2024-06-02"))

@@ -34,7 +34,7 @@ def book(ctx, tmp_path):
 
 
 def test_every_sheet_prints_landscape_one_page_wide_headed_on_every_page(book):
-    assert len(book.worksheets) == 19  # 10 data sheets, 6 computed, 月报, 要件, 绩效自评
+    assert len(book.worksheets) == 19  # 10 data sheets, 6 computed, 绩效自评, 月报, 要件
     for ws in book.worksheets:
         setup = ws.page_setup
         assert setup.orientation == "landscape", ws.title

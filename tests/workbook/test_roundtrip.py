@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fundtrack.extensions import db
 from fundtrack.workbook.export import export_workbook
 from fundtrack.workbook.importer import import_workbook
 from tests.workbook.readback import open_book, values
-from tests.workbook.sample import build_county
+from tests.workbook.sample import add_targets_and_assets, build_county
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -36,7 +37,8 @@ def test_export_import_export_is_the_same_workbook(ctx, fresh_app, tmp_path):
     report, a, b = round_trip(tmp_path, fresh_app)
     assert report.counts == {"资金来源": 3, "资金到位": 4, "项目": 4, "资金安排": 7,
                              "支出明细": 8, "项目节点": 8}
-    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 19  # 10 data, 6 computed, 月报, 要件, 绩效自评
+    # 10 data sheets, 6 computed, 绩效自评, 月报, 要件
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) == 19
     for name in a.sheetnames:
         assert cells(a[name]) == cells(b[name]), name
     # and the figures are the county's, not empty sheets
@@ -83,48 +85,12 @@ def test_contracts_round_trip_cell_for_cell(ctx, fresh_app, tmp_path):
     assert b["合同"]["G2"].number_format == "0.00%"
 
 
-def _targets_and_assets():
-    """build_county's projects with 绩效目标 (one met, one missed, one not evaluated, one
-    of a project since stopped) and 资产移交 of a settled project."""
-    from fundtrack.enums import MilestoneKind as K
-    from fundtrack.enums import ProjectStatus as S
-    from fundtrack.extensions import db
-    from fundtrack.performance import service as performance
-    from fundtrack.projects.service import get_project
-    from tests import factories as f
-    from tests.factories import day
-
-    road, water, other = get_project("XM001"), get_project("XM002"), get_project("0042")
-    length = performance.add_target(road, category="产出", name="新建道路长度",
-                                    measure="公里", target="3.2")
-    performance.record_actual(length, actual="3.3", met="是")
-    performance.add_target(road, category="满意度", name="受益群众满意度", measure="%",
-                           target="≥95")  # not yet evaluated
-    canal = performance.add_target(water, category="效益", name="新增灌溉面积",
-                                   measure="亩", target="1200")
-    performance.record_actual(canal, actual="1100", met="否", gap_reason="部分地块未流转")
-    stopped = performance.add_target(other, category="产出", name="=新建桥梁",
-                                     target="1")
-    performance.record_actual(stopped, actual="0", met="否", gap_reason="项目终止")
-    other.status = S.STOPPED
-    other.stop_reason = "选址调整"
-    f.milestone(water, K.SETTLED, done="2024-05-20")
-    from fundtrack.assets import service as assets
-    assets.record_handover(water, name="灌溉渠道 2.1 公里", asset_class="公益性",
-                           value=f.D("84999.99"), owner="西村村民委员会",
-                           maintainer="西村村民委员会", caretaker="李四 13800000000",
-                           handed_over_on=day("2024-06-01"), document_no="确农移〔2024〕1号")
-    assets.record_handover(water, name="泵站", asset_class="经营性", value=f.D("0"),
-                           owner="西村集体经济合作社", maintainer="西村集体经济合作社",
-                           handed_over_on=day("2024-06-02"))
-    db.session.commit()
-
-
 def test_targets_and_assets_round_trip_cell_for_cell(ctx, fresh_app, tmp_path):
     """绩效目标 and 资产台账 are data: exported, imported into an empty database through
     their services, exported again the same (绩效自评 with them)."""
     build_county()
-    _targets_and_assets()
+    add_targets_and_assets()
+    db.session.commit()
     report, a, b = round_trip(tmp_path, fresh_app)
     assert report.counts["绩效目标"] == 4 and report.counts["资产台账"] == 2
     for name in ("绩效目标", "资产台账", "绩效自评"):
@@ -142,7 +108,6 @@ def test_targets_and_assets_round_trip_cell_for_cell(ctx, fresh_app, tmp_path):
     with fresh_app.app_context():
         from sqlalchemy import select
 
-        from fundtrack.extensions import db
         from fundtrack.history.models import Change
         entities = set(db.session.scalars(select(Change.entity)))
         assert {"performance_target", "asset_handover"} <= entities
