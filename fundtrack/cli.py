@@ -271,8 +271,9 @@ def _on_terminal() -> bool:
 
 class _Progress:
     """A progress line on a terminal (standard error), rewritten in place: rows done,
-    the share, an estimate, and the sheets written when the work tells them (the export). Shown only after ``AFTER`` seconds (a short import says
-    nothing), and only on a terminal (the caller checks: quiet in a pipe or a log)."""
+    the share, an estimate, and the sheets written when the work tells them (the export).
+    Shown only after ``AFTER`` seconds (a short import or export says nothing), and only
+    on a terminal (the caller checks: quiet in a pipe or a log)."""
 
     AFTER = 1.0
 
