@@ -47,9 +47,10 @@ def _folder() -> Path:
 
 
 def _remove_stale(folder: Path) -> None:
-    """Workbooks older than a job is kept (a server restarted meanwhile forgot them)."""
+    """Workbooks older than a job is kept (a server restarted meanwhile forgot them),
+    and the hidden temporary files of exports killed outright."""
     limit = time.time() - jobs.KEEP_SECONDS
-    for old in folder.glob("*.xlsx"):
+    for old in [*folder.glob("*.xlsx"), *folder.glob(".*.tmp")]:
         try:
             if old.stat().st_mtime < limit:
                 old.unlink()

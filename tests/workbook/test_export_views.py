@@ -143,10 +143,12 @@ def test_an_unread_workbook_is_removed_after_an_hour(app, users, county, monkeyp
     page_url = auditor.get(f"/export/workbook?as_of={AS_OF}").headers["Location"]
     _wait_for(auditor, f"{page_url}/status")
     [kept] = _temp_files(app)
+    killed = kept.with_name(".killed.xlsx.0a1b2c3d.tmp")  # an export killed outright
+    killed.write_bytes(b"PK")
     monkeypatch.setattr(jobs, "KEEP_SECONDS", 0)
     time.sleep(0.01)
     r = auditor.get(f"/export/workbook?as_of={AS_OF}")  # the next one forgets the old
-    assert not kept.exists()
+    assert not kept.exists() and not killed.exists()
     assert auditor.get(page_url).status_code == 404
     _wait_for(auditor, f"{r.headers['Location']}/status")
 
