@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from .treasury import views as treasury
     from .wallchart import views as wallchart
     from .warnings import views as warnings
+    from .workbook import exporting
     from .workbook import views as workbook
     from .workbook.mapping import views as county_import
 
@@ -102,7 +103,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (views, admin, projects, funds, milestones, ledger, workbook, history, settings,
                    warnings, rectification, wallchart, charts, monthly_report, disclosure,
                    periods, attachments, reporting, units, treasury, contracts,
-                   county_import, performance, assets):
+                   county_import, performance, assets, exporting):
         app.register_blueprint(module.bp)
     api.register(app)
 

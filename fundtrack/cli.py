@@ -271,8 +271,9 @@ def _on_terminal() -> bool:
 
 class _Progress:
     """A progress line on a terminal (standard error), rewritten in place: rows done,
-    the share, an estimate. Shown only after ``AFTER`` seconds (a short import says
-    nothing), and only on a terminal (the caller checks: quiet in a pipe or a log)."""
+    the share, an estimate, and the sheets written when the work tells them (the export).
+    Shown only after ``AFTER`` seconds (a short import or export says nothing), and only
+    on a terminal (the caller checks: quiet in a pipe or a log)."""
 
     AFTER = 1.0
 
@@ -282,7 +283,7 @@ class _Progress:
         self.counting: float | None = None
         self.shown = False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, sheets: tuple[int, int] | None = None) -> None:
         now = time.monotonic()
         if self.counting is None:
             self.counting = now
@@ -291,8 +292,9 @@ class _Progress:
         left = ""
         if done:
             left = f",预计还需 {round((now - self.counting) / done * (total - done))} 秒"
+        written = f",工作表 {sheets[0]} / {sheets[1]}" if sheets else ""
         sys.stderr.write(f"\r正在{self.doing}:{done:,} / {total:,} 行"
-                         f"({done * 100 // total}%){left}\033[K")
+                         f"({done * 100 // total}%){written}{left}\033[K")
         sys.stderr.flush()
         self.shown = True
 
@@ -344,10 +346,14 @@ def export_command(out, as_of, year):
     from .workbook.export import export_workbook
 
     day = as_of.date() if as_of else today()
+    progress = _Progress("导出") if _on_terminal() else None
     try:
-        export_workbook(out, as_of=day, year=year)
+        export_workbook(out, as_of=day, year=year, progress=progress)
     except OSError as e:
         _refuse([f"无法写入 {out}:{e.strerror or e}"])
+    finally:
+        if progress is not None:
+            progress.end()
     click.echo(f"已导出截至 {day} 的台账:{out}")
 
 

@@ -3,8 +3,9 @@ in-memory registry of its jobs that the page polls for progress (rows done, an e
 
 The server is one process (waitress, threads: see cli.serve), so a registry in memory is
 seen by every request. A job is its user's: another user's id is not found. Finished jobs
-are forgotten after ``KEEP_SECONDS``; a job whose server restarts is lost with it, as a
-request would be (nothing is written: each job's work is one transaction).
+are forgotten after ``KEEP_SECONDS`` (their ``cleanup`` run: an export's file removed); a
+job whose server restarts is lost with it, as a request would be (nothing is written:
+each job's work is one transaction).
 """
 
 from __future__ import annotations
@@ -38,13 +39,20 @@ class Job:
     result: Any = None
     #: The exception the work raised, if any.
     error: BaseException | None = None
+    #: Sheets written of the workbook's (an export tells them), or None.
+    sheets: tuple[int, int] | None = None
+    #: Run once when the job is forgotten (an export's file removed).
+    cleanup: Callable[[], None] | None = None
     _event: threading.Event = field(default_factory=threading.Event, repr=False)
 
-    def progress(self, done: int, total: int) -> None:
-        """The work's report: ``done`` rows of ``total``."""
+    def progress(self, done: int, total: int, sheets: tuple[int, int] | None = None) -> None:
+        """The work's report: ``done`` rows of ``total`` (and ``sheets`` written of the
+        workbook's, when the work is an export)."""
         if self.counting_since is None:
             self.counting_since = time.monotonic()
         self.done, self.total = done, total
+        if sheets is not None:
+            self.sheets = sheets
 
     def wait(self, seconds: float) -> bool:
         """Wait up to ``seconds`` for the job to finish; whether it has."""
@@ -65,6 +73,7 @@ class Job:
         """What the page polls (static/js/progress.js)."""
         return {"finished": self.is_finished, "done": self.done, "total": self.total,
                 "seconds_left": self.seconds_left(),
+                "sheets": list(self.sheets) if self.sheets else None,
                 "elapsed": round(time.monotonic() - self.started, 1)}
 
 
@@ -72,10 +81,12 @@ _jobs: dict[str, Job] = {}
 _lock = threading.Lock()
 
 
-def start(app, owner: str, work: Callable[[Job], Any], **context) -> Job:
+def start(app, owner: str, work: Callable[[Job], Any], *,
+          cleanup: Callable[[], None] | None = None, **context) -> Job:
     """Run ``work(job)`` in a thread of its own, in an app context of ``app``; the job
-    at once. ``work`` reports its progress with ``job.progress(done, total)``."""
-    job = Job(owner=owner, context=context)
+    at once. ``work`` reports its progress with ``job.progress(done, total)``;
+    ``cleanup`` runs when the job is forgotten."""
+    job = Job(owner=owner, context=context, cleanup=cleanup)
     with _lock:
         _forget_old()
         _jobs[job.id] = job
@@ -104,10 +115,18 @@ def get(job_id: str, owner: str) -> Job | None:
 
 def forget(job: Job) -> None:
     with _lock:
-        _jobs.pop(job.id, None)
+        known = _jobs.pop(job.id, None)
+    if known is not None:
+        _clean(known)
 
 
 def _forget_old() -> None:
     limit = time.monotonic() - KEEP_SECONDS
-    for job_id in [j.id for j in _jobs.values() if j.finished and j.finished < limit]:
-        del _jobs[job_id]
+    for job in [j for j in _jobs.values() if j.finished and j.finished < limit]:
+        del _jobs[job.id]
+        _clean(job)
+
+
+def _clean(job: Job) -> None:
+    if job.cleanup is not None:
+        job.cleanup()

@@ -9,12 +9,12 @@ exports in flat memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from .. import sheets
@@ -32,9 +32,27 @@ from ..rectification.models import Finding
 CHUNK = 1000
 
 
-def _stream(stmt, keys) -> Iterator[dict]:
-    for row in db.session.execute(stmt.execution_options(yield_per=CHUNK)):
-        yield dict(zip(keys, row, strict=True))
+class Rows:
+    """A data sheet's rows: read from the database in chunks when iterated, each row
+    shaped by ``shape`` when given; ``count()`` says how many there are beforehand (one
+    count statement), for the export's progress."""
+
+    def __init__(self, stmt, keys, shape: Callable[[dict], dict] | None = None):
+        self.stmt, self.keys, self.shape = stmt, keys, shape
+
+    def __iter__(self) -> Iterator[dict]:
+        keys, shape = self.keys, self.shape
+        for row in db.session.execute(self.stmt.execution_options(yield_per=CHUNK)):
+            values = dict(zip(keys, row, strict=True))
+            yield values if shape is None else shape(values)
+
+    def count(self) -> int:
+        inner = self.stmt.order_by(None).subquery()
+        return db.session.execute(select(func.count()).select_from(inner)).scalar_one()
+
+
+def _stream(stmt, keys) -> Rows:
+    return Rows(stmt, keys)
 
 
 @dataclass(frozen=True)
@@ -223,9 +241,12 @@ def documents(scope=ALL):
         stmt = stmt.where(or_(*((Attachment.owner_type == kind) & Attachment.owner_id.in_(ids)
                                 for kind, ids in owned.items())))
     zone = ZoneInfo(current_app.config["FUNDTRACK_TIMEZONE"])
-    for row in _stream(stmt.order_by(Attachment.id), sheets.DOCUMENTS.keys):
+
+    def shape(row: dict) -> dict:
         moment = row["uploaded_at"]
         if moment.tzinfo is None:  # SQLite keeps UTC times without their zone
             moment = moment.replace(tzinfo=dt.UTC)
         row["uploaded_at"] = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        yield row
+        return row
+
+    return Rows(stmt.order_by(Attachment.id), sheets.DOCUMENTS.keys, shape)

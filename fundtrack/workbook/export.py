@@ -21,7 +21,7 @@ import itertools
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import xlsxwriter
 from flask import current_app
@@ -48,9 +48,17 @@ from .styles import (
 #: from the database where they grow with the ledger (their 合计 summed as they pass).
 LEDGERS = tuple(kind.stream or kind.function for kind in REGISTRY)
 
+#: Rows written between two progress reports (a report per row would cost time).
+PROGRESS_EVERY = 1000
+
+#: progress(rows done, rows in all, sheets=(sheets done, sheets in all)): the rows are
+#: the data sheets' and 要件's (counted up front), the sheets every sheet of the workbook.
+Progress = Callable[..., None]
+
 
 def export_workbook(
-    path, *, as_of: dt.date, year: int | None = None, filt: LedgerFilter | None = None
+    path, *, as_of: dt.date, year: int | None = None, filt: LedgerFilter | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Write the audit workbook as of ``as_of`` to ``path`` (a file name, or a binary
     file object such as io.BytesIO).
@@ -58,6 +66,8 @@ def export_workbook(
     ``year`` is ``fundtrack export --year``; ``filt`` is a screen's whole selection
     (township, unit, ...): the data sheets then keep the projects in it, the channels
     funding them and the rows joining only kept ones, and the computed sheets cover it.
+    ``progress`` is told the rows and sheets written every ``PROGRESS_EVERY`` rows, at
+    each sheet's end and at the start (nothing written yet).
     """
     if filt is None:
         filt = LedgerFilter(year=year)
@@ -65,14 +75,14 @@ def export_workbook(
         raise ValueError("year and filt.year disagree")
     if not isinstance(path, str | os.PathLike):
         with _snapshot():
-            _write(path, as_of, filt)
+            _write(path, as_of, filt, progress)
         return
     target = os.path.abspath(os.fspath(path))
     directory, name = os.path.split(target)
     temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
     try:
         with _snapshot():
-            _write(temp, as_of, filt)
+            _write(temp, as_of, filt, progress)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -114,23 +124,67 @@ class _Print:
         return final
 
 
-def _write(target, as_of: dt.date, filt: LedgerFilter) -> None:
+class _Tally:
+    """The progress of one export: counts the rows as they pass, tells every
+    ``PROGRESS_EVERY`` of them and at each sheet's end."""
+
+    def __init__(self, progress: Progress, rows: int, sheets: int):
+        self.progress, self.rows, self.sheets = progress, rows, sheets
+        self.rows_done = self.sheets_done = 0
+        self.tell()
+
+    def tell(self) -> None:
+        self.progress(self.rows_done, self.rows, sheets=(self.sheets_done, self.sheets))
+
+    def counted(self, rows: Iterable[dict]) -> Iterator[dict]:
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, PROGRESS_EVERY)):
+            yield from chunk
+            self.rows_done += len(chunk)
+            self.tell()
+
+    def sheet_done(self) -> None:
+        self.sheets_done += 1
+        self.tell()
+
+
+def _write(target, as_of: dt.date, filt: LedgerFilter, progress: Progress | None) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     printing = _Print(current_app.config["FUNDTRACK_REGION"], as_of,
                       clock.now().replace(tzinfo=None))
     try:
         styles = Styles(workbook)
         scope = Scope.of(filt, as_of)
-        for sheet, rows in DATA:
-            _data_sheet(workbook, styles, printing, sheet, rows(scope))
+        data = [(sheet, rows(scope)) for sheet, rows in DATA]
+        # 要件: what is attached to what, laid out as a data sheet (export only)
+        data.append((sheets.DOCUMENTS, documents(scope)))
+        tally = None
+        if progress is not None:
+            tally = _Tally(progress, sum(rows.count() for _, rows in data),
+                           len(data) + len(LEDGERS) + 2)
+
+        def counted(rows):
+            return rows if tally is None else tally.counted(rows)
+
+        def sheet_done():
+            if tally is not None:
+                tally.sheet_done()
+
+        *kept, last = data
+        for sheet, rows in kept:
+            _data_sheet(workbook, styles, printing, sheet, counted(rows))
+            sheet_done()
         for ledger in LEDGERS:
             _computed_sheet(workbook, styles, printing, ledger(as_of, filt), _describe(filt))
+            sheet_done()
         # 绩效自评: the projects' indicators counted, 小计 per unit, 合计
         _computed_sheet(workbook, styles, printing, self_evaluation(as_of, filt),
                         _describe(filt))
+        sheet_done()
         _monthly_sheet(workbook, styles, printing, as_of, filt)
-        # 要件: what is attached to what, laid out as a data sheet (export only)
-        _data_sheet(workbook, styles, printing, sheets.DOCUMENTS, documents(scope))
+        sheet_done()
+        _data_sheet(workbook, styles, printing, last[0], counted(last[1]))
+        sheet_done()
     finally:
         workbook.close()
 

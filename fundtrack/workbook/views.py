@@ -153,7 +153,8 @@ def _run(path: Path, filename: str, *, dry_run: bool, upload_id: str | None):
             if not dry_run:
                 path.unlink(missing_ok=True)
 
-    job = jobs.start(current_app._get_current_object(), actor, work, filename=filename,
+    job = jobs.start(current_app._get_current_object(), actor, work, kind="import",
+                     filename=filename,
                      dry_run=dry_run, upload_id=upload_id, path=str(path))
     if job.wait(current_app.config["FUNDTRACK_PROGRESS_AFTER"]):
         return _result(job)
@@ -162,7 +163,7 @@ def _run(path: Path, filename: str, *, dry_run: bool, upload_id: str | None):
 
 def _job_or_404(job_id: str) -> jobs.Job:
     job = jobs.get(job_id, current_user.username)
-    if job is None:
+    if job is None or job.context.get("kind") != "import":  # an export's is not an import
         abort(404)
     return job
 

@@ -158,7 +158,7 @@ def test_bad_input_is_a_message_not_an_error(app, viewer, query, message):
 
 
 def _download(html: str) -> dict:
-    href = re.search(r'href="([^"]*/api/v1/export\.xlsx[^"]*)"', html).group(1)
+    href = re.search(r'href="(/export/workbook[^"]*)"', html).group(1)
     return parse_qs(urlsplit(href.replace("&amp;", "&")).query)
 
 
@@ -167,7 +167,7 @@ def test_download_is_for_that_date_and_year(app, viewer):
     html = viewer.get(f"/ledger/funds?as_of={AS_OF}&year=2024").get_data(as_text=True)
     args = _download(html)
     assert args == {"as_of": [AS_OF], "year": ["2024"]}
-    r = viewer.get(f"/api/v1/export.xlsx?as_of={AS_OF}&year=2024")
+    r = viewer.get(f"/export/workbook?as_of={AS_OF}&year=2024")
     assert r.status_code == 200
     assert r.data[:2] == b"PK"
     # without a date, today's
@@ -185,7 +185,7 @@ def test_download_with_other_filters_is_that_selection(app, viewer):
     build_county(app)
     html = viewer.get(f"/ledger/projects?as_of={AS_OF}&township=城关镇").get_data(as_text=True)
     args = {k: v[0] for k, v in _download(html).items()}
-    r = viewer.get("/api/v1/export.xlsx", query_string=args)
+    r = viewer.get("/export/workbook", query_string=args)
     assert r.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True)
     codes = [row[0] for row in book["项目台账"].iter_rows(values_only=True)

@@ -219,3 +219,66 @@ def test_cli_export(runner, app, tmp_path):
     book = open_book(out)
     assert book["汇总"]["A1"].value == "测试县 汇总(2024年度,截至2024年06月30日)"
     assert runner.invoke(args=["export", str(out), "--as-of", "30/06/2024"]).exit_code == 2
+
+
+# --- progress on long work --------------------------------------------------------------
+
+
+def test_progress_tells_rows_and_sheets_written(ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr(export_module, "PROGRESS_EVERY", 2)
+    build_county()
+    told = []
+    export_workbook(tmp_path / "a.xlsx", as_of=AS_OF,
+                    progress=lambda done, total, sheets: told.append((done, total, sheets)))
+    book = open_book(tmp_path / "a.xlsx")
+    data = ["资金来源", "资金到位", "项目", "资金安排", "支出明细", "资金收回", "合同", "项目节点",
+            "要件"]
+    rows = sum(book[name].max_row - 1 for name in data)  # header in row 1
+    sheets = len(book.sheetnames)
+    assert told[0] == (0, rows, (0, sheets))  # told before anything is written
+    assert told[-1] == (rows, rows, (sheets, sheets))
+    dones = [d for d, _, _ in told]
+    assert dones == sorted(dones) and len(set(dones)) > 3  # every 2 rows, climbing
+    assert all(total == rows for _, total, _ in told)
+    written = [s for _, _, (s, _) in told]
+    assert written == sorted(written) and set(written) == set(range(sheets + 1))
+
+
+def test_cli_export_shows_a_progress_line_on_a_terminal_only(runner, app, tmp_path,
+                                                             monkeypatch):
+    import re
+
+    from fundtrack import cli
+
+    with app.app_context():
+        from fundtrack.database import acting_as
+
+        with acting_as("测试员"):
+            build_county()
+    out = tmp_path / "out.xlsx"
+    quiet = runner.invoke(args=["export", str(out), "--as-of", "2024-06-30"])
+    assert quiet.exit_code == 0 and "正在导出" not in quiet.stderr  # not a terminal
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    monkeypatch.setattr(cli._Progress, "AFTER", 0)  # the county is done within a second
+    result = runner.invoke(args=["export", str(out), "--as-of", "2024-06-30"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.split("\r")
+    assert re.match(r"正在导出:0 / (\d+) 行\(0%\),工作表 0 / 16", lines[1]), lines[1]
+    assert re.search(r"正在导出:(\d+) / \1 行\(100%\),工作表 16 / 16,预计还需 0 秒",
+                     lines[-1]), lines[-1]
+    assert result.stderr.endswith("\n")
+    assert "已导出截至 2024-06-30 的台账" in result.stdout
+
+
+def test_the_progress_line_waits_a_second_and_ends_its_line(monkeypatch, capsys):
+    from fundtrack import cli
+
+    clock = iter([100.0, 100.5, 101.2, 102.0])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    line = cli._Progress("导出")  # started at 100.0
+    line(0, 10, sheets=(0, 3))  # 0.5 s: nothing yet
+    assert capsys.readouterr().err == ""
+    line(5, 10, sheets=(1, 3))  # 1.2 s in, 0.7 s since counting began
+    assert capsys.readouterr().err == "\r正在导出:5 / 10 行(50%),工作表 1 / 3,预计还需 1 秒\033[K"
+    line.end()
+    assert capsys.readouterr().err == "\n"

@@ -1,6 +1,7 @@
-// Progress of long work run on the server (fundtrack/jobs.py): polls the job's status
-// (data-job-status) and shows rows done with an estimate; when the job is done, loads
-// its page (data-job-page), which then shows the result.
+// Progress of long work run on the server (fundtrack/jobs.py), an import or an export:
+// polls the job's status (data-job-status) and shows rows done (and sheets written, for
+// an export) with an estimate; when the job is done, loads its page (data-job-page),
+// which then shows the result. data-job-waiting: what to say before the rows are known.
 (function () {
   "use strict";
   var box = document.querySelector("[data-job-status]");
@@ -9,17 +10,20 @@
   var text = document.getElementById("job-text");
   var number = new Intl.NumberFormat("zh-CN");
 
+  var waiting = box.dataset.jobWaiting || "正在读取工作簿……";
+
   function show(s) {
     if (!s.total) {
-      text.textContent = "正在读取工作簿……(已用 " + Math.round(s.elapsed) + " 秒)";
+      text.textContent = waiting + "(已用 " + Math.round(s.elapsed) + " 秒)";
       return;
     }
     bar.max = s.total;
     bar.value = s.done;
     var percent = Math.floor((s.done * 100) / s.total);
     var left = s.seconds_left === null ? "正在估算剩余时间" : "预计还需 " + s.seconds_left + " 秒";
-    text.textContent = "已处理 " + number.format(s.done) + " / " + number.format(s.total) +
-      " 行(" + percent + "%)," + left;
+    var sheets = s.sheets ? "工作表 " + s.sheets[0] + " / " + s.sheets[1] + "," : "";
+    text.textContent = (s.sheets ? "已写入 " : "已处理 ") + number.format(s.done) + " / " +
+      number.format(s.total) + " 行(" + percent + "%)," + sheets + left;
   }
 
   function poll() {
