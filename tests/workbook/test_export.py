@@ -263,8 +263,8 @@ def test_cli_export_shows_a_progress_line_on_a_terminal_only(runner, app, tmp_pa
     result = runner.invoke(args=["export", str(out), "--as-of", "2024-06-30"])
     assert result.exit_code == 0, result.output
     lines = result.stderr.split("\r")
-    assert re.match(r"正在导出:0 / (\d+) 行\(0%\),工作表 0 / 16", lines[1]), lines[1]
-    assert re.search(r"正在导出:(\d+) / \1 行\(100%\),工作表 16 / 16,预计还需 0 秒",
+    assert re.match(r"正在导出:0 / (\d+) 行\(0%\),工作表 0 / 19", lines[1]), lines[1]
+    assert re.search(r"正在导出:(\d+) / \1 行\(100%\),工作表 19 / 19,预计还需 0 秒",
                      lines[-1]), lines[-1]
     assert result.stderr.endswith("\n")
     assert "已导出截至 2024-06-30 的台账" in result.stdout
