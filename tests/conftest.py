@@ -83,7 +83,9 @@ def serve_app(database, path, monkeypatch):
          # progress page set it to 0)
          "FUNDTRACK_PROGRESS_AFTER": 600,
          # each test its own store of documents (the instance folder is the session's)
-         "FUNDTRACK_FILES": str(Path(path).parent / "files")},
+         "FUNDTRACK_FILES": str(Path(path).parent / "files"),
+         # and its own finished exports waiting for their download
+         "FUNDTRACK_EXPORTS": str(Path(path).parent / "exports")},
         instance_path=instance,
     )
     app.config["BACKEND"] = backend

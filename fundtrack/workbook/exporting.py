@@ -42,8 +42,10 @@ bp = Blueprint("export", __name__, url_prefix="/export")
 
 
 def _folder() -> Path:
-    """The data folder's temporary area for finished workbooks."""
-    return Path(current_app.instance_path) / "tmp" / "exports"
+    """The data folder's temporary area for finished workbooks (``FUNDTRACK_EXPORTS``
+    in the app's config names another, as each test has its own)."""
+    folder = current_app.config.get("FUNDTRACK_EXPORTS")
+    return Path(folder) if folder else Path(current_app.instance_path) / "tmp" / "exports"
 
 
 def _remove_stale(folder: Path) -> None:

@@ -40,7 +40,7 @@ def test_a_long_export_shows_a_progress_bar_then_its_download(app, live_server, 
         "() => { const b = document.getElementById('job-bar');"
         " return b && b.value > 0 && b.value < b.max; }")
     text = page.inner_text("#job-text")
-    assert re.search(r"已写入 \d+ / \d+ 行\(\d+%\),工作表 \d+ / 16,"
+    assert re.search(r"已写入 \d+ / \d+ 行\(\d+%\),工作表 \d+ / 19,"
                      r"(预计还需 \d+ 秒|正在估算剩余时间)", text), text
     shoot(page, "export-progress")
 

@@ -62,7 +62,7 @@ def _all_values(data: bytes) -> dict:
 
 
 def _temp_files(app) -> list[Path]:
-    return list((Path(app.instance_path) / "tmp" / "exports").glob("*"))
+    return list(Path(app.config["FUNDTRACK_EXPORTS"]).glob("*"))
 
 
 def test_a_quick_export_is_sent_at_once(app, users, county):
