@@ -106,11 +106,14 @@ def start(app, owner: str, work: Callable[[Job], Any], *,
     return job
 
 
-def get(job_id: str, owner: str) -> Job | None:
-    """The job of that id if ``owner`` started it, else None."""
+def get(job_id: str, owner: str, kind: str) -> Job | None:
+    """The job of that id if ``owner`` started it and it is of that ``kind`` (an
+    import's id is no export's), else None."""
     with _lock:
         job = _jobs.get(job_id)
-    return job if job is not None and job.owner == owner else None
+    if job is None or job.owner != owner or job.context.get("kind") != kind:
+        return None
+    return job
 
 
 def forget(job: Job) -> None:

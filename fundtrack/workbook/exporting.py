@@ -94,8 +94,8 @@ def workbook():
 
 
 def _job_or_404(job_id: str) -> jobs.Job:
-    job = jobs.get(job_id, current_user.username)
-    if job is None or job.context.get("kind") != "export":  # an import's is not an export
+    job = jobs.get(job_id, current_user.username, "export")
+    if job is None:
         abort(404)
     return job
 

@@ -162,8 +162,8 @@ def _run(path: Path, filename: str, *, dry_run: bool, upload_id: str | None):
 
 
 def _job_or_404(job_id: str) -> jobs.Job:
-    job = jobs.get(job_id, current_user.username)
-    if job is None or job.context.get("kind") != "import":  # an export's is not an import
+    job = jobs.get(job_id, current_user.username, "import")
+    if job is None:
         abort(404)
     return job
 
