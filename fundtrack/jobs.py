@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from werkzeug.exceptions import NotFound
+
 #: A finished job's result is kept this long for its page.
 KEEP_SECONDS = 3600
 
@@ -106,14 +108,21 @@ def start(app, owner: str, work: Callable[[Job], Any], *,
     return job
 
 
-def get(job_id: str, owner: str, kind: str) -> Job | None:
+def get_or_404(job_id: str, owner: str, kind: str) -> Job:
     """The job of that id if ``owner`` started it and it is of that ``kind`` (an
-    import's id is no export's), else None."""
+    import's id is no export's); else 404, as for a job that never was."""
     with _lock:
         job = _jobs.get(job_id)
     if job is None or job.owner != owner or job.context.get("kind") != kind:
-        return None
+        raise NotFound()
     return job
+
+
+def unfinished() -> list[Job]:
+    """The jobs still running, whoever started them (a test waits for them before it
+    empties its database)."""
+    with _lock:
+        return [job for job in _jobs.values() if not job.is_finished]
 
 
 def forget(job: Job) -> None:

@@ -94,10 +94,7 @@ def workbook():
 
 
 def _job_or_404(job_id: str) -> jobs.Job:
-    job = jobs.get(job_id, current_user.username, "export")
-    if job is None:
-        abort(404)
-    return job
+    return jobs.get_or_404(job_id, current_user.username, "export")
 
 
 @bp.get("/jobs/<job_id>")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -162,10 +161,7 @@ def _run(path: Path, filename: str, *, dry_run: bool, upload_id: str | None):
 
 
 def _job_or_404(job_id: str) -> jobs.Job:
-    job = jobs.get(job_id, current_user.username, "import")
-    if job is None:
-        abort(404)
-    return job
+    return jobs.get_or_404(job_id, current_user.username, "import")
 
 
 @bp.get("/jobs/<job_id>")
