@@ -43,6 +43,12 @@ def form_values(html: str) -> dict:
     return data
 
 
+def shown(html: str, name: str) -> bool:
+    """Is the select ``name`` drawn visible (not ``hidden``) on the page as served?"""
+    tag = re.search(rf'<select name="{name}"[^>]*>', html).group(0)
+    return " hidden" not in tag
+
+
 def upload(client, path, mapping=""):
     html = client.get("/import/county/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
@@ -65,6 +71,10 @@ def test_map_check_confirm_and_save(app, county, tmp_path):
     data = form_values(html)
     assert data["col-7-field"] == "allocated" and data["col-7-source"] == "ZY2024"
     assert data["col-7-unit"] == "万元"
+    # drawn as it should look before any script runs: a channel's and a unit's choice
+    # only beside an amount of a channel, a unit's beside any amount
+    assert shown(html, "col-7-source") and shown(html, "col-7-unit")
+    assert not shown(html, "col-0-source") and not shown(html, "col-0-unit")
     # checked: nothing written yet
     r = client.post(page, data={**data, "action": "check"})
     text = r.get_data(as_text=True)

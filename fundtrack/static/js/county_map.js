@@ -1,5 +1,6 @@
 // 导入县级台账, the mapping table: a column's 资金渠道 choice is shown only for a channel
 // field, its 金额单位 only for an amount. Each field option says its kind in data-kind.
+// The page comes drawn that way (hidden on the server); this keeps it so as choices change.
 (function () {
   "use strict";
   function update(select) {
