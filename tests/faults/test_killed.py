@@ -27,8 +27,8 @@ from tests.processes import cli_args, cli_env, run_cli
 pytestmark = pytest.mark.slow
 
 PROJECTS = 100
-#: Kill points, as fractions of the time a whole import took (on PostgreSQL: of the
-#: time left once it has begun writing).
+#: Kill points, as fractions of the time a whole import took (on PostgreSQL: spread
+#: along the tables it writes, see _kill_import).
 FRACTIONS = (0.2, 0.4, 0.6)
 #: backend → (seconds a whole import took, rows per table after it)
 _FULL: dict[str, tuple[float, dict[str, int]]] = {}
@@ -77,56 +77,100 @@ def full_import(app, workbook) -> tuple[float, dict[str, int]]:
     return _FULL[backend]
 
 
-def _writing(url: str) -> bool:
-    """PostgreSQL: has a session on this database begun writing (holds a transaction id)?"""
+def _written(whole: dict[str, int]) -> list[str]:
+    """The tables a whole import fills, in the order it writes them: parents before
+    children, the change history (inserted together at its end) last."""
+    names = [name for name, rows in whole.items() if rows and name != "change"]
+    return names + ["change"]
+
+
+def _blocked_writer(conn, database: str) -> bool | None:
+    """PostgreSQL: is a session on ``database`` waiting for a table's lock? None if not;
+    else whether it had begun writing before (holds a transaction id)."""
+    row = conn.execute(text(
+        "SELECT backend_xid IS NOT NULL FROM pg_stat_activity "
+        "WHERE datname = :db AND wait_event_type = 'Lock' AND wait_event = 'relation'"
+    ), {"db": database}).first()
+    return None if row is None else row[0]
+
+
+def _kill_import_postgresql(url: str, workbook: str, table: str) -> str:
+    """Start an import with ``table`` held in SHARE mode by another session (it may be
+    read, not written), wait until the import stands at its write to that table with
+    everything it wrote before in its open transaction, SIGKILL it, then let the lock go.
+    Where it strikes is chosen, not timed: the import's writes are batched and take a few
+    tenths of a second, which no polling of a clock hits reliably."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    engine = create_engine(make_url(url).set(database="postgres"))
+    database = make_url(url).database
+    holder = create_engine(url)
+    watcher = create_engine(make_url(url).set(database="postgres"))
     try:
-        with engine.connect() as conn:
-            return bool(conn.scalar(text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = :db AND backend_xid IS NOT NULL"
-            ), {"db": make_url(url).database}))
+        with holder.connect() as held, watcher.connect() as watch:
+            held.execute(text(f'LOCK TABLE "{table}" IN SHARE MODE'))
+            proc = subprocess.Popen(cli_args("import", workbook), env=cli_env(url),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                started = time.monotonic()
+                while (writing := _blocked_writer(watch, database)) is None:
+                    assert proc.poll() is None, f"the import ended without writing {table}"
+                    assert time.monotonic() - started < 120, f"the import never wrote {table}"
+                    time.sleep(0.02)
+                    watch.rollback()  # a fresh snapshot of pg_stat_activity
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                assert proc.returncode == -signal.SIGKILL
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+            held.rollback()  # the lock goes; the killed import's session ends unfinished
+        assert writing, f"the import had written nothing before {table}: not half-way"
+        return f"{time.monotonic() - started:.1f}s, at its write to {table}"
     finally:
-        engine.dispose()
+        holder.dispose()
+        watcher.dispose()
 
 
-def _kill_import(url: str, workbook: str, backend: str, seconds: float,
-                 fraction: float) -> str | None:
-    """Start an import and SIGKILL it part-way. On PostgreSQL the kill waits until the
-    import has begun writing (its session holds a transaction id), then ``fraction`` of
-    the rest; on SQLite it comes after ``fraction`` of a whole import's time. Says
+def _kill_import_sqlite(workbook: str, url: str, seconds: float, fraction: float) -> str | None:
+    """Start an import and SIGKILL it after ``fraction`` of a whole import's time. Says
     when it struck, or None when the import had finished first (on a machine faster or
     less busy than when the whole import was timed)."""
     proc = subprocess.Popen(cli_args("import", workbook), env=cli_env(url),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         started = time.monotonic()
-        if backend == "postgresql":
-            while not _writing(url):
-                assert proc.poll() is None, "the import ended before it wrote anything"
-                assert time.monotonic() - started < 120, "the import never began writing"
-                time.sleep(0.05)
-            began = time.monotonic() - started
-            time.sleep(max(0.0, seconds - began) * fraction)
-            if not _writing(url):
-                return None
-            when = f"{time.monotonic() - started:.1f}s (writing since {began:.1f}s)"
-        else:
-            time.sleep(seconds * fraction)
-            when = f"{time.monotonic() - started:.1f}s"
+        time.sleep(seconds * fraction)
         if proc.poll() is not None:
             return None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert proc.returncode == -signal.SIGKILL, "the import finished: nothing killed"
-        return when
+        return f"{time.monotonic() - started:.1f}s"
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+
+
+def _kill_import(app, workbook: str, seconds: float, whole: dict[str, int],
+                 fraction: float) -> str:
+    """Kill an import part-way: on SQLite after ``fraction`` of a whole import's time,
+    earlier each time the import finished first; on PostgreSQL at its write to one of the
+    tables it writes, the kill points spread over them (the first after some tables are
+    written, the last at the change history, when all the records are)."""
+    if app.config["BACKEND"] == "postgresql":
+        tables = _written(whole)
+        table = tables[max(1, round(fraction / FRACTIONS[-1] * (len(tables) - 1)))]
+        return _kill_import_postgresql(_url(app), workbook, table)
+    for attempt in range(4):
+        when = _kill_import_sqlite(workbook, _url(app), seconds, fraction)
+        if when is not None:
+            return when
+        empty(app)  # the import finished before the kill: strike earlier
+        fraction = fraction / 2 if attempt < 2 else 0.0
+    pytest.fail("the import always finished before the kill")
 
 
 @pytest.mark.parametrize("fraction", FRACTIONS)
@@ -136,16 +180,7 @@ def test_import_killed_half_way_leaves_all_or_nothing(app, workbook, fraction):
     nothing = {name: 0 for name in whole}
     assert counts(app) == nothing
 
-    for attempt in range(4):
-        when = _kill_import(_url(app), workbook, app.config["BACKEND"], seconds, fraction)
-        if when is not None:
-            break
-        empty(app)  # the import finished before the kill: strike earlier
-        # the last try strikes as soon as it can (on PostgreSQL: the moment the import
-        # begins writing; its batched writes may take less than any fraction of the rest)
-        fraction = fraction / 2 if attempt < 2 else 0.0
-    else:
-        pytest.fail("the import always finished before the kill")
+    when = _kill_import(app, workbook, seconds, whole, fraction)
 
     after = counts(app)
     assert after in (nothing, whole), after
