@@ -1,4 +1,5 @@
-"""POST /api/v1/contracts (a contract, with the fields of the 合同 sheet) and
+"""POST /api/v1/contracts (a contract, with the fields of the 合同 sheet), PUT
+/api/v1/contracts/<contract_no> (a correction: the fields given change) and
 GET /api/v1/projects/<project_code>/contracts (a project's contracts beside its money).
 
 Every value is read as the importer reads a cell of the 合同 sheet (same readers and
@@ -38,19 +39,8 @@ def contract_json(c) -> dict:
 @bp.post("/contracts")
 @allow(*FINANCE)
 def post_contract():
-    sheet = sheets.CONTRACTS
     try:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise Refused("请求内容应为 JSON 对象", None)
-        unknown = set(data) - set(sheet.keys)
-        if unknown:
-            key = sorted(unknown)[0]
-            raise Refused(f"未知字段「{key}」", key)
-        values, errors = read_record(sheet, data)
-        if errors:
-            key = next(iter(errors))
-            raise Refused(f"{sheet.column(key).header}:{errors[key]}", key)
+        values = _read(request.get_json(silent=True), given_only=False)
         with unit_of_work(current_user.username):
             contract = contracts.register_contract(
                 get_project(values["project_code"]), contract_no=values["contract_no"],
@@ -62,6 +52,49 @@ def post_contract():
     except Refused as e:
         return refused(e)
     return jsonify(body), 201
+
+
+@bp.put("/contracts/<path:contract_no>")
+@allow(*FINANCE)
+def put_contract(contract_no: str):
+    """Correct a contract: only the keys given change (null clears an optional one); the
+    合同编号 is its name everywhere and is not changed."""
+    try:
+        values = _read(request.get_json(silent=True), given_only=True)
+        with unit_of_work(current_user.username):
+            contract = contracts.find_contract(contract_no)
+            if contract is None:
+                return error(404, f"合同编号「{contract_no}」不存在", "contract_no")
+            if values.pop("contract_no", contract.contract_no) != contract.contract_no:
+                raise Refused("合同编号不能修改:它是合同在各处的名称", "contract_no")
+            if "project_code" in values:
+                values["project"] = get_project(values.pop("project_code"))
+            contracts.update_contract(contract, values)
+            body = contract_json(contract)
+    except Refused as e:
+        return refused(e)
+    return jsonify(body)
+
+
+def _read(data, *, given_only: bool) -> dict:
+    """The contract's values from a JSON object, each read as the importer reads a cell
+    of the 合同 sheet; ``given_only``: only the keys sent (a correction), others not
+    required. Refused on the first key that cannot be read."""
+    sheet = sheets.CONTRACTS
+    if not isinstance(data, dict):
+        raise Refused("请求内容应为 JSON 对象", None)
+    unknown = set(data) - set(sheet.keys)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise Refused(f"未知字段「{key}」", key)
+    values, errors = read_record(sheet, data)
+    if given_only:
+        values = {key: value for key, value in values.items() if key in data}
+        errors = {key: message for key, message in errors.items() if key in data}
+    if errors:
+        key = next(iter(errors))
+        raise Refused(f"{sheet.column(key).header}:{errors[key]}", key)
+    return values
 
 
 @bp.get("/projects/<project_code>/contracts")

@@ -162,7 +162,8 @@ def _contract_in() -> dict:
 
 
 def _contract_paths(paths: dict, schemas: dict) -> None:
-    """POST /api/v1/contracts and GET /api/v1/projects/{project_code}/contracts (合同)."""
+    """POST /api/v1/contracts, PUT /api/v1/contracts/{contract_no} and
+    GET /api/v1/projects/{project_code}/contracts (合同)."""
     schemas["contract_in"] = _contract_in()
     schemas["contract"] = _object(sheets.CONTRACTS)
     money = {"type": "string", "pattern": r"^-?\d+\.\d{2}$"}
@@ -174,6 +175,22 @@ def _contract_paths(paths: dict, schemas: dict) -> None:
             "201": {"description": "已登记", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/contract"}}}},
             "401": _err("未登录"), "403": _err("无权"), "409": _err("合同编号已存在"),
+            "422": _err("输入无效"),
+        },
+    }}
+    schemas["contract_change"] = {**_contract_in(), "required": [],
+                                  "description": "只修改给出的字段;null 清空可选字段"}
+    paths["/api/v1/contracts/{contract_no}"] = {"put": {
+        "summary": "更正一份合同(财政局、管理员):只修改给出的字段,合同编号不能修改",
+        "parameters": [{"name": "contract_no", "in": "path", "required": True,
+                        "schema": {"type": "string", "minLength": 1},
+                        "description": "合同编号"}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/contract_change"}}}},
+        "responses": {
+            "200": {"description": "更正后的合同", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/contract"}}}},
+            "401": _err("未登录"), "403": _err("无权"), "404": _err("合同不存在"),
             "422": _err("输入无效"),
         },
     }}
@@ -293,6 +310,7 @@ def spec() -> dict:
     _registry_paths(paths, schemas)
     _warnings_path(paths, schemas)
     _attachment_paths(paths, schemas)
+    _bundle_paths(paths, schemas)
     _contract_paths(paths, schemas)
     from ..reporting.views import openapi_paths
 
@@ -483,6 +501,31 @@ def _attachment_paths(paths: dict, schemas: dict) -> None:
             "401": _err("未登录"), "403": _err("无权"), "404": _err("附件不存在"),
             "409": _err("文件与上传时的 SHA-256 不符或已丢失(已记入修改记录)"),
         },
+    }}
+
+
+def _bundle_paths(paths: dict, schemas: dict) -> None:
+    """GET …/documents.zip: a payment's or a project's documents (要件包)."""
+    answers = {
+        "200": {"description": "ZIP:各文件、清单.csv 与 SHA256SUMS",
+                "content": {"application/zip": {"schema": {"type": "string",
+                                                           "format": "binary"}}}},
+        "401": _err("未登录"), "403": _err("无权"),
+        "409": _err("有文件与上传时的 SHA-256 不符或已丢失(已记入修改记录)"),
+    }
+    text = {"type": "string", "minLength": 1}
+    paths["/api/v1/disbursements/{voucher_no}/documents.zip"] = {"get": {
+        "summary": "一笔支出的要件包(领导督查以外的已登录角色)",
+        "parameters": [{"name": "voucher_no", "in": "path", "required": True,
+                        "schema": text, "description": "凭证号"}],
+        "responses": {**answers, "404": _err("支出不存在")},
+    }}
+    paths["/api/v1/projects/{project_code}/documents.zip"] = {"get": {
+        "summary": "一个项目的要件包:项目、其各笔支出与整改事项的附件,按所属分文件夹"
+                   "(领导督查以外的已登录角色)",
+        "parameters": [{"name": "project_code", "in": "path", "required": True,
+                        "schema": text, "description": "项目编号"}],
+        "responses": {**answers, "404": _err("项目不存在")},
     }}
 
 

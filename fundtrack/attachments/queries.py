@@ -129,17 +129,21 @@ def documents_of_payment(payment_id: int) -> list[Attachment]:
 
 
 def documents_of_project(project_id: int) -> list[Attachment]:
-    """Every document of one project and of its payments (reversals included),
-    superseded ones included: the project's own first, then by payment; one statement."""
+    """Every document of one project, of its payments (reversals included) and of its
+    findings (整改证据), superseded ones included: the project's own first, then by
+    payment, then by finding; one statement."""
     from ..funds.models import Disbursement
+    from ..rectification.models import Finding
 
     payments = select(Disbursement.id).where(Disbursement.project_id == project_id)
+    findings = select(Finding.id).where(Finding.project_id == project_id)
     return list(db.session.scalars(
         select(Attachment)
         .where(or_(
             (Attachment.owner_type == OwnerType.PROJECT) & (Attachment.owner_id == project_id),
             (Attachment.owner_type == OwnerType.DISBURSEMENT)
-            & Attachment.owner_id.in_(payments)))
+            & Attachment.owner_id.in_(payments),
+            (Attachment.owner_type == OwnerType.FINDING) & Attachment.owner_id.in_(findings)))
         .order_by((Attachment.owner_type != OwnerType.PROJECT), Attachment.owner_key,
                   Attachment.id)))
 

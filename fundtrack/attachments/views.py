@@ -4,8 +4,8 @@ progress bar), a payment's documents page with its checklist (要件清单), ser
 stored file, checked against its SHA-256 first, and the ZIP of a payment's or a
 project's documents with their manifest (bundle.py), checked the same way.
 
-The JSON API (POST/GET /api/v1/attachments) is fundtrack/api/attachments.py; both use
-``serve`` below.
+The JSON API (fundtrack/api/attachments.py: POST/GET /api/v1/attachments and the two
+documents.zip routes) uses ``serve``, ``payment_bundle`` and ``project_bundle`` below.
 """
 
 from __future__ import annotations
@@ -188,27 +188,43 @@ def payment(voucher_no: str):
 @allow(*service.READERS)
 def payment_zip(voucher_no: str):
     """The ZIP of one payment's documents (清单.csv and SHA256SUMS beside them)."""
-    try:
-        p = get_disbursement(voucher_no)
-    except NotFound:
-        abort(404)
-    return _zip(queries.documents_of_payment(p.id), f"要件_{p.voucher_no}", folders=False)
+    return _zip_page(payment_bundle, voucher_no)
 
 
 @bp.get("/zip/projects/<code>")
 @allow(*service.READERS)
 def project_zip(code: str):
-    """The ZIP of one project's documents and its payments', a folder per owner."""
+    """The ZIP of one project's documents, its payments' and its findings', a folder per
+    owner."""
+    return _zip_page(project_bundle, code)
+
+
+def _zip_page(bundle_of, key: str):
     try:
-        p = get_project(code)
+        return bundle_of(key)
+    except service.Mismatch as e:
+        return render_template("error.html", code=409, message=e.message), 409
     except NotFound:
         abort(404)
+
+
+def payment_bundle(voucher_no: str):
+    """The ZIP of the payment's documents as a response (the pages' and the API's);
+    NotFound, or Mismatch once its history line is committed."""
+    p = get_disbursement(voucher_no)
+    return _zip(queries.documents_of_payment(p.id), f"要件_{p.voucher_no}", folders=False)
+
+
+def project_bundle(code: str):
+    """The ZIP of the project's documents, its payments' and its findings'; as
+    ``payment_bundle``."""
+    p = get_project(code)
     return _zip(queries.documents_of_project(p.id), f"要件_{p.code}", folders=True)
 
 
 def _zip(documents, name: str, *, folders: bool):
     """Write the archive to a temporary file (every file checked against its SHA-256 on
-    the way) and stream it; a mismatch is committed to the history and answered 409."""
+    the way) and stream it; a mismatch is committed to the history, then raised."""
     fd, path = tempfile.mkstemp(prefix="bundle-", suffix=".zip")
     os.close(fd)
     mismatch = None
@@ -217,13 +233,13 @@ def _zip(documents, name: str, *, folders: bool):
             try:
                 bundle.write(path, documents, folders=folders)
             except service.Mismatch as e:
-                mismatch = e  # answered once the history line is committed
+                mismatch = e  # raised once the history line is committed
     except BaseException:
         remove_quietly(path)
         raise
     if mismatch is not None:
         remove_quietly(path)
-        return render_template("error.html", code=409, message=mismatch.message), 409
+        raise mismatch
     response = send_temporary(path, "application/zip", bundle.safe(name) + ".zip",
                               "documents.zip", chunk=storage.CHUNK)
     response.headers["Cache-Control"] = "private, no-store"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fundtrack.clock import today
@@ -253,7 +255,7 @@ def test_openapi_describes_every_api_route(app, client):
     assert spec["openapi"].startswith("3.")
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1"):
-            path = rule.rule.replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <path:v> is {v}
             assert path in spec["paths"], path
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in spec["paths"][path], (path, method)

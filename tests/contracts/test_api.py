@@ -82,3 +82,57 @@ def test_only_finance_and_admin_post_contracts_and_everyone_reads(client, api_co
     assert r.status_code == 404
     r = client.get("/api/v1/projects/XM001/contracts?as_of=x", headers=bearer(api_county["viewer"]))
     assert r.status_code == 422
+
+
+def test_finance_corrects_a_contract_by_the_fields_given(app, client, api_county):
+    headers = bearer(api_county["finance"])
+    assert client.post("/api/v1/contracts", json=CONTRACT, headers=headers).status_code == 201
+    url = "/api/v1/contracts/确财采〔2024〕12号"
+    r = client.put(url, json={"amount": "52000.00", "retention_due_on": None},
+                   headers=headers)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {**CONTRACT, "amount": "52000.00", "retention_due_on": None}
+    body = client.get("/api/v1/projects/XM001/contracts?as_of=2024-04-30",
+                      headers=headers).get_json()
+    assert body["contracted"] == "52000.00" and body["beyond_contracts"] == "28000.00"
+    # the correction is in the change history, with who made it
+    with app.app_context():
+        from sqlalchemy import select
+
+        from fundtrack.extensions import db
+        from fundtrack.history.models import Change
+
+        [line] = db.session.scalars(select(Change).where(
+            Change.entity == "contract", Change.action == "update")).all()
+        assert line.actor == "caizheng" and line.before["amount"] == "50000.00"
+
+
+@pytest.mark.parametrize("change,status,field", [
+    ({"amount": None}, 422, "amount"),
+    ({"amount": "-1"}, 422, "amount"),
+    ({"contractor": ""}, 422, "contractor"),
+    ({"contract_no": "HT-新"}, 422, "contract_no"),
+    ({"project_code": "XM999"}, 422, "project_code"),
+    ({"colour": "red"}, 422, "colour"),
+])
+def test_a_bad_correction_is_refused_and_changes_nothing(client, api_county, change, status,
+                                                        field):
+    headers = bearer(api_county["finance"])
+    client.post("/api/v1/contracts", json=CONTRACT, headers=headers)
+    r = client.put("/api/v1/contracts/确财采〔2024〕12号", json=change, headers=headers)
+    assert r.status_code == status, r.get_json()
+    assert r.get_json()["errors"][0]["field"] == field
+    [kept] = client.get("/api/v1/projects/XM001/contracts",
+                        headers=headers).get_json()["contracts"]
+    assert kept == CONTRACT
+
+
+def test_only_finance_and_admin_correct_and_an_unknown_number_is_404(client, api_county):
+    client.post("/api/v1/contracts", json=CONTRACT, headers=bearer(api_county["finance"]))
+    for role in ("manager", "auditor", "viewer"):
+        r = client.put("/api/v1/contracts/确财采〔2024〕12号", json={"amount": "1.00"},
+                       headers=bearer(api_county[role]))
+        assert r.status_code == 403, role
+    r = client.put("/api/v1/contracts/HT-无此合同", json={"amount": "1.00"},
+                   headers=bearer(api_county["admin"]))
+    assert r.status_code == 404 and "HT-无此合同" in r.get_json()["errors"][0]["message"]

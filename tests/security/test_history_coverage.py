@@ -254,6 +254,8 @@ def _scenarios(county, tmp_path):
         "api.post_contract": (None, lambda c: c.post("/api/v1/contracts", headers=api, json={
             "contract_no": "HT-0003", "project_code": "XM001", "contractor": "某某设计院",
             "amount": "8000.00", "retention_rate": "5%"})),
+        "api.put_contract": (None, lambda c: c.put("/api/v1/contracts/HT-0001", headers=api,
+                                                   json={"amount": "255000.00"})),
         "funds.allocate": ("finance", form("/funds/ZY01/allocate", {
             "project_code": "XM001", "amount": "100.00", "allocated_on": PAYLOAD_DAY})),
         "funds.new_payment": ("finance", form("/funds/payments/new", {
