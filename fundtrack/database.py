@@ -110,7 +110,7 @@ def lock_name(kind: str, name: str) -> None:
     shared (``voucher:*``), then the name exclusive. A bulk writer holds the whole kind
     instead (``hold_kinds``, by its import session), and then takes no lock per name.
     """
-    if not _postgresql() or holds_kind(kind):
+    if holds_kind(kind) or not _postgresql():
         return
     db.session.execute(select(func.pg_advisory_xact_lock_shared(_advisory_key(f"{kind}:*"))))
     db.session.execute(select(func.pg_advisory_xact_lock(_advisory_key(f"{kind}:{name}"))))

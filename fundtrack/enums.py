@@ -7,9 +7,20 @@ workbook and JSON show. ``from_text`` accepts either.
 from __future__ import annotations
 
 import enum
+import functools
 
 from sqlalchemy import SmallInteger, String
 from sqlalchemy.types import TypeDecorator
+
+
+@functools.cache
+def _by_text(cls) -> dict:
+    """A LabelledEnum's members by label and by code as text (the first member in order
+    wins a text two would share)."""
+    found: dict = {}
+    for m in reversed(cls):
+        found[str(m.value)] = found[m.label] = m
+    return found
 
 
 class LabelledEnum(enum.Enum):
@@ -29,10 +40,9 @@ class LabelledEnum(enum.Enum):
     @classmethod
     def from_text(cls, text) -> LabelledEnum:
         """The member named by its Chinese label (or its code); ValueError otherwise."""
-        t = str(text).strip()
-        for m in cls:
-            if t == m.label or t == str(m.value):
-                return m
+        member = _by_text(cls).get(str(text).strip())
+        if member is not None:
+            return member
         raise ValueError(f"「{text}」不是有效值,应为:{'、'.join(cls.labels())}")
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
 
-from ..bulk import add
+from ..bulk import add, build
 from ..database import lock_name
 from ..enums import (
     FundCategory,
@@ -128,8 +128,8 @@ def record_arrival(
     note = clean("note", note)
     if amount <= 0:
         raise Refused("到位金额须大于零", "amount")
-    arrival = FundArrival(source_id=source.id, source=source, arrived_on=arrived_on,
-                          amount=amount, note=note)
+    arrival = build(FundArrival, source_id=source.id, source=source,
+                    arrived_on=arrived_on, amount=amount, note=note)
     add(arrival)
     note_cash(source.id, arrived_on, amount)
     record("insert", arrival)
@@ -248,7 +248,8 @@ def allocate(
                 "amount",
                 conflict=True,
             )
-    allocation = Allocation(
+    allocation = build(
+        Allocation,
         project_id=project.id,
         project=project,
         source_id=source.id,
@@ -359,7 +360,8 @@ def post_disbursement(
                 "kind",
                 conflict=True,
             )
-    payment = Disbursement(
+    payment = build(
+        Disbursement,
         voucher_no=voucher_no,
         project_id=project.id,
         project=project,
@@ -448,7 +450,8 @@ def _post_reversal(
             "amount",
             conflict=True,
         )
-    reversal = Disbursement(
+    reversal = build(
+        Disbursement,
         voucher_no=voucher_no,
         project_id=project.id,
         project=project,

@@ -7,10 +7,12 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter
 
 from sqlalchemy import inspect
+from sqlalchemy.orm.attributes import instance_state
 
-from ..bulk import insert_rows
+from ..bulk import insert_values
 from ..database import current_actor
 from ..extensions import db
 from ..importsession import ImportSession, current
@@ -39,10 +41,13 @@ _HIDDEN = {"password_hash", "token_hash"}
 def snapshot(obj) -> dict:
     """The record's column values, as JSON-ready text and numbers (read from the
     record's own values when loaded: an import takes tens of thousands)."""
-    state = inspect(obj)
+    state = instance_state(obj)
     values = state.dict
-    return {key: _plain(values[key] if key in values else getattr(obj, key))
-            for key in _shown(state.mapper)}
+    shown = {}
+    for key in _shown(state.mapper):
+        value = values[key] if key in values else getattr(obj, key)
+        shown[key] = value if type(value) in _AS_IS else _plain(value)
+    return shown
 
 
 @cache
@@ -53,11 +58,18 @@ def _shown(mapper) -> tuple[str, ...]:
 def _key(obj) -> str | None:
     """How users name the record: its code, voucher number or name, or the model's own
     ``history_key`` (a milestone is "XM001/开工")."""
-    if hasattr(obj, "history_key"):
-        return obj.history_key
+    name = _naming(type(obj))
+    return name(obj) if name is not None else None
+
+
+@cache
+def _naming(model):
+    """``_key``'s rule for one model, found once."""
+    if hasattr(model, "history_key"):
+        return attrgetter("history_key")
     for attr in ("code", "voucher_no", "username", "name"):
-        if hasattr(obj, attr):
-            return str(getattr(obj, attr))
+        if hasattr(model, attr):
+            return lambda obj, attr=attr: str(getattr(obj, attr))
     return None
 
 
@@ -135,10 +147,12 @@ def write_deferred(session: ImportSession) -> None:
     if state is None or not state.changes:
         return
     state.take_snapshots()
-    rows = [
-        {"at": p.at, "actor": p.actor, "action": p.action, "entity": p.obj.__tablename__,
-         "entity_id": p.obj.id, "entity_key": _key(p.obj), "before": p.before,
-         "after": p.after}
+    insert_values(Change.__table__, _COLUMNS, (
+        (p.at, p.actor, p.action, p.obj.__tablename__, p.obj.id, _key(p.obj), p.before,
+         p.after)
         for p in state.changes
-    ]
-    insert_rows(Change.__table__, rows)
+    ))
+
+
+#: The columns ``write_deferred`` fills, in its rows' order.
+_COLUMNS = ["at", "actor", "action", "entity", "entity_id", "entity_key", "before", "after"]

@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from ..bulk import add
+from ..bulk import add, build
 from ..clock import today
 from ..database import current_actor
 from ..enums import MilestoneKind, PaymentKind, ProjectStatus
@@ -79,16 +79,17 @@ def _check_order(project: Project, kind: MilestoneKind, done_on: dt.date | None)
     if done_on is None:
         return
     for other in milestones_of(project):
-        if other.kind == kind or other.done_on is None:
+        other_on = other.done_on
+        if other_on is None or other_on == done_on or other.kind is kind:
             continue
-        if other.kind.value < kind.value and other.done_on > done_on:
+        if other_on > done_on and other.kind.value < kind.value:
             raise Refused(
                 f"「{kind.label}」的实际日期 {done_on} 早于前序节点「{other.kind.label}」"
                 f"的实际日期 {other.done_on}",
                 "done_on",
                 conflict=True,
             )
-        if other.kind.value > kind.value and other.done_on < done_on:
+        if other_on < done_on and other.kind.value > kind.value:
             raise Refused(
                 f"「{kind.label}」的实际日期 {done_on} 晚于后续节点「{other.kind.label}」"
                 f"的实际日期 {other.done_on}",
@@ -166,7 +167,7 @@ def set_milestone(
             raise Refused(f"调整原因不能超过 {REASON_MAX} 个字符", "reason")
     new = milestone is None
     if new:
-        milestone = Milestone(project_id=project.id, project=project, kind=kind)
+        milestone = build(Milestone, project_id=project.id, project=project, kind=kind)
         update("schedule", project.id, lambda schedule: {**schedule, kind: milestone})
     if planned_on is not UNSET:
         milestone.planned_on = planned_on

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..bulk import add
+from ..bulk import add, build
 from ..database import lock_name
 from ..enums import ProjectStatus, Role, UnitKind
 from ..errors import NotFound, Refused
@@ -260,7 +260,8 @@ def create_project(
         raise Refused(f"项目编号「{code}」已存在", "project_code", conflict=True)
     if total_investment < 0:
         raise Refused("总投资不能为负数", "total_investment")
-    project = Project(
+    project = build(
+        Project,
         code=code,
         name=name,
         year=year,

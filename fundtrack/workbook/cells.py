@@ -57,6 +57,8 @@ _DATE_PATTERNS = (
 
 
 def is_blank(value) -> bool:
+    if type(value) is str:  # the common case first
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -72,6 +74,8 @@ def _number_text(value) -> str:
 
 
 def read_text(value) -> str:
+    if type(value) is str:  # the common case first
+        return value.strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):

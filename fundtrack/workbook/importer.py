@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import sheets
+from .. import collector, sheets
 from ..assets import service as assets
 from ..contracts import service as contracts
 from ..contracts.models import Contract
@@ -89,11 +89,13 @@ def import_workbook(path, *, actor: str, dry_run: bool = False,
     lock) is ended first, so other writers are not kept waiting while the file is read.
     """
     db.session.rollback()
-    book = read_workbook(path, name=name)
-    report = ImportReport(problems=list(book.problems))
-    if not book.rows:
-        return report
-    return apply_rows(book.rows, report, actor=actor, dry_run=dry_run, progress=progress)
+    with collector.paused():
+        book = read_workbook(path, name=name)
+        report = ImportReport(problems=list(book.problems))
+        if not book.rows:
+            return report
+        return apply_rows(book.rows, report, actor=actor, dry_run=dry_run,
+                          progress=progress)
 
 
 def apply_rows(rows: dict[str, list[Row]], report: ImportReport, *, actor: str,
@@ -102,7 +104,7 @@ def apply_rows(rows: dict[str, list[Row]], report: ImportReport, *, actor: str,
     second half of ``import_workbook``, also used by the import of a county's own
     layout (workbook/mapping), whose rows name the county's sheet and headers.
     Commits when nothing was refused and this is not a dry run, else rolls back."""
-    with acting_as(actor):
+    with acting_as(actor), collector.paused():
         try:
             with _session(rows):
                 _Import(rows, report, progress).run()

@@ -17,10 +17,6 @@ from .cells import CellError, is_blank, reader
 from .report import Problem
 from .xlsx import RowTooFar, Sheet, TooLarge, TooManyRows, read_sheets
 
-#: Marks the cell of a column the sheet does not have.
-_ABSENT = object()
-
-
 #: FUNDTRACK_MAX_IMPORT_ROWS's default: three times a county's whole ledger.
 DEFAULT_MAX_IMPORT_ROWS = 200_000
 
@@ -185,33 +181,38 @@ def _read_sheet(sheet: sheets.Sheet, table: Sheet, problems: list[Problem],
         if c.required and c.key not in present:
             problems.append(Problem(where, 1, c.header, f"缺少必填列「{c.header}」"))
             complete = False
-    readers = {c.key: reader(c) for c in sheet.columns}
+    # per column: where its cell is (None: the column is missing), how it is read,
+    # whether its text is cleaned as the services store it
+    plan = [(c, c.key, present.get(c.key), reader(c), c.key in fields.FIELDS)
+            for c in sheet.columns]
     out = []
-    positions = [present.get(c.key) for c in sheet.columns]
     limit = max_import_rows()
     for number, cells in table.rows:
         if all(is_blank(v) for v in cells):
             continue
         if len(out) >= room or number > limit + 1:
             raise RowBeyondLimit(where, number)
-        raw = [cells[at] if at is not None and at < len(cells) else
-               ("" if at is not None else _ABSENT) for at in positions]
-        row = Row(sheet, number, {}, ok=complete, part=part)
-        for c, value in zip(sheet.columns, raw, strict=True):
-            row.values[c.key] = _read_cell(row, c, value, readers[c.key], problems)
+        width = len(cells)
+        values: dict = {}
+        row = Row(sheet, number, values, ok=complete, part=part)
+        for c, key, at, read, cleans in plan:
+            if at is None:  # the column is missing: reported once, for the whole sheet
+                values[key] = None
+            else:
+                values[key] = _read_cell(row, c, cells[at] if at < width else "", read,
+                                         cleans, problems)
         out.append(row)
     return out
 
 
-def _read_cell(row: Row, column: sheets.Column, value, read, problems):
-    """The value of one cell, or None (and a problem noted) when it cannot be read."""
-    if value is _ABSENT:  # the column is missing: reported once, for the whole sheet
-        return None
+def _read_cell(row: Row, column: sheets.Column, value, read, cleans: bool, problems):
+    """The value of one cell, or None (and a problem noted) when it cannot be read;
+    ``cleans``: a text value is cleaned as the services store it (fields.FIELDS)."""
     result = None
-    if value != "" and not is_blank(value):
+    if not is_blank(value):
         try:
             result = read(value)
-            if column.key in fields.FIELDS and isinstance(result, str):
+            if cleans and type(result) is str:
                 result = fields.clean(column.key, result)  # as the services store it
         except CellError as e:
             row.ok = False
@@ -235,7 +236,8 @@ def read_record(sheet: sheets.Sheet, raw: dict) -> tuple[dict, dict[str, str]]:
     problems: list[Problem] = []
     row = Row(sheet, 0, {})
     for c in sheet.columns:
-        row.values[c.key] = _read_cell(row, c, raw.get(c.key), reader(c), problems)
+        row.values[c.key] = _read_cell(row, c, raw.get(c.key), reader(c),
+                                       c.key in fields.FIELDS, problems)
     by_header = {c.header: c.key for c in sheet.columns}
     errors: dict[str, str] = {}
     for p in problems:
