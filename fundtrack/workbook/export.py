@@ -25,14 +25,15 @@ from collections.abc import Callable, Iterable, Iterator
 
 import xlsxwriter
 from flask import current_app
+from xlsxwriter.worksheet import Worksheet
 
 from .. import clock, sheets
 from ..database import read_only
 from ..extensions import db
 from ..ledger import LedgerFilter, Report
 from ..ledger.monthly import monthly_report, sheet_rows
-from ..ledger.reports import REGISTRY
-from ..performance.evaluation import self_evaluation
+from ..ledger.reports import REGISTRY, Streamed
+from ..performance.evaluation import self_evaluation_stream
 from .datasheets import DATA, Scope, documents
 from .styles import (
     LINE_HEIGHT,
@@ -45,14 +46,19 @@ from .styles import (
 )
 
 #: The computed sheets, in the contract's order: the reports of the registry, streamed
-#: from the database where they grow with the ledger (their 合计 summed as they pass).
-LEDGERS = tuple(kind.stream or kind.function for kind in REGISTRY)
+#: from the database where they grow with the ledger (their 合计 summed as they pass),
+#: then 绩效自评 (streamed too: a row per project).
+LEDGERS = (*(kind.stream or kind.function for kind in REGISTRY), self_evaluation_stream)
+#: Those of LEDGERS that stream: they read nothing before their rows are asked for.
+STREAMS = frozenset({*(kind.stream for kind in REGISTRY if kind.stream),
+                     self_evaluation_stream})
 
 #: Rows written between two progress reports (a report per row would cost time).
 PROGRESS_EVERY = 1000
 
 #: progress(rows done, rows in all, sheets=(sheets done, sheets in all)): the rows are
-#: the data sheets' and 要件's (counted up front), the sheets every sheet of the workbook.
+#: the data sheets', 要件's and the streamed computed sheets' (counted up front), the
+#: sheets every sheet of the workbook.
 Progress = Callable[..., None]
 
 
@@ -158,10 +164,18 @@ def _write(target, as_of: dt.date, filt: LedgerFilter, progress: Progress | None
         data = [(sheet, rows(scope)) for sheet, rows in DATA]
         # 要件: what is attached to what, laid out as a data sheet (export only)
         data.append((sheets.DOCUMENTS, documents(scope)))
+        # the computed sheets: a streamed one reads nothing before its rows are asked
+        # for; one of a few rows (a row per channel, township...) is built in its turn
+        computed = [ledger(as_of, filt) if ledger in STREAMS else ledger
+                    for ledger in LEDGERS]
+        streams = [report for report in computed if isinstance(report, Streamed)]
         tally = None
         if progress is not None:
-            tally = _Tally(progress, sum(rows.count() for _, rows in data),
-                           len(data) + len(LEDGERS) + 2)
+            # every sheet's rows that grow with the ledger: the data sheets' and the
+            # streamed computed sheets' (a count statement each)
+            tally = _Tally(progress, sum(rows.count() for _, rows in data)
+                           + sum(report.count() for report in streams),
+                           len(data) + len(computed) + 1)
 
         def counted(rows):
             return rows if tally is None else tally.counted(rows)
@@ -174,13 +188,13 @@ def _write(target, as_of: dt.date, filt: LedgerFilter, progress: Progress | None
         for sheet, rows in kept:
             _data_sheet(workbook, styles, printing, sheet, counted(rows))
             sheet_done()
-        for ledger in LEDGERS:
-            _computed_sheet(workbook, styles, printing, ledger(as_of, filt), _describe(filt))
+        for report in computed:
+            if isinstance(report, Streamed):
+                report.rows = counted(report.rows)
+            else:
+                report = report(as_of, filt)
+            _computed_sheet(workbook, styles, printing, report, _describe(filt))
             sheet_done()
-        # 绩效自评: the projects' indicators counted, 小计 per unit, 合计
-        _computed_sheet(workbook, styles, printing, self_evaluation(as_of, filt),
-                        _describe(filt))
-        sheet_done()
         _monthly_sheet(workbook, styles, printing, as_of, filt)
         sheet_done()
         _data_sheet(workbook, styles, printing, last[0], counted(last[1]))
@@ -189,8 +203,22 @@ def _write(target, as_of: dt.date, filt: LedgerFilter, progress: Progress | None
         workbook.close()
 
 
+class _Worksheet(Worksheet):
+    """xlsxwriter's worksheet (in constant_memory mode), forgetting a row's height once
+    the row is on disk. ``set_row`` (a wrapped row made as tall as its lines) keeps the
+    row's properties for the rest of the workbook's life, for pictures and charts
+    placed over the rows, which the workbook has none of: a province's rows of wrapped
+    text would keep hundreds of megabytes."""
+
+    def _write_single_row(self, current_row_num=0) -> None:
+        written = self.previous_row
+        super()._write_single_row(current_row_num)
+        self.row_info.pop(written, None)
+        self.row_sizes.pop(written, None)
+
+
 def _begin(workbook, styles: Styles, sheet: sheets.Sheet, header_row: int, part: int = 1):
-    ws = workbook.add_worksheet(sheets.part_name(sheet.name, part))
+    ws = workbook.add_worksheet(sheets.part_name(sheet.name, part), worksheet_class=_Worksheet)
     ws.freeze_panes(header_row + 1, 0)
     return ws
 

@@ -34,5 +34,32 @@ def test_a_streamed_report_is_the_whole_report(county, kind):
                 streamed = kind.stream(as_of, filt)
                 assert (streamed.sheet, streamed.as_of, streamed.region) == (
                     whole.sheet, whole.as_of, whole.region)
+                # counted beforehand for the export's progress
+                assert streamed.count() == len(whole.rows), (as_of, filt)
                 assert list(streamed.rows) == whole.rows, (as_of, filt)
                 assert streamed.total == whole.total, (as_of, filt)
+
+
+@pytest.mark.parametrize("kind", STREAMED, ids=lambda k: k.name)
+def test_a_streamed_report_reads_nothing_before_its_rows(county, kind):
+    """The export makes every streamed report up front, to count their rows for its
+    progress: none runs its statement (nor holds a cursor) before its sheet is written."""
+    from sqlalchemy import event
+
+    from fundtrack.extensions import db
+
+    with county.app_context():
+        statements = []
+
+        def seen(*args):
+            statements.append(args)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            streamed = kind.stream(DATES[1], FILTERS[0])
+            assert statements == []
+            rows = list(streamed.rows)
+            assert statements and len(rows) == len(kind.function.uncached(
+                DATES[1], FILTERS[0]).rows)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)

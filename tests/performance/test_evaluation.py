@@ -14,7 +14,7 @@ from fundtrack.database import unit_of_work
 from fundtrack.enums import ProjectStatus as S
 from fundtrack.ledger import LedgerFilter
 from fundtrack.performance import service
-from fundtrack.performance.evaluation import self_evaluation
+from fundtrack.performance.evaluation import self_evaluation, self_evaluation_stream
 from fundtrack.projects.service import get_project
 from fundtrack.workbook.export import export_workbook
 from tests.conftest import login
@@ -88,3 +88,21 @@ def test_the_workbook_sheet(ctx, county):
     subtotals = [r for r in rows[2:] if r[0] == "小计"]
     assert [r[3] for r in subtotals] == ["县交通运输局", "县水利局"]
     assert rows[-1][0] == "合计" and rows[-1][5:9] == (4, 1, 2, 1)
+
+
+@pytest.mark.parametrize("filt", [
+    LedgerFilter(project_year=2025), LedgerFilter(), LedgerFilter(year=2024),
+    LedgerFilter(unit="县水利局"), LedgerFilter(project_year=2025, unit="县交通运输局"),
+    LedgerFilter(project_year=2030),  # no project: no row, a 合计 of zeros
+], ids=repr)
+def test_the_workbook_streams_the_same_rows_and_totals(ctx, county, filt):
+    """The workbook's 绩效自评 is streamed (a province has a row per project): the same
+    rows (the projects, then the units' 小计), in the same order, and the same 合计 as the
+    screen's, counted beforehand for the export's progress."""
+    whole = self_evaluation(AS_OF, filt)
+    streamed = self_evaluation_stream(AS_OF, filt)
+    assert (streamed.sheet, streamed.as_of, streamed.region) == (
+        whole.sheet, whole.as_of, whole.region)
+    assert streamed.count() == len(whole.rows)
+    assert list(streamed.rows) == whole.rows
+    assert streamed.total == whole.total

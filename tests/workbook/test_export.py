@@ -234,6 +234,9 @@ def test_progress_tells_rows_and_sheets_written(ctx, tmp_path, monkeypatch):
     data = ["资金来源", "资金到位", "项目", "资金安排", "支出明细", "资金收回", "合同", "项目节点",
             "要件"]
     rows = sum(book[name].max_row - 1 for name in data)  # header in row 1
+    # the streamed computed sheets too: title and header above, 合计 below (逾期清单 has none)
+    rows += sum(book[name].max_row - 3 for name in ("项目台账", "项目资金台账", "绩效自评"))
+    rows += book["逾期清单"].max_row - 2
     sheets = len(book.sheetnames)
     assert told[0] == (0, rows, (0, sheets))  # told before anything is written
     assert told[-1] == (rows, rows, (sheets, sheets))

@@ -16,13 +16,14 @@ from ...projects.models import Project
 from .. import queries as q
 from .base import (
     ALL,
-    STREAM_CHUNK,
     Report,
     Streamed,
+    count_of,
     keep_page,
     make_report,
     or_zero,
     region,
+    streamed,
     whole,
 )
 
@@ -79,9 +80,13 @@ def allocation_ledger_stream(as_of, filt=ALL) -> Streamed:
     order and total as ``allocation_ledger(as_of, filt)``."""
     stmt = _statement(as_of, filt).order_by(Project.code, FundSource.code)
     sums = _Sums()
-    result = db.session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
-    return Streamed(sheets.ALLOCATION_LEDGER, as_of, region(), _rows(result, sums),
-                    lambda: _total_row(sums))
+    # a row per project and channel allocated to it: counted without the payments
+    alloc = q.allocated(as_of, filt, Allocation.project_id, Allocation.source_id)
+    pairs = (select(alloc.c.project_id).select_from(alloc)
+             .join(Project, Project.id == alloc.c.project_id)
+             .join(FundSource, FundSource.id == alloc.c.source_id))
+    return Streamed(sheets.ALLOCATION_LEDGER, as_of, region(), _rows(streamed(stmt), sums),
+                    lambda: _total_row(sums), count_of(pairs))
 
 
 class _Sums:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ... import sheets
+from ...extensions import db
 from ...money import ZERO
 from ...paging import count_rows
 from .. import queries as q
@@ -41,17 +42,39 @@ STREAM_CHUNK = 1000
 class Streamed:
     """A whole report for the workbook: its rows fetched from the database in chunks as
     they are iterated (once), its total row summed from them as they pass, there once
-    they all have. The workbook writes it as it writes a Report."""
+    they all have. The workbook writes it as it writes a Report. Nothing is read before
+    the rows are: ``count()`` says beforehand how many there will be (one count
+    statement, for the export's progress)."""
 
     sheet: sheets.Sheet
     as_of: dt.date
     region: str
     rows: Iterator[dict]
     finish: Callable[[], dict | None]
+    counter: Callable[[], int] | None = field(default=None, repr=False)
 
     @property
     def total(self) -> dict | None:
         return self.finish()
+
+    def count(self) -> int:
+        """The rows the report will have (not its total row); 0 when not known."""
+        return 0 if self.counter is None else self.counter()
+
+
+def streamed(stmt) -> Iterator:
+    """The rows of ``stmt`` from a server-side cursor, ``STREAM_CHUNK`` at a time (on
+    PostgreSQL psycopg would otherwise hold the whole result in libpq's memory); the
+    statement runs when the first row is asked for, not before."""
+    yield from db.session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
+
+
+def count_of(stmt) -> Callable[[], int]:
+    """A counter for Streamed: the rows of ``stmt``, counted by the database."""
+    def count() -> int:
+        return db.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).subquery()))
+    return count
 
 
 def region() -> str:

@@ -14,12 +14,13 @@ from ...paging import apply_sort, limit_page
 from ...projects.models import Project, Unit
 from .base import (
     ALL,
-    STREAM_CHUNK,
     Report,
     Streamed,
+    count_of,
     keep_page,
     make_report,
     region,
+    streamed,
 )
 
 
@@ -58,8 +59,8 @@ def overdue_list_stream(as_of, filt=ALL) -> Streamed:
     """The whole 逾期清单 for the workbook, streamed (see Streamed): the same rows and
     order as ``overdue_list(as_of, filt)``; no total."""
     stmt = _statement(as_of, filt).order_by(Milestone.planned_on, Project.code, Milestone.kind)
-    result = db.session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
-    return Streamed(sheets.OVERDUE_LIST, as_of, region(), _rows(result, as_of), lambda: None)
+    return Streamed(sheets.OVERDUE_LIST, as_of, region(), _rows(streamed(stmt), as_of),
+                    lambda: None, count_of(stmt))
 
 
 def _rows(result, as_of) -> Iterator[dict]:

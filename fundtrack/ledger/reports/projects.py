@@ -19,9 +19,9 @@ from .. import queries as q
 from ..filters import LedgerFilter
 from .base import (
     ALL,
-    STREAM_CHUNK,
     Report,
     Streamed,
+    count_of,
     days_overdue,
     keep_page,
     make_report,
@@ -30,6 +30,7 @@ from .base import (
     or_zero,
     region,
     scalar,
+    streamed,
     whole,
 )
 
@@ -127,9 +128,11 @@ def project_ledger_stream(as_of, filt=ALL) -> Streamed:
     ``project_ledger(as_of, filt)``)."""
     stmt = _project_rows_stmt(as_of, filt).order_by(Project.code)
     sums = _Sums()
-    result = db.session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
-    return Streamed(sheets.PROJECT_LEDGER, as_of, region(), _rows(result, as_of, sums),
-                    lambda: _total_row(as_of, sums))
+    # a row per project in scope: counted without summing anything
+    projects = (select(Project.id).join(Unit, Unit.id == Project.unit_id)
+                .where(*filt.project_conditions(as_of)))
+    return Streamed(sheets.PROJECT_LEDGER, as_of, region(), _rows(streamed(stmt), as_of, sums),
+                    lambda: _total_row(as_of, sums), count_of(projects))
 
 
 class _Sums:
