@@ -179,7 +179,7 @@ def insert_values(table, columns: list[str], rows: Iterable[Sequence]) -> None:
     dialect = connection.dialect
     converters = [_converter(table.columns[key], dialect) for key in columns]
     values = ([value if convert is None else convert(value)
-               for value, convert in zip(row, converters)] for row in rows)
+               for value, convert in zip(row, converters, strict=True)] for row in rows)
     names = ", ".join(f'"{table.columns[key].name}"' for key in columns)
     note_write(connection)  # the driver's cursor passes no statement event
     cursor = connection.connection.driver_connection.cursor()

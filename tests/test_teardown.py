@@ -36,7 +36,8 @@ def test_the_server_counts_a_request_until_its_answer_is_sent():
 
     in_flight = InFlight(slow)
     answered = []
-    asking = threading.Thread(target=lambda: answered.append(Client(in_flight).get("/", buffered=True).data))
+    asking = threading.Thread(
+        target=lambda: answered.append(Client(in_flight).get("/", buffered=True).data))
     asking.start()
     assert entered.wait(10)
     assert not in_flight.drained(0.05)

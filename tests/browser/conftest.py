@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
