@@ -16,13 +16,12 @@ from fundtrack import create_app, jobs
 from fundtrack.database import acting_as
 from fundtrack.extensions import db
 from fundtrack.importsession import import_session
+from tests.teardown import DRAIN_SECONDS
 
 PG_URL = os.environ.get("FUNDTRACK_TEST_DATABASE_URL")
 #: Tests create users by the thousand: one round of PBKDF2 instead of scrypt's cost.
 #: (tests/security/test_signin.py checks that the app's own default is werkzeug's.)
 CHEAP_HASH = "pbkdf2:sha256:1"
-#: How long a test's end waits for the background jobs it left running.
-JOB_DRAIN_SECONDS = 60
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -95,7 +94,7 @@ def serve_app(database, path, monkeypatch):
     # a background job still running (an export the test did not wait for) would hold
     # the locks TRUNCATE needs, and its connection would outlive the engine
     for job in jobs.unfinished():
-        if not job.wait(JOB_DRAIN_SECONDS):
+        if not job.wait(DRAIN_SECONDS):
             pytest.fail(f"background job {job.id} still running after the test")
     with app.app_context():
         db.session.remove()

@@ -1,7 +1,5 @@
-"""What a test's end waits for before its database is emptied: the requests its browser
-left being answered and the background jobs it left running (on PostgreSQL, a query
-still running held the locks TRUNCATE needs: a deadlock, and the next test found the
-last one's rows)."""
+"""tests/teardown.py's parts: a running job counts as unfinished until it ends, and the
+live server's middleware counts a request until its answer is sent (or fails)."""
 
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import threading
 from werkzeug.test import Client
 
 from fundtrack import jobs
-from tests.browser.conftest import InFlight
+from tests.teardown import InFlight
 
 
 def test_a_running_job_is_unfinished_until_it_ends(app):

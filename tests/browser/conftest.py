@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.teardown import DRAIN_SECONDS, InFlight
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -36,65 +38,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-#: How long a test's server waits, once the test is over, for the requests still being
-#: answered (a chart's data asked for by the last page) to end.
-DRAIN_SECONDS = 60
-
-
-class InFlight:
-    """WSGI middleware keeping the requests being answered, so that a test's end can wait
-    for them. A request is answered once its response's body has been sent (or closed):
-    the server's reading of what the client sent after it (werkzeug drains the socket
-    until the browser closes it) touches no database and is not waited for."""
-
-    def __init__(self, app):
-        self.app = app
-        self.running: list[str] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, environ, start_response):
-        request = f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}"
-        self._change(self.running.append, request)
-        try:
-            body = self.app(environ, start_response)
-        except BaseException:
-            self._change(self.running.remove, request)
-            raise
-        return _Answer(body, lambda: self._change(self.running.remove, request))
-
-    def _change(self, how, request: str) -> None:
-        with self._changed:
-            how(request)
-            self._changed.notify_all()
-
-    def drained(self, seconds: float) -> bool:
-        with self._changed:
-            return self._changed.wait_for(lambda: not self.running, timeout=seconds)
-
-
-class _Answer:
-    """A response's body that calls ``done`` once, when it has been sent or closed."""
-
-    def __init__(self, body, done):
-        self.body, self._done, self._ended = body, done, False
-
-    def __iter__(self):
-        try:
-            yield from self.body
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._ended:
-            return
-        self._ended = True
-        try:
-            if hasattr(self.body, "close"):
-                self.body.close()
-        finally:
-            self._done()
 
 
 @pytest.fixture
