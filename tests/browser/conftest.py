@@ -4,6 +4,13 @@
 Chromium is /usr/bin/chromium (``apt-get install chromium``; never ``playwright install``).
 Without it these tests skip, unless FUNDTRACK_REQUIRE_BROWSER=1 (as in CI), where its
 absence is a failure. Screenshots go to artifacts/screenshots/ (git-ignored).
+
+Tests wait for what they read: a page's script or its fetches run after the page is
+shown, and a click on a link or a form's button only starts the next page's loading. So
+a click that leaves the page is awaited (``page.expect_navigation()``, ``wait_for_url``)
+before the page is read, and what a script sets is checked with the auto-waiting
+``expect``. Time limits are Playwright's 30 s, for the action and for ``expect`` (5 s by
+default, short on a loaded CI machine).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.teardown import DRAIN_SECONDS, InFlight
@@ -24,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--lang=zh-CN",
 ]
+#: What a page's action or ``expect`` waits for at most (ms): Playwright's own default for
+#: actions, also for ``expect`` (which would wait 5 s).
+TIMEOUT = 30_000
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +78,8 @@ def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", accept_downloads=True,
                                   viewport={"width": 1400, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
     yield pg
     context.close()
 
