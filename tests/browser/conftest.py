@@ -16,6 +16,7 @@ default, short on a loaded CI machine).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -84,10 +85,18 @@ def page(browser, live_server):
     context.close()
 
 
+def artifact(name: str, suffix: str) -> Path:
+    """Where to keep an artifact: its name followed by the test's variant (the backend),
+    so that the SQLite and the PostgreSQL run of a test, often at the same moment in two
+    workers, do not write the same file."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    variant = re.search(r"\[([^\]]+)\]", os.environ.get("PYTEST_CURRENT_TEST", ""))
+    return ARTIFACTS / (f"{name}-{variant.group(1)}{suffix}" if variant else f"{name}{suffix}")
+
+
 def shoot(page, name: str) -> Path:
     """Keep a screenshot of the page as an artifact."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
+    path = artifact(name, ".png")
     page.screenshot(path=str(path), full_page=True)
     return path
 

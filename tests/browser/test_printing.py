@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from fundtrack.database import unit_of_work
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import artifact, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import project
 
@@ -45,8 +45,7 @@ def test_a_ledger_screen_prints_as_a_document(live_server, page, app, users):
 
     # on paper: A4 landscape (842 × 595 points) from the page's own @page rule, 60 rows
     # flowing onto more than one page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pdf = page.pdf(path=str(ARTIFACTS / "ledger-printed.pdf"), prefer_css_page_size=True)
+    pdf = page.pdf(path=str(artifact("ledger-printed", ".pdf")), prefer_css_page_size=True)
     boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert len(boxes) > 1
     for w, h in boxes:
