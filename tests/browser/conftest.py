@@ -107,3 +107,10 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sign_out(page) -> None:
+    """退出 from the header, and wait for the sign-in page: a page opened before the
+    sign-out's answer would cancel it, and the user would still be signed in."""
+    page.click("form.site-user button[type=submit]")
+    page.wait_for_url(lambda url: "/login" in url)
