@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from fundtrack.database import unit_of_work
 from fundtrack.projects.service import get_or_create_unit
-from tests.browser.conftest import shoot, sign_in
+from tests.browser.conftest import shoot, sign_in, sign_out
 from tests.conftest import PASSWORD
 from tests.factories import source
-
-
-def sign_out(page):
-    page.click("form.site-user button[type=submit]")
-    page.wait_for_url(lambda url: "/login" in url)
 
 
 def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, users):
@@ -26,16 +21,20 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     sign_in(page, live_server, users["manager"], PASSWORD)
     page.goto(f"{live_server}/projects/")
     page.click("text=申报项目")
+    # the list's filters have a select[name=unit] too (every unit)
+    page.wait_for_url("**/projects/new")
     assert page.locator("select[name=unit] option").all_inner_texts() == ["县交通运输局"]
     page.fill("input[name=project_code]", "XM2025-01")
     page.fill("input[name=name]", "北村道路硬化")
     page.fill("input[name=year]", "2025")
     page.fill("input[name=township]", "城关镇")
     page.fill("input[name=total_investment]", "abc")
-    page.click("button:has-text('申报')")
+    with page.expect_navigation():
+        page.click("button:has-text('申报')")
     assert "不是有效金额" in page.inner_text("main") or "金额" in page.inner_text(".has-error")
     page.fill("input[name=total_investment]", "200000")
-    page.click("button:has-text('申报')")
+    with page.expect_navigation():
+        page.click("button:has-text('申报')")
     main = page.inner_text("main")
     assert "已登记项目「XM2025-01」(状态:储备)" in main
     assert not page.locator("button:has-text('审定列入计划')").count()  # the county's
@@ -45,25 +44,31 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     page.fill("input[name=name]", "硬化道路长度")
     page.fill("input[name=measure]", "公里")
     page.fill("input[name=target]", "2.5")
-    page.click("button:has-text('保存')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     assert "已添加绩效目标「硬化道路长度」" in page.inner_text("main")
     assert "2.5" in page.inner_text("table.targets")
     # milestones planned while proposed
     page.goto(f"{live_server}/milestones/XM2025-01/edit")
     page.fill("input[aria-label='开工计划日期']", "2025-04-01")
-    page.click("button:has-text('保存')")
+    # saved once answered: signing out before would cancel the save
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     sign_out(page)
 
     # the county approves it into the plan, then allocates money to it
     sign_in(page, live_server, users["finance"], PASSWORD)
     page.goto(f"{live_server}/projects/XM2025-01")
-    page.click("button:has-text('审定列入计划')")
+    with page.expect_navigation():
+        page.click("button:has-text('审定列入计划')")
     main = page.inner_text("main")
     assert "已审定列入计划" in main and users["finance"] in main
     page.select_option("select[name=source]", "ZY01")
     page.click("button:has-text('资金安排')")
+    page.wait_for_url("**/funds/ZY01/allocate?project=XM2025-01")
     page.fill("input[name=amount]", "150000")
-    page.click("button:has-text('保存安排')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存安排')")
     assert "已安排项目「XM2025-01」资金 150,000.00 元" in page.inner_text("main")
     page.goto(f"{live_server}/projects/plan?year=2025")
     assert "XM2025-01" in page.inner_text("main") and "150,000.00" in page.inner_text("main")
@@ -73,14 +78,19 @@ def test_a_project_from_proposal_to_plan_adjustment(app, live_server, page, user
     # the unit starts it and moves a planned date, with a reason
     sign_in(page, live_server, users["manager"], PASSWORD)
     page.goto(f"{live_server}/projects/XM2025-01")
-    page.click("button:has-text('开始实施')")
+    # the page before has 实施 too (the button's own word)
+    with page.expect_navigation():
+        page.click("button:has-text('开始实施')")
     assert "实施" in page.inner_text("main")
     page.goto(f"{live_server}/milestones/XM2025-01/edit")
     page.fill("input[aria-label='开工计划日期']", "2025-05-15")
-    page.click("button:has-text('保存')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     assert "须填写调整原因" in page.inner_text("main")
     page.fill("input[name=reason]", "征地协调延误")
-    page.click("button:has-text('保存')")
+    # saved once answered: the page opened next would cancel the save
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     page.goto(f"{live_server}/projects/XM2025-01")
     table = page.inner_text("#adjustments + table")
     assert "征地协调延误" in table and "2025-04-01" in table and "2025-05-15" in table
@@ -121,13 +131,16 @@ def test_a_project_from_completion_to_its_asset(app, live_server, page, users):
     page.click("table.targets >> text=填写实际值")
     page.fill("input[name=actual]", "2.9")
     page.select_option("select[name=met]", "否")
-    page.click("button:has-text('保存')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     assert "须填写未达成原因" in page.inner_text("main")
     page.fill("textarea[name=gap_reason]", "一段路基塌方改线")
-    page.click("button:has-text('保存')")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     targets = page.inner_text("table.targets")
     assert "2.9" in targets and "未达成" in targets and "一段路基塌方改线" in targets
     page.click("text=登记资产移交")
+    page.wait_for_url("**/projects/XM001/assets/new")
     assert page.input_value("input[name=value]") == "288000.00"  # the project's spent
     page.fill("input[name=name]", "东村道路 2.9 公里")
     page.select_option("select[name=asset_class]", "公益性")
@@ -136,7 +149,8 @@ def test_a_project_from_completion_to_its_asset(app, live_server, page, users):
     page.fill("input[name=caretaker]", "李四 13900000000")
     page.fill("input[name=handed_over_on]", "2025-11-01")
     page.fill("input[name=document_no]", "城关〔2025〕21号")
-    page.click("button:has-text('登记移交')")
+    with page.expect_navigation():
+        page.click("button:has-text('登记移交')")
     main = page.inner_text("main")
     assert "已登记资产移交「东村道路 2.9 公里」" in main and "资产尚未移交" not in main
     assert "288,000.00" in page.inner_text("table.handovers")
@@ -146,12 +160,16 @@ def test_a_project_from_completion_to_its_asset(app, live_server, page, users):
     sign_in(page, live_server, users["finance"], PASSWORD)
     page.goto(f"{live_server}/projects/")
     page.click("text=资产台账")
+    page.wait_for_url("**/assets/")
     ledger = page.inner_text("table.assets")
     assert "东村道路 2.9 公里" in ledger and "合计(1 项)" in ledger and "288,000.00" in ledger
     page.goto(f"{live_server}/projects/")
     page.click("a:has-text('计划调整')")
+    # the list's filters have a select[name=unit] and a 查询 button too
+    page.wait_for_url("**/milestones/adjustments")
     page.select_option("select[name=unit]", "县交通运输局")
-    page.click("button:has-text('查询')")
+    with page.expect_navigation():
+        page.click("button:has-text('查询')")
     row = page.inner_text("table.adjustments tbody tr")
     assert "雨季停工一个月" in row and "2025-08-31" in row and "2025-09-30" in row
     assert users["manager"] in row
