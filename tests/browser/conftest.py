@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,16 @@ def shoot(page, name: str) -> Path:
     path = artifact(name, ".png")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, condition, timeout: float = TIMEOUT) -> None:
+    """Wait until ``condition()`` holds, where what it checks is set by the page's events
+    (a route's handler): the events are dispatched while the page waits."""
+    deadline = time.monotonic() + timeout / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout / 1000:g} s: {condition}")
+        page.wait_for_timeout(50)
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:

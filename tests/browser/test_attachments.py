@@ -7,7 +7,7 @@ from __future__ import annotations
 from fundtrack.database import unit_of_work
 from fundtrack.enums import MilestoneKind, PaymentKind
 from tests.attachments.samples import PDF, PNG
-from tests.browser.conftest import shoot, sign_in
+from tests.browser.conftest import shoot, sign_in, wait_until
 from tests.conftest import PASSWORD
 from tests.factories import allocate, arrive, milestone, pay, project, source
 
@@ -32,7 +32,7 @@ def test_clerk_attaches_by_input_and_drop_then_downloads(live_server, page, app,
     sign_in(page, live_server, users["finance"], PASSWORD)
     page.goto(f"{live_server}/funds/payments")
     page.click("text=PZ0001")
-    assert page.url.endswith("/attachments/payments/PZ0001")
+    page.wait_for_url("**/attachments/payments/PZ0001")
     assert "缺 验收报告、结算审计报告、发票" in page.inner_text("main")
 
     # two files through the plain file input; the answer held back to see the progress
@@ -46,10 +46,13 @@ def test_clerk_attaches_by_input_and_drop_then_downloads(live_server, page, app,
     page.set_input_files("form.attachment-upload input[type=file]", [acceptance, photo])
     page.wait_for_selector("progress.upload-progress:not([hidden])")
     assert "正在上传 2 个文件" in page.inner_text(".upload-status")
+    # the bar is shown before the request is sent: wait for the route to hold it
+    wait_until(page, lambda: held)
     assert len(held) == 1, "one request for both files"
     with page.expect_navigation():
         held[0].continue_()
     page.unroute("**/attachments/upload")
+    assert len(held) == 1, "one request for both files"  # none sent after the first
     table = page.inner_text("table.attachment-list")
     assert "验收报告.pdf" in table and "现场.png" in table and "caizheng" in table
 
