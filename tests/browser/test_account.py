@@ -14,12 +14,14 @@ def test_a_user_changes_their_password_and_signs_out(live_server, page, users):
     page.fill("input[name=current]", PASSWORD)
     page.fill("input[name=password]", "1234")
     page.fill("input[name=confirm]", "1234")
-    page.click("form[action*='/account/password'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action*='/account/password'] button[type=submit]")
     assert "密码至少 8 个字符" in page.inner_text("main")
     page.fill("input[name=current]", PASSWORD)
     page.fill("input[name=password]", "river road 2026")
     page.fill("input[name=confirm]", "river road 2026")
-    page.click("form[action*='/account/password'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action*='/account/password'] button[type=submit]")
     assert "密码已修改" in page.inner_text("main")
     shoot(page, "account-password-changed")
     page.click("header button:has-text('退出')")

@@ -22,17 +22,20 @@ def test_a_contract_registered_in_the_browser_shows_on_the_project_page(
     page.goto(f"{live_server}/projects/XM001?as_of=2024-06-30")
     assert "暂无合同" in page.inner_text("table.contracts")
     page.click("text=登记合同")
+    page.wait_for_url("**/projects/XM001/contracts/new")
     page.fill("input[name=contract_no]", "确财采〔2024〕12号")
     page.fill("input[name=contractor]", "某某路桥公司")
     page.fill("input[name=amount]", "100000")
     page.fill("input[name=signed_on]", "2024-03-15")
     page.select_option("select[name=tender_method]", label="直接委托")
     page.fill("input[name=retention_rate]", "abc")
-    page.click("button:has-text('登记合同')")
+    with page.expect_navigation():
+        page.click("button:has-text('登记合同')")
     assert "不是有效的百分比" in page.inner_text(".has-error")
     page.fill("input[name=retention_rate]", "3")
     page.fill("input[name=retention_due_on]", "2025-03-15")
-    page.click("button:has-text('登记合同')")
+    with page.expect_navigation():
+        page.click("button:has-text('登记合同')")
     assert "已登记合同「确财采〔2024〕12号」" in page.inner_text("main")
 
     page.goto(f"{live_server}/projects/XM001?as_of=2024-06-30")

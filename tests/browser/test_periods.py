@@ -18,10 +18,12 @@ def test_finance_closes_a_month(app, live_server, page, users):
     sign_in(page, live_server, users["finance"], PASSWORD)
     page.click("nav.site-nav >> text=月结")
     page.fill("input[name=month]", "2025-09")
-    page.click("text=下一步:核对数字")
+    with page.expect_navigation():
+        page.click("text=下一步:核对数字")
     assert "123,456.78" in page.inner_text("main")
     shoot(page, "periods-confirm")
-    page.click("text=确认月结 2025-09")
+    with page.expect_navigation():
+        page.click("text=确认月结 2025-09")
     main = page.inner_text("main")
     assert "已月结 2025-09" in main and "已结账至 2025-09-30" in main and "一致" in main
     shoot(page, "periods-list")

@@ -20,5 +20,6 @@ def test_wrong_password_is_refused_on_the_form(live_server, page, users):
     page.goto(f"{live_server}/login")
     page.fill("input[name=username]", users["viewer"])
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert "用户名或密码错误" in page.inner_text("main")
