@@ -34,10 +34,13 @@ def test_a_long_check_shows_a_progress_bar_then_its_result(app, live_server, pag
     page.wait_for_url(re.compile(r"/import/jobs/[0-9a-f]{32}$"))
     job_url = page.url
     assert page.is_visible("progress#job-bar")
-    page.wait_for_function(
+    # the page comes with the bar (and a shorter text) drawn by the server: wait for the
+    # script's own figures (the percentage), and read the text at that same moment
+    text = page.wait_for_function(
         "() => { const b = document.getElementById('job-bar');"
-        " return b && b.value > 0 && b.value < b.max; }")
-    text = page.inner_text("#job-text")
+        " const t = document.getElementById('job-text');"
+        " return b && t && b.value > 0 && b.value < b.max && t.textContent.includes('%)')"
+        " && t.textContent; }").json_value()
     assert re.search(r"已处理 \d+ / 16 行\(\d+%\),(预计还需 \d+ 秒|正在估算剩余时间)", text), text
     shoot(page, "import-progress")
 
