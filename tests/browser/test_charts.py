@@ -4,6 +4,10 @@ console error; the monthly paragraph copied. Screenshots kept as artifacts."""
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
+
 from tests.browser.conftest import shoot, sign_in
 from tests.conftest import PASSWORD
 from tests.dashboard.county import build_county
@@ -34,6 +38,8 @@ def test_wall_chart_bars_in_the_browser(app, live_server, page, users):
     problems, _ = _watch(page)
     sign_in(page, live_server, users["viewer"], PASSWORD)
     page.click("nav.site-nav >> text=作战图")
+    # the menu's page first: a page asked for while it loads would be cancelled by it
+    page.wait_for_url(re.compile(r"/wallchart/"))
     page.goto(f"{live_server}/wallchart/?as_of=2024-06-30")
     xm001 = page.locator('tr[data-project="XM001"]')
     # planned bars (one per planned milestone), the overdue 完工 in red, the as-of line
@@ -53,8 +59,8 @@ def test_wall_chart_bars_in_the_browser(app, live_server, page, users):
     assert xm003.locator(".wc-overdue").count() == 0 and xm003.locator(".wc-actual").count() == 2
     shoot(page, "wallchart")
     page.emulate_media(media="print")
-    assert not page.locator("header.site-header").is_visible()
-    assert not page.locator("form.filters").is_visible()
+    expect(page.locator("header.site-header")).to_be_hidden()
+    expect(page.locator("form.filters")).to_be_hidden()
     page.emulate_media(media="screen")
     assert problems == [], problems
 

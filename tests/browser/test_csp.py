@@ -52,9 +52,10 @@ def test_an_inline_script_would_be_blocked_and_reported(app, live_server, page, 
     """The check above can fail: an inline script is refused and shows as an error."""
     problems = _watch(page)
     sign_in(page, live_server, users["viewer"], PASSWORD)
-    page.evaluate("""() => { const s = document.createElement('script');
-                             s.textContent = 'window.__ran = true';
-                             document.body.appendChild(s); }""")
-    page.wait_for_timeout(200)
+    # the refusal reaches the console after the script is added: waited for, not slept on
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate("""() => { const s = document.createElement('script');
+                                 s.textContent = 'window.__ran = true';
+                                 document.body.appendChild(s); }""")
     assert page.evaluate("() => window.__ran === true") is False
     assert any("Content Security Policy" in p for p in problems), problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from fundtrack.database import unit_of_work
 from fundtrack.settings import service as settings
 from tests.browser.conftest import shoot, sign_in
@@ -22,7 +24,9 @@ def test_visitor_finds_a_project_without_signing_in(live_server, page, county):
     page.on("request", lambda req: requested.append(req.url))
     page.goto(f"{live_server}/public/")
     page.select_option("select[name=township]", "城关镇")
-    page.click("form.filters button[type=submit]")
+    # the unfiltered list has the project too: click it on the filtered one
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
     page.click("text=东村通村道路硬化工程")
     page.wait_for_url("**/public/projects/XM001")
     body = page.inner_text("body")
@@ -60,9 +64,9 @@ def test_staff_print_an_approval_notice(app, live_server, page, county):
     assert page.evaluate("window.__printed") == 1
     shoot(page, "notice-screen")
     page.emulate_media(media="print")
-    assert not page.locator(".no-print").is_visible()
-    assert not page.locator("header").is_visible()
-    assert notice.is_visible()
+    expect(page.locator(".no-print")).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    expect(notice).to_be_visible()
     shoot(page, "notice-print")
     pdf = page.pdf(prefer_css_page_size=True)
     # A4 portrait (595 x 842 pt), the whole notice on one sheet
