@@ -3,6 +3,8 @@ where they change their password; signing out ends the session."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import shoot, sign_in
 from tests.conftest import PASSWORD
 
@@ -16,7 +18,7 @@ def test_a_user_changes_their_password_and_signs_out(live_server, page, users):
     page.fill("input[name=confirm]", "1234")
     with page.expect_navigation():
         page.click("form[action*='/account/password'] button[type=submit]")
-    assert "密码至少 8 个字符" in page.inner_text("main")
+    expect(page.locator("p.error")).to_contain_text("密码至少 8 个字符")
     page.fill("input[name=current]", PASSWORD)
     page.fill("input[name=password]", "river road 2026")
     page.fill("input[name=confirm]", "river road 2026")
