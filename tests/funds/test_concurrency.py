@@ -233,7 +233,9 @@ def test_concurrent_payments_never_run_ahead_of_arrivals(app, pattern):
 
     stored = _stored(app, "ZY01")
     _check_bookkeeping(outcome, plans, stored)
-    assert {code for code, _, _, _ in stored.values()} == {"XM001", "XM002"}
+    # which project's payments take the channel's last money depends on the order the
+    # database serializes them (one project's attempts alone exceed the arrivals, and on
+    # SQLite one project's threads took it all once): the rule is the channel's total
     spent = sum((amount for _, amount, _, _ in stored.values()), D("0"))
     spent_by_march = sum(
         (amount for _, amount, paid_on, _ in stored.values() if paid_on <= day("2024-03-31")),
